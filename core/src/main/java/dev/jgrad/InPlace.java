@@ -1,0 +1,82 @@
+package dev.jgrad;
+
+import dev.jgrad.autograd.NoGrad;
+import dev.jgrad.backend.BinaryOp;
+import dev.jgrad.backend.UnaryOp;
+
+/**
+ * In-place updates, for optimizers. Each validates everything before writing (nothing is ever
+ * half-modified) and bumps the storage's version counter, so backward through a saved tensor that
+ * was changed is an error instead of a wrong gradient.
+ */
+final class InPlace {
+    private InPlace() {
+    }
+
+    private static void guard(String op, Tensor self) {
+        if (NoGrad.isGradEnabled() && self.requiresGrad()) {
+            throw new IllegalStateException(op + ": the tensor of shape " + Checks.str(self.shape)
+                    + " requires grad, so it cannot be modified in place while the graph is recording; do the"
+                    + " update inside NoGrad.enter(), or use the out-of-place op");
+        }
+        for (int d = 0; d < self.dim(); d++) {
+            if (self.strides[d] == 0 && self.shape[d] > 1) {
+                throw new IllegalArgumentException(op + ": the tensor of shape " + Checks.str(self.shape)
+                        + " is an expanded view (stride 0 at dim " + d + "), so several elements share memory;"
+                        + " call contiguous() first");
+            }
+        }
+    }
+
+    private static Tensor operand(String op, Tensor self, Tensor other) {
+        Checks.compatible(op, self, other);
+        if (!Broadcast.broadcastsTo(other.shape, self.shape)) {
+            throw new IllegalArgumentException(op + ": the operand of shape " + Checks.str(other.shape)
+                    + " does not broadcast to the updated tensor's shape " + Checks.str(self.shape));
+        }
+        // An operand sharing memory with the target may overlap it in another order: read a copy.
+        return other.storage == self.storage ? Ops.unary(UnaryOp.IDENTITY, 0, other) : other;
+    }
+
+    static Tensor binary(String op, Tensor self, Tensor other, BinaryOp kind) {
+        guard(op, self);
+        Checks.floating(op, self);
+        Tensor src = operand(op, self, other);
+        self.backend().binary(kind, self.desc(), Broadcast.view(src.desc(), self.shape), self.desc());
+        self.bumpVersion();
+        return self;
+    }
+
+    static Tensor axpy(Tensor self, Tensor other, double alpha) {
+        String op = "addInPlace";
+        guard(op, self);
+        Checks.floating(op, self);
+        Tensor scaled = Ops.unary(UnaryOp.MUL_SCALAR, alpha, operand(op, self, other));
+        self.backend().binary(BinaryOp.ADD, self.desc(), Broadcast.view(scaled.desc(), self.shape), self.desc());
+        self.bumpVersion();
+        return self;
+    }
+
+    static Tensor scalar(String op, Tensor self, UnaryOp kind, double value) {
+        guard(op, self);
+        Checks.floating(op, self);
+        self.backend().unary(kind, value, self.desc(), self.desc());
+        self.bumpVersion();
+        return self;
+    }
+
+    static Tensor fill(Tensor self, double value) {
+        guard("fillInPlace", self);
+        self.backend().fill(self.desc(), value);
+        self.bumpVersion();
+        return self;
+    }
+
+    static Tensor copy(Tensor self, Tensor src) {
+        guard("copyInPlace", self);
+        Tensor s = operand("copyInPlace", self, src);
+        Ops.copyInto(s, self.desc());
+        self.bumpVersion();
+        return self;
+    }
+}

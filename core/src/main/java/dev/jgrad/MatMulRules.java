@@ -1,0 +1,53 @@
+package dev.jgrad;
+
+import java.util.Arrays;
+
+/**
+ * {@code torch.matmul}: 1-D operands are promoted to matrices (and the added dim removed again),
+ * batch dims broadcast through {@code expand} (whose backward sums the gradient back), and the
+ * core rule multiplies equal-batch stacks: {@code dA = dC·Bᵀ}, {@code dB = Aᵀ·dC}, with the
+ * transposes passed to the backend as strides, not copies.
+ */
+final class MatMulRules {
+    private MatMulRules() {
+    }
+
+    static Tensor matmul(Tensor a, Tensor b) {
+        Checks.compatible("matmul", a, b);
+        Checks.floating("matmul", a);
+        if (a.dim() == 0 || b.dim() == 0) {
+            throw new IllegalArgumentException("matmul: both arguments need at least 1 dim, got shapes "
+                    + Checks.str(a.shape) + " and " + Checks.str(b.shape) + "; use mul for scalars");
+        }
+        Tensor x = a.dim() == 1 ? a.unsqueeze(0) : a;
+        Tensor y = b.dim() == 1 ? b.unsqueeze(-1) : b;
+        int k = x.shape[x.dim() - 1];
+        int k2 = y.shape[y.dim() - 2];
+        if (k != k2) {
+            throw new IllegalArgumentException("matmul: cannot multiply " + Checks.str(a.shape) + " by "
+                    + Checks.str(b.shape) + ": inner dimensions " + k + " and " + k2 + " differ");
+        }
+        int[] batch = Broadcast.shape("matmul", Arrays.copyOf(x.shape, x.dim() - 2), Arrays.copyOf(y.shape, y.dim() - 2));
+        Tensor out = multiply(x.expand(withMatrix(batch, x)), y.expand(withMatrix(batch, y)));
+        if (a.dim() == 1) {
+            out = out.squeeze(-2);
+        }
+        if (b.dim() == 1) {
+            out = out.squeeze(-1);
+        }
+        return out;
+    }
+
+    private static int[] withMatrix(int[] batch, Tensor t) {
+        int[] s = Arrays.copyOf(batch, batch.length + 2);
+        s[batch.length] = t.shape[t.dim() - 2];
+        s[batch.length + 1] = t.shape[t.dim() - 1];
+        return s;
+    }
+
+    private static Tensor multiply(Tensor a, Tensor b) {
+        return Rule.record("matmul", Ops.matmul(a, b), new Tensor[] {a, b}, (n, g) -> new Tensor[] {
+            n.needsInputGrad(0) ? g.matmul(n.saved(1).transpose(-1, -2)) : null,
+            n.needsInputGrad(1) ? n.saved(0).transpose(-1, -2).matmul(g) : null}, a, b);
+    }
+}

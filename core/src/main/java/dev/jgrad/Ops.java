@@ -1,0 +1,96 @@
+package dev.jgrad;
+
+import dev.jgrad.backend.Backend;
+import dev.jgrad.backend.BinaryOp;
+import dev.jgrad.backend.ReduceOp;
+import dev.jgrad.backend.UnaryOp;
+import dev.jgrad.backend.View;
+import java.util.Arrays;
+
+/**
+ * Forward computations on tensors that record nothing: allocate the output, call one backend
+ * primitive. Rules call these for their forward halves; arguments are already validated.
+ */
+final class Ops {
+    private Ops() {
+    }
+
+    static Tensor empty(Device device, DType dtype, int[] shape) {
+        int n = Checks.shape("empty", shape);
+        return new Tensor(new Storage(device.backend().allocate(dtype, n), device), shape.clone(),
+                View.contiguousStrides(shape), 0, dtype);
+    }
+
+    static Tensor full(Device device, DType dtype, int[] shape, double value) {
+        Tensor t = empty(device, dtype, shape);
+        if (value != 0) {
+            device.backend().fill(t.desc(), value);
+        }
+        return t;
+    }
+
+    static Tensor unary(UnaryOp op, double arg, Tensor x) {
+        Tensor out = empty(x.device(), x.dtype(), x.shape());
+        x.backend().unary(op, arg, x.desc(), out.desc());
+        return out;
+    }
+
+    static Tensor contiguous(Tensor x) {
+        return x.isContiguous() ? x : unary(UnaryOp.IDENTITY, 0, x);
+    }
+
+    static Tensor binary(String name, BinaryOp op, Tensor a, Tensor b) {
+        int[] shape = Broadcast.shape(name, a.shape(), b.shape());
+        Tensor out = empty(a.device(), a.dtype(), shape);
+        a.backend().binary(op, Broadcast.view(a.desc(), shape), Broadcast.view(b.desc(), shape), out.desc());
+        return out;
+    }
+
+    static Tensor where(Tensor cond, Tensor a, Tensor b) {
+        int[] shape = Broadcast.shape("where", Broadcast.shape("where", cond.shape(), a.shape()), b.shape());
+        Tensor out = empty(a.device(), a.dtype(), shape);
+        a.backend().where(Broadcast.view(cond.desc(), shape), Broadcast.view(a.desc(), shape),
+                Broadcast.view(b.desc(), shape), out.desc());
+        return out;
+    }
+
+    /** @return the reduction with extent 1 on each reduced axis (keepDim form) */
+    static Tensor reduce(ReduceOp op, Tensor x, int[] axes) {
+        int[] shape = x.shape();
+        for (int a : axes) {
+            shape[a] = 1;
+        }
+        Tensor out = empty(x.device(), op.yieldsIndex() ? DType.I64 : x.dtype(), shape);
+        x.backend().reduce(op, x.desc(), axes, out.desc());
+        return out;
+    }
+
+    /** Batched product of operands of equal rank >= 2 and equal batch extents. */
+    static Tensor matmul(Tensor a, Tensor b) {
+        int r = a.dim();
+        int[] shape = Arrays.copyOf(a.shape(), r);
+        shape[r - 1] = b.shape()[r - 1];
+        Tensor out = empty(a.device(), a.dtype(), shape);
+        a.backend().matmul(a.desc(), b.desc(), out.desc());
+        return out;
+    }
+
+    static Tensor gather(Tensor x, int dim, Tensor index) {
+        Tensor out = empty(x.device(), x.dtype(), index.shape());
+        x.backend().gather(x.desc(), dim, index.desc(), out.desc());
+        return out;
+    }
+
+    /** @return a copy of {@code base} with {@code src} scatter-added along {@code dim} */
+    static Tensor scatterAdd(Tensor base, int dim, Tensor index, Tensor src) {
+        Tensor out = unary(UnaryOp.IDENTITY, 0, base);
+        base.backend().scatterAdd(src.desc(), dim, index.desc(), out.desc());
+        return out;
+    }
+
+    /** Copies {@code src} (broadcast to {@code dst}'s shape) into the view {@code dst}. */
+    static void copyInto(Tensor src, View dst) {
+        Backend b = src.backend();
+        b.unary(UnaryOp.IDENTITY, 0, Broadcast.view(src.desc(), dst.shape()), dst);
+    }
+}

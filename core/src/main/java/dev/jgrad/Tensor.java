@@ -1,0 +1,727 @@
+package dev.jgrad;
+
+import dev.jgrad.autograd.Autograd;
+import dev.jgrad.autograd.NoGrad;
+import dev.jgrad.autograd.Node;
+import dev.jgrad.backend.Backend;
+import dev.jgrad.backend.View;
+import java.util.List;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import java.util.function.UnaryOperator;
+import java.util.random.RandomGenerator;
+
+/**
+ * An n-dimensional array that records the ops applied to it, so that {@link #backward()} can
+ * compute gradients by the chain rule. The semantics follow PyTorch: broadcasting, views that share
+ * memory, gradients that accumulate into {@link #grad()} of leaves created with
+ * {@code requiresGrad(true)}.
+ *
+ * <p>This class is the user's face and nothing more: each method validates its arguments and
+ * delegates to an autograd rule ({@code *Rules} classes in this package). Shapes are {@code int[]};
+ * every method that takes a dim accepts negative values counting from the end. Tensors are not
+ * thread-safe for concurrent mutation; concurrent reads are safe.
+ */
+public final class Tensor {
+    final Storage storage;
+    final int[] shape;
+    final int[] strides;
+    final int offset;
+    final DType dtype;
+    Node gradFn;
+    private boolean requiresGrad;
+    private Tensor grad;
+    private Node accumulator;
+
+    Tensor(Storage storage, int[] shape, int[] strides, int offset, DType dtype) {
+        this.storage = storage;
+        this.shape = shape;
+        this.strides = strides;
+        this.offset = offset;
+        this.dtype = dtype;
+    }
+
+    // ---------------------------------------------------------------- factories
+
+    /** @return an F32 tensor holding a copy of {@code data} in row-major order with the given shape */
+    public static Tensor of(float[] data, int... shape) {
+        return Factories.of(Objects.requireNonNull(data, "data"), shape);
+    }
+
+    /** @return an F64 tensor holding a copy of {@code data} in row-major order with the given shape */
+    public static Tensor of(double[] data, int... shape) {
+        return Factories.of(Objects.requireNonNull(data, "data"), shape);
+    }
+
+    /** @return an I64 tensor (indices, labels) holding a copy of {@code data} with the given shape */
+    public static Tensor of(long[] data, int... shape) {
+        return Factories.of(Objects.requireNonNull(data, "data"), shape);
+    }
+
+    /** @return a 0-dimensional F32 tensor */
+    public static Tensor scalar(double value) {
+        return scalar(value, DType.F32);
+    }
+
+    /** @return a 0-dimensional tensor of the given dtype */
+    public static Tensor scalar(double value, DType dtype) {
+        return full(value, dtype);
+    }
+
+    /** @return an F32 tensor of zeros */
+    public static Tensor zeros(int... shape) {
+        return full(0, DType.F32, shape);
+    }
+
+    /** @return a tensor of zeros of the given dtype */
+    public static Tensor zeros(DType dtype, int... shape) {
+        return full(0, dtype, shape);
+    }
+
+    /** @return an F32 tensor of ones */
+    public static Tensor ones(int... shape) {
+        return full(1, DType.F32, shape);
+    }
+
+    /** @return a tensor of ones of the given dtype */
+    public static Tensor ones(DType dtype, int... shape) {
+        return full(1, dtype, shape);
+    }
+
+    /** @return an F32 tensor with every element {@code value} */
+    public static Tensor full(double value, int... shape) {
+        return full(value, DType.F32, shape);
+    }
+
+    /** @return a tensor of the given dtype with every element {@code value} */
+    public static Tensor full(double value, DType dtype, int... shape) {
+        Objects.requireNonNull(dtype, "dtype");
+        Checks.shape("full", shape);
+        return Ops.full(Device.defaultDevice(), dtype, shape.clone(), value);
+    }
+
+    /** @return the I64 tensor {@code [0, 1, ..., end-1]}, like {@code torch.arange(end)} */
+    public static Tensor arange(int end) {
+        return Factories.arange(end);
+    }
+
+    /** @return the F32 tensor {@code [start, start+step, ...]} of values below {@code end} */
+    public static Tensor arange(double start, double end, double step) {
+        return Factories.arange(start, end, step, DType.F32);
+    }
+
+    /** @return values in {@code [start, end)} spaced by {@code step}, of the given float dtype */
+    public static Tensor arange(double start, double end, double step, DType dtype) {
+        return Factories.arange(start, end, step, dtype);
+    }
+
+    /** @return an F32 tensor of uniform values in {@code [0, 1)}, reproducible from {@code seed} */
+    public static Tensor rand(long seed, int... shape) {
+        return rand(new SplittableRandom(seed), DType.F32, shape);
+    }
+
+    /** @return an F32 tensor of uniform values in {@code [0, 1)} drawn from {@code rng} */
+    public static Tensor rand(RandomGenerator rng, int... shape) {
+        return rand(rng, DType.F32, shape);
+    }
+
+    /** @return a tensor of uniform values in {@code [0, 1)} drawn from {@code rng} */
+    public static Tensor rand(RandomGenerator rng, DType dtype, int... shape) {
+        return Factories.random(Objects.requireNonNull(rng, "rng"), dtype, shape, false);
+    }
+
+    /** @return an F32 tensor of standard normal values, reproducible from {@code seed} */
+    public static Tensor randn(long seed, int... shape) {
+        return randn(new SplittableRandom(seed), DType.F32, shape);
+    }
+
+    /** @return an F32 tensor of standard normal values drawn from {@code rng} */
+    public static Tensor randn(RandomGenerator rng, int... shape) {
+        return randn(rng, DType.F32, shape);
+    }
+
+    /** @return a tensor of standard normal values drawn from {@code rng} */
+    public static Tensor randn(RandomGenerator rng, DType dtype, int... shape) {
+        return Factories.random(Objects.requireNonNull(rng, "rng"), dtype, shape, true);
+    }
+
+    // ---------------------------------------------------------------- accessors
+
+    /** @return a copy of the shape */
+    public int[] shape() {
+        return shape.clone();
+    }
+
+    /** @return the number of dimensions */
+    public int dim() {
+        return shape.length;
+    }
+
+    /** @return the number of elements */
+    public int numel() {
+        int n = 1;
+        for (int s : shape) {
+            n *= s;
+        }
+        return n;
+    }
+
+    /** @return the element type */
+    public DType dtype() {
+        return dtype;
+    }
+
+    /** @return the device holding this tensor */
+    public Device device() {
+        return storage.device;
+    }
+
+    /** @return a copy of the strides, in elements */
+    public int[] strides() {
+        return strides.clone();
+    }
+
+    /** @return whether the elements are laid out row-major without gaps */
+    public boolean isContiguous() {
+        return desc().isContiguous();
+    }
+
+    /** @return the in-place modification counter shared with every view of the same memory */
+    public int version() {
+        return storage.version;
+    }
+
+    /** @return the single element as a double; blocks until it is computed */
+    public double item() {
+        if (numel() != 1) {
+            throw new IllegalArgumentException("item: needs a tensor with exactly one element, got shape "
+                    + Checks.str(shape) + " (" + numel() + " elements)");
+        }
+        return toDoubleArray()[0];
+    }
+
+    /** @return the elements in row-major order, converted to float */
+    public float[] toFloatArray() {
+        return HostCopy.toFloat(this);
+    }
+
+    /** @return the elements in row-major order, converted to double */
+    public double[] toDoubleArray() {
+        return HostCopy.toDouble(this);
+    }
+
+    /** @return the elements in row-major order, converted to long (floats truncate toward zero) */
+    public long[] toLongArray() {
+        return HostCopy.toLong(this);
+    }
+
+    @Override
+    public String toString() {
+        return TensorFormat.format(this);
+    }
+
+    // ---------------------------------------------------------------- views
+
+    /** @return a tensor with the same elements in the given shape (one dim may be -1); a view when possible */
+    public Tensor reshape(int... newShape) {
+        return ShapeRules.reshape(this, newShape, "reshape");
+    }
+
+    /** @return a view with the given shape; the tensor must be contiguous */
+    public Tensor view(int... newShape) {
+        return ShapeRules.view(this, newShape);
+    }
+
+    /** @return this tensor flattened to one dimension */
+    public Tensor flatten() {
+        return reshape(-1);
+    }
+
+    /** @return a view with dims {@code dim0} and {@code dim1} swapped */
+    public Tensor transpose(int dim0, int dim1) {
+        return ShapeRules.transpose(this, dim0, dim1);
+    }
+
+    /** @return a view with the dims reordered: dim {@code i} of the result is {@code dims[i]} of this */
+    public Tensor permute(int... dims) {
+        return ShapeRules.permute(this, dims);
+    }
+
+    /** @return a broadcast view with the given shape (-1 keeps a dim); no memory is copied */
+    public Tensor expand(int... newShape) {
+        return ShapeRules.expand(this, newShape);
+    }
+
+    /** @return a view without any size-1 dims */
+    public Tensor squeeze() {
+        return ShapeRules.squeeze(this, null);
+    }
+
+    /** @return a view without {@code dim} if its size is 1, else this */
+    public Tensor squeeze(int dim) {
+        return ShapeRules.squeeze(this, dim);
+    }
+
+    /** @return a view with a new size-1 dim inserted at {@code dim} (in {@code [-dim()-1, dim()]}) */
+    public Tensor unsqueeze(int dim) {
+        return ShapeRules.unsqueeze(this, dim);
+    }
+
+    /** @return a view of {@code length} entries along {@code dim} starting at {@code start} */
+    public Tensor narrow(int dim, int start, int length) {
+        return ShapeRules.narrow(this, dim, start, length);
+    }
+
+    /** @return the slice {@code [start, end)} along {@code dim} (negative bounds count from the end) */
+    public Tensor slice(int dim, int start, int end) {
+        int d = Checks.dim("slice", dim, dim());
+        int size = shape[d];
+        int s = Math.max(0, Math.min(size, start < 0 ? start + size : start));
+        int e = Math.max(s, Math.min(size, end < 0 ? end + size : end));
+        return narrow(d, s, e - s);
+    }
+
+    /** @return the view at {@code index} along {@code dim}, with that dim removed */
+    public Tensor select(int dim, int index) {
+        int d = Checks.dim("select", dim, dim());
+        int i = index < 0 ? index + shape[d] : index;
+        if (i < 0 || i >= shape[d]) {
+            throw new IllegalArgumentException("select: index " + index + " is out of range for dim " + dim
+                    + " of size " + shape[d] + " in shape " + Checks.str(shape));
+        }
+        return narrow(d, i, 1).squeeze(d);
+    }
+
+    /** @return this if contiguous, else a row-major copy */
+    public Tensor contiguous() {
+        return ShapeRules.contiguous(this);
+    }
+
+    /** @return a new tensor with a copy of this one's elements (differentiable) */
+    public Tensor copy() {
+        return ShapeRules.copy(this);
+    }
+
+    // ---------------------------------------------------------------- elementwise
+
+    /** @return {@code this + other}, broadcasting */
+    public Tensor add(Tensor other) {
+        return ElementwiseRules.add(this, other);
+    }
+
+    /** @return {@code this + value} */
+    public Tensor add(double value) {
+        return ElementwiseRules.addScalar(this, value);
+    }
+
+    /** @return {@code this - other}, broadcasting */
+    public Tensor sub(Tensor other) {
+        return ElementwiseRules.sub(this, other);
+    }
+
+    /** @return {@code this - value} */
+    public Tensor sub(double value) {
+        return ElementwiseRules.addScalar(this, -value);
+    }
+
+    /** @return {@code this * other}, broadcasting */
+    public Tensor mul(Tensor other) {
+        return ElementwiseRules.mul(this, other);
+    }
+
+    /** @return {@code this * value} */
+    public Tensor mul(double value) {
+        return ElementwiseRules.mulScalar(this, value);
+    }
+
+    /** @return {@code this / other}, broadcasting */
+    public Tensor div(Tensor other) {
+        return ElementwiseRules.div(this, other);
+    }
+
+    /** @return {@code this / value} */
+    public Tensor div(double value) {
+        return ElementwiseRules.divScalar(this, value);
+    }
+
+    /** @return {@code -this} */
+    public Tensor neg() {
+        return MathRules.neg(this);
+    }
+
+    /** @return {@code this ^ exponent} elementwise */
+    public Tensor pow(double exponent) {
+        return MathRules.pow(this, exponent);
+    }
+
+    /** @return {@code e ^ this} */
+    public Tensor exp() {
+        return MathRules.exp(this);
+    }
+
+    /** @return the natural logarithm */
+    public Tensor log() {
+        return MathRules.log(this);
+    }
+
+    /** @return the square root */
+    public Tensor sqrt() {
+        return MathRules.sqrt(this);
+    }
+
+    /** @return the absolute value (gradient 0 at 0, as PyTorch) */
+    public Tensor abs() {
+        return MathRules.abs(this);
+    }
+
+    /** @return the error function */
+    public Tensor erf() {
+        return MathRules.erf(this);
+    }
+
+    /** @return values limited to {@code [min, max]}; the gradient flows where {@code min <= x <= max} */
+    public Tensor clamp(double min, double max) {
+        return MathRules.clamp(this, min, max);
+    }
+
+    /** @return the elementwise maximum, broadcasting; ties split the gradient equally */
+    public Tensor maximum(Tensor other) {
+        return ElementwiseRules.maximum(this, other);
+    }
+
+    /** @return the elementwise minimum, broadcasting; ties split the gradient equally */
+    public Tensor minimum(Tensor other) {
+        return ElementwiseRules.minimum(this, other);
+    }
+
+    /** @return 1 where {@code this > other}, else 0, in this dtype (not differentiable) */
+    public Tensor gt(Tensor other) {
+        return ElementwiseRules.compare("gt", dev.jgrad.backend.BinaryOp.GT, this, other);
+    }
+
+    /** @return 1 where {@code this < other}, else 0, in this dtype (not differentiable) */
+    public Tensor lt(Tensor other) {
+        return ElementwiseRules.compare("lt", dev.jgrad.backend.BinaryOp.LT, this, other);
+    }
+
+    /** @return 1 where {@code this == other}, else 0, in this dtype (not differentiable) */
+    public Tensor eq(Tensor other) {
+        return ElementwiseRules.compare("eq", dev.jgrad.backend.BinaryOp.EQ, this, other);
+    }
+
+    /**
+     * @param cond where nonzero, take {@code a}; elsewhere {@code b} (any dtype; not differentiated)
+     * @return the elementwise selection, broadcasting all three
+     */
+    public static Tensor where(Tensor cond, Tensor a, Tensor b) {
+        return ElementwiseRules.where(cond, a, b);
+    }
+
+    // ---------------------------------------------------------------- activations
+
+    /** @return {@code max(x, 0)} */
+    public Tensor relu() {
+        return ActivationRules.relu(this);
+    }
+
+    /** @return {@code x} where positive, else {@code negativeSlope * x} */
+    public Tensor leakyRelu(double negativeSlope) {
+        return ActivationRules.leakyRelu(this, negativeSlope);
+    }
+
+    /** @return {@code 1 / (1 + e^-x)} */
+    public Tensor sigmoid() {
+        return ActivationRules.sigmoid(this);
+    }
+
+    /** @return the hyperbolic tangent */
+    public Tensor tanh() {
+        return ActivationRules.tanh(this);
+    }
+
+    /** @return the exact GELU {@code x * Phi(x)}, PyTorch's default (erf) form */
+    public Tensor gelu() {
+        return ActivationRules.gelu(this);
+    }
+
+    /** @return softmax along {@code dim}, computed stably (max subtracted) */
+    public Tensor softmax(int dim) {
+        return ActivationRules.softmax(this, dim);
+    }
+
+    /** @return log-softmax along {@code dim}, computed stably with log-sum-exp */
+    public Tensor logSoftmax(int dim) {
+        return ActivationRules.logSoftmax(this, dim);
+    }
+
+    // ---------------------------------------------------------------- matmul and reductions
+
+    /** @return the matrix product with {@code torch.matmul} semantics (1-D, 2-D, batched, broadcast) */
+    public Tensor matmul(Tensor other) {
+        return MatMulRules.matmul(this, other);
+    }
+
+    /** @return the sum of all elements, as a 0-dimensional tensor */
+    public Tensor sum() {
+        return ReductionRules.sumAll(this);
+    }
+
+    /** @return the sum along {@code dim}, keeping it as size 1 when {@code keepDim} */
+    public Tensor sum(int dim, boolean keepDim) {
+        return ReductionRules.sum(this, dim, keepDim);
+    }
+
+    /** @return the mean of all elements (NaN for an empty tensor, as PyTorch) */
+    public Tensor mean() {
+        return ReductionRules.meanAll(this);
+    }
+
+    /** @return the mean along {@code dim} */
+    public Tensor mean(int dim, boolean keepDim) {
+        return ReductionRules.mean(this, dim, keepDim);
+    }
+
+    /** @return the largest value along {@code dim}; the gradient goes to the first maximal element */
+    public Tensor max(int dim, boolean keepDim) {
+        return ReductionRules.extreme(this, dim, keepDim, true);
+    }
+
+    /** @return the smallest value along {@code dim}; the gradient goes to the first minimal element */
+    public Tensor min(int dim, boolean keepDim) {
+        return ReductionRules.extreme(this, dim, keepDim, false);
+    }
+
+    /** @return the largest element, as a 0-dimensional tensor */
+    public Tensor max() {
+        return ReductionRules.extreme(flatten(), 0, false, true);
+    }
+
+    /** @return the smallest element, as a 0-dimensional tensor */
+    public Tensor min() {
+        return ReductionRules.extreme(flatten(), 0, false, false);
+    }
+
+    /** @return the I64 index of the first largest element along {@code dim}, that dim removed */
+    public Tensor argmax(int dim) {
+        return ReductionRules.argIndex(this, dim, true);
+    }
+
+    /** @return the I64 index of the first smallest element along {@code dim}, that dim removed */
+    public Tensor argmin(int dim) {
+        return ReductionRules.argIndex(this, dim, false);
+    }
+
+    // ---------------------------------------------------------------- joining and indexing
+
+    /** @return the tensors joined along an existing {@code dim}; all other dims must match */
+    public static Tensor cat(List<Tensor> tensors, int dim) {
+        return ShapeRules.cat(tensors, dim);
+    }
+
+    /** @return the tensors (all of one shape) stacked along a new {@code dim} */
+    public static Tensor stack(List<Tensor> tensors, int dim) {
+        return ShapeRules.stack(tensors, dim);
+    }
+
+    /** @return the entries at the 1-D I64 {@code index} along {@code dim} (embedding lookup) */
+    public Tensor indexSelect(int dim, Tensor index) {
+        return IndexRules.indexSelect(this, dim, index);
+    }
+
+    /** @return {@code torch.gather}: {@code out[i][j] = this[i][index[i][j]]} for {@code dim = 1} */
+    public Tensor gather(int dim, Tensor index) {
+        return IndexRules.gather(this, dim, index);
+    }
+
+    /** @return a copy of this with {@code src} added at {@code index} along {@code dim} ({@code torch.scatter_add}) */
+    public Tensor scatterAdd(int dim, Tensor index, Tensor src) {
+        return IndexRules.scatterAdd(this, dim, index, src);
+    }
+
+    // ---------------------------------------------------------------- devices and dtypes
+
+    /** @return this tensor on {@code device} (this itself if already there); differentiable */
+    public Tensor to(String device) {
+        return ShapeRules.toDevice(this, Device.of(Objects.requireNonNull(device, "device")));
+    }
+
+    /** @return this tensor converted to {@code dtype} (this itself if already so); differentiable between floats */
+    public Tensor to(DType dtype) {
+        return ShapeRules.toDType(this, Objects.requireNonNull(dtype, "dtype"));
+    }
+
+    // ---------------------------------------------------------------- autograd
+
+    /**
+     * Marks this leaf as requiring (or not) a gradient.
+     *
+     * @return this
+     * @throws IllegalArgumentException for a non-float dtype
+     * @throws IllegalStateException    for a non-leaf (its requirement follows from its inputs)
+     */
+    public Tensor requiresGrad(boolean requires) {
+        if (gradFn != null) {
+            throw new IllegalStateException("requiresGrad: can only be set on a leaf; this tensor (shape "
+                    + Checks.str(shape) + ") was computed by " + gradFn.name() + ". Use detach() first");
+        }
+        if (requires) {
+            Checks.floating("requiresGrad", this);
+        }
+        requiresGrad = requires;
+        return this;
+    }
+
+    /** @return whether gradients flow to this tensor (a leaf marked so, or the result of such) */
+    public boolean requiresGrad() {
+        return requiresGrad || gradFn != null;
+    }
+
+    /** @return whether this tensor was not computed by a recorded op */
+    public boolean isLeaf() {
+        return gradFn == null;
+    }
+
+    /** @return the node that computed this tensor, or null for a leaf */
+    public Node gradFn() {
+        return gradFn;
+    }
+
+    /**
+     * @return the node that receives this tensor's gradient in backward: its {@link #gradFn()}, or
+     * for a leaf requiring grad its gradient accumulator; null if it needs no gradient
+     */
+    public Node gradEdge() {
+        if (gradFn != null) {
+            return gradFn;
+        }
+        if (!requiresGrad) {
+            return null;
+        }
+        if (accumulator == null) {
+            accumulator = Node.leaf(this::accumulateGrad);
+        }
+        return accumulator;
+    }
+
+    /** @return the accumulated gradient, or null before any backward reached this leaf */
+    public Tensor grad() {
+        return grad;
+    }
+
+    /** Clears the accumulated gradient (PyTorch's {@code set_to_none} behaviour). */
+    public void zeroGrad() {
+        grad = null;
+    }
+
+    /**
+     * Adds a hook called with the gradient of this tensor during backward; it may return a
+     * replacement gradient (or its argument).
+     *
+     * @return this
+     */
+    public Tensor registerHook(UnaryOperator<Tensor> hook) {
+        Node edge = gradEdge();
+        if (edge == null) {
+            throw new IllegalStateException("registerHook: the tensor (shape " + Checks.str(shape)
+                    + ") does not require grad, so no gradient will reach a hook");
+        }
+        edge.addHook(Objects.requireNonNull(hook, "hook"));
+        return this;
+    }
+
+    /** @return a tensor sharing this one's memory but outside the graph */
+    public Tensor detach() {
+        return new Tensor(storage, shape, strides, offset, dtype);
+    }
+
+    /** Back-propagates from this scalar (seed 1), freeing the graph afterwards. */
+    public void backward() {
+        Autograd.backward(this, seedOne(), false, false);
+    }
+
+    /** Back-propagates {@code gradOutput} (shaped like this), freeing the graph afterwards. */
+    public void backward(Tensor gradOutput) {
+        backward(gradOutput, false);
+    }
+
+    /** Back-propagates {@code gradOutput}; with {@code retainGraph} the graph can be walked again. */
+    public void backward(Tensor gradOutput, boolean retainGraph) {
+        Autograd.backward(this, Objects.requireNonNull(gradOutput, "gradOutput"), retainGraph, false);
+    }
+
+    private Tensor seedOne() {
+        if (numel() != 1) {
+            throw new IllegalArgumentException("backward: without gradOutput the output must be a scalar, but it"
+                    + " has shape " + Checks.str(shape) + "; call backward(gradOutput) with a tensor of that shape");
+        }
+        return Ops.full(device(), dtype, shape, 1);
+    }
+
+    private void accumulateGrad(Tensor g) {
+        if (!java.util.Arrays.equals(g.shape, shape)) {
+            throw new IllegalStateException("backward: gradient of shape " + Checks.str(g.shape)
+                    + " reached a leaf of shape " + Checks.str(shape));
+        }
+        if (grad == null) {
+            grad = NoGrad.isGradEnabled() ? g : g.detach().contiguous();
+        } else {
+            grad = grad.add(g);
+        }
+    }
+
+    // ---------------------------------------------------------------- in-place updates
+
+    /** {@code this += other} (broadcast to this shape), for optimizers. @return this */
+    public Tensor addInPlace(Tensor other) {
+        return InPlace.binary("addInPlace", this, other, dev.jgrad.backend.BinaryOp.ADD);
+    }
+
+    /** {@code this += alpha * other}, the SGD step. @return this */
+    public Tensor addInPlace(Tensor other, double alpha) {
+        return InPlace.axpy(this, other, alpha);
+    }
+
+    /** {@code this -= other} (broadcast to this shape). @return this */
+    public Tensor subInPlace(Tensor other) {
+        return InPlace.binary("subInPlace", this, other, dev.jgrad.backend.BinaryOp.SUB);
+    }
+
+    /** {@code this *= other} (broadcast to this shape). @return this */
+    public Tensor mulInPlace(Tensor other) {
+        return InPlace.binary("mulInPlace", this, other, dev.jgrad.backend.BinaryOp.MUL);
+    }
+
+    /** {@code this *= value}. @return this */
+    public Tensor mulInPlace(double value) {
+        return InPlace.scalar("mulInPlace", this, dev.jgrad.backend.UnaryOp.MUL_SCALAR, value);
+    }
+
+    /** Sets every element to {@code value}. @return this */
+    public Tensor fillInPlace(double value) {
+        return InPlace.fill(this, value);
+    }
+
+    /** Copies {@code src} (broadcast to this shape) into this tensor. @return this */
+    public Tensor copyInPlace(Tensor src) {
+        return InPlace.copy(this, src);
+    }
+
+    // ---------------------------------------------------------------- package internals
+
+    View desc() {
+        return new View(storage.buffer, offset, shape, strides);
+    }
+
+    Backend backend() {
+        return storage.device.backend();
+    }
+
+    /** @return a tensor sharing this storage with another layout (no graph) */
+    Tensor alias(int[] newShape, int[] newStrides, int newOffset) {
+        return new Tensor(storage, newShape, newStrides, newOffset, dtype);
+    }
+
+    void bumpVersion() {
+        storage.version++;
+    }
+}

@@ -1,0 +1,145 @@
+package dev.jgrad.autograd;
+
+import dev.jgrad.Tensor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+
+/**
+ * One recorded op in the autograd graph (PyTorch's {@code grad_fn}): its backward rule, the tensors
+ * saved for it, and an edge per input to the node that receives that input's gradient. A leaf that
+ * requires grad gets a gradient-accumulator node instead, which stores into {@code .grad()}.
+ *
+ * <p>Saved tensors carry the version they had when saved: reading one that was modified in place
+ * since is an {@link IllegalStateException}, never a silently wrong gradient.
+ */
+public final class Node {
+    private final String name;
+    private final Node[] next;
+    private final Backward backward;
+    private final Consumer<Tensor> sink;
+    private Tensor[] saved;
+    private final int[] savedVersions;
+    private List<UnaryOperator<Tensor>> hooks;
+
+    private Node(String name, Node[] next, Backward backward, Consumer<Tensor> sink, Tensor[] saved) {
+        this.name = name;
+        this.next = next;
+        this.backward = backward;
+        this.sink = sink;
+        this.saved = saved;
+        this.savedVersions = new int[saved.length];
+        for (int i = 0; i < saved.length; i++) {
+            savedVersions[i] = saved[i] == null ? 0 : saved[i].version();
+        }
+    }
+
+    /**
+     * @param name     the op name, shown in errors and graph inspection
+     * @param next     per input, the node receiving its gradient, or null if it needs none
+     * @param backward the rule
+     * @param saved    tensors the rule reads in backward (may contain nulls)
+     * @return an op node
+     */
+    public static Node op(String name, Node[] next, Backward backward, Tensor... saved) {
+        return new Node(name, next, backward, null, saved);
+    }
+
+    /**
+     * @param sink receives each gradient that reaches the leaf
+     * @return a gradient-accumulator node for a leaf tensor
+     */
+    public static Node leaf(Consumer<Tensor> sink) {
+        return new Node("AccumulateGrad", new Node[0], null, sink, new Tensor[0]);
+    }
+
+    /** @return the op name, e.g. {@code mul} or {@code AccumulateGrad} */
+    public String name() {
+        return name;
+    }
+
+    /** @return the nodes this one sends gradients to, one per input (null where none is needed) */
+    public List<Node> nextFunctions() {
+        return Collections.unmodifiableList(Arrays.asList(next));
+    }
+
+    /** @return whether this node accumulates into a leaf tensor's {@code .grad()} */
+    public boolean isLeafAccumulator() {
+        return sink != null;
+    }
+
+    /** @return whether input {@code i} needs a gradient (rules may skip computing the others) */
+    public boolean needsInputGrad(int i) {
+        return next[i] != null;
+    }
+
+    /**
+     * @param i index into the tensors saved when the op ran
+     * @return that tensor
+     * @throws IllegalStateException if the graph was freed by an earlier backward, or the tensor
+     *                               was modified in place after it was saved
+     */
+    public Tensor saved(int i) {
+        if (saved == null) {
+            throw new IllegalStateException(name + ": trying to backward through the graph a second time; its saved"
+                    + " tensors were freed by the first backward. Pass retainGraph=true to the first backward"
+                    + " (or createGraph=true to Autograd.grad) to differentiate the same graph again.");
+        }
+        Tensor t = saved[i];
+        if (t != null && t.version() != savedVersions[i]) {
+            throw new IllegalStateException(name + ": a tensor saved for backward (shape "
+                    + Arrays.toString(t.shape()) + ", " + t.dtype() + ") was modified by an in-place operation:"
+                    + " it is at version " + t.version() + ", expected version " + savedVersions[i]
+                    + ". Use an out-of-place op, or clone the tensor before modifying it.");
+        }
+        return t;
+    }
+
+    /**
+     * Adds a hook that sees (and may replace) the gradient arriving at this node's output.
+     *
+     * @param hook returns the gradient to use, or its argument unchanged
+     */
+    public synchronized void addHook(UnaryOperator<Tensor> hook) {
+        if (hooks == null) {
+            hooks = new ArrayList<>(1);
+        }
+        hooks.add(hook);
+    }
+
+    Node[] next() {
+        return next;
+    }
+
+    Tensor applyHooks(Tensor grad) {
+        if (hooks != null) {
+            for (UnaryOperator<Tensor> h : hooks) {
+                Tensor replaced = h.apply(grad);
+                grad = replaced == null ? grad : replaced;
+            }
+        }
+        return grad;
+    }
+
+    Tensor[] runBackward(Tensor grad) {
+        return backward.apply(this, grad);
+    }
+
+    void accumulate(Tensor grad) {
+        sink.accept(grad);
+    }
+
+    void release() {
+        if (sink == null) {
+            saved = null;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

@@ -1,0 +1,84 @@
+package dev.jgrad.backend;
+
+import dev.jgrad.DType;
+
+/**
+ * The primitives one device implements. Everything else a {@link dev.jgrad.Tensor} can do
+ * (softmax, losses, the backward rules) is composed from these in the front end.
+ *
+ * <p>Every method may assume its arguments were validated by the front end (matching dtypes,
+ * broadcast shapes, indices in range unless stated otherwise). Only {@code out} is written.
+ */
+public interface Backend {
+
+    /** @return the device name, e.g. {@code reference}, {@code cpu}, {@code opencl:0} */
+    String name();
+
+    /**
+     * @param dtype  element type
+     * @param length number of elements, {@code >= 0}
+     * @return a new zero-filled buffer
+     */
+    Buffer allocate(DType dtype, int length);
+
+    /** @return a new F32 buffer holding a copy of {@code data} */
+    Buffer upload(float[] data);
+
+    /** @return a new F64 buffer holding a copy of {@code data} */
+    Buffer upload(double[] data);
+
+    /** @return a new I64 buffer holding a copy of {@code data} */
+    Buffer upload(long[] data);
+
+    /**
+     * Copies {@code dst.length} elements starting at {@code offset} of an F32 buffer to the host,
+     * blocking until they are available.
+     */
+    void read(Buffer src, int offset, float[] dst);
+
+    /** As {@link #read(Buffer, int, float[])} for an F64 buffer. */
+    void read(Buffer src, int offset, double[] dst);
+
+    /** As {@link #read(Buffer, int, float[])} for an I64 buffer. */
+    void read(Buffer src, int offset, long[] dst);
+
+    /** Sets every element of {@code out} to {@code value}. */
+    void fill(View out, double value);
+
+    /**
+     * {@code out[i] = op(in[i], arg)}. {@link UnaryOp#IDENTITY} also accepts I64 (a strided copy);
+     * the other ops take float dtypes, with {@code out} of the same dtype as {@code in}.
+     */
+    void unary(UnaryOp op, double arg, View in, View out);
+
+    /** {@code out[i] = op(a[i], b[i])}; {@code a}, {@code b} and {@code out} have the same shape and dtype. */
+    void binary(BinaryOp op, View a, View b, View out);
+
+    /** {@code out[i] = cond[i] != 0 ? a[i] : b[i]}; {@code cond} may be any dtype. */
+    void where(View cond, View a, View b, View out);
+
+    /**
+     * Reduces {@code in} over {@code axes} (sorted, distinct). {@code out} has the rank of
+     * {@code in} with extent 1 on every reduced axis. An empty reduction yields 0 for SUM.
+     */
+    void reduce(ReduceOp op, View in, int[] axes, View out);
+
+    /**
+     * Batched matrix product {@code out[..., m, n] = sum_k a[..., m, k] * b[..., k, n]}. All three
+     * have the same rank {@code >= 2} and the same batch extents (broadcast batches arrive with
+     * stride 0). Transposed operands arrive as strides, so backends handle them by packing.
+     */
+    void matmul(View a, View b, View out);
+
+    /**
+     * {@code out[i][j][k] = in[i][index[i][j][k]][k]} for {@code dim = 1} (and likewise for any
+     * dim): {@code index} (I64, indices in range) and {@code out} have the same shape.
+     */
+    void gather(View in, int dim, View index, View out);
+
+    /**
+     * The adjoint of {@link #gather}: {@code out[i][index[i][j][k]][k] += src[i][j][k]} for
+     * {@code dim = 1}; duplicate indices accumulate.
+     */
+    void scatterAdd(View src, int dim, View index, View out);
+}
