@@ -1,0 +1,115 @@
+package dev.jgrad.conformance;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.jgrad.DType;
+import dev.jgrad.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * The conformance kit: every row of {@link OpTable}, in F32 and F64, with contiguous and
+ * non-contiguous inputs, run forward and backward on the backend under test and on
+ * {@code reference}; values, shapes, dtypes and every input gradient must agree.
+ *
+ * <p>A backend's test module extends this class and names its device. The kit ships in
+ * jgrad-core's test-jar.
+ */
+public abstract class BackendConformanceTest {
+
+    /** @return the device under test, e.g. {@code cpu} or {@code opencl} */
+    protected abstract String device();
+
+    /** @return the allowed absolute and relative error for a dtype on this backend */
+    protected double tolerance(DType dtype) {
+        return dtype == DType.F64 ? 1e-10 : 2e-5;
+    }
+
+    /** @return the rows to run; override only to document a gap, never to hide a failure */
+    protected List<OpCase> cases() {
+        return OpTable.all();
+    }
+
+    /** @return dtypes this backend supports */
+    protected List<DType> dtypes() {
+        return List.of(DType.F32, DType.F64);
+    }
+
+    /** @return one dynamic test per (row, dtype, layout) */
+    @TestFactory
+    Stream<DynamicTest> forwardAndBackwardMatchReference() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (OpCase c : cases()) {
+            for (DType dt : dtypes()) {
+                for (boolean strided : new boolean[] {false, true}) {
+                    String label = c.name() + " " + dt + (strided ? " strided" : "");
+                    tests.add(DynamicTest.dynamicTest(label, () -> compare(c, dt, strided)));
+                }
+            }
+        }
+        return tests.stream();
+    }
+
+    private void compare(OpCase c, DType dt, boolean strided) {
+        SplittableRandom rng = new SplittableRandom(c.name().hashCode());
+        List<double[]> values = new ArrayList<>();
+        for (Arg a : c.args()) {
+            values.add(a.values(rng));
+        }
+        long gradSeed = rng.nextLong();
+        Outcome expected = run(c, values, dt, strided, "reference", gradSeed);
+        Outcome actual = run(c, values, dt, strided, device(), gradSeed);
+        String where = c.name() + " " + dt + (strided ? " strided" : "") + " on " + device();
+        assertArrayEquals(expected.shape, actual.shape, where + ": output shape");
+        assertEquals(expected.dtype, actual.dtype, where + ": output dtype");
+        assertEquals(device(), actual.device, where + ": output device");
+        assertClose(expected.output, actual.output, tolerance(dt), where + ": forward");
+        for (int i = 0; i < expected.grads.size(); i++) {
+            assertClose(expected.grads.get(i), actual.grads.get(i), tolerance(dt), where + ": gradient of input " + i);
+        }
+    }
+
+    private record Outcome(int[] shape, DType dtype, String device, double[] output, List<double[]> grads) {
+    }
+
+    private static Outcome run(OpCase c, List<double[]> values, DType dt, boolean strided, String device, long seed) {
+        List<Tensor> inputs = new ArrayList<>();
+        for (int i = 0; i < c.args().size(); i++) {
+            inputs.add(c.args().get(i).make(values.get(i), dt, strided, device, true));
+        }
+        Tensor out = c.fn().apply(inputs);
+        List<double[]> grads = new ArrayList<>();
+        if (out.requiresGrad()) {
+            double[] g = new double[out.numel()];
+            SplittableRandom rng = new SplittableRandom(seed);
+            for (int i = 0; i < g.length; i++) {
+                g[i] = rng.nextGaussian();
+            }
+            out.backward(Tensor.of(g, out.shape()).to(dt).to(device));
+            for (Tensor in : inputs) {
+                if (in.requiresGrad()) {
+                    grads.add(in.grad() == null ? new double[in.numel()] : in.grad().toDoubleArray());
+                }
+            }
+        }
+        return new Outcome(out.shape(), out.dtype(), out.device().name(), out.toDoubleArray(), grads);
+    }
+
+    /** Elementwise {@code |a - b| <= tol * (1 + |a|)}, NaN matching NaN, naming the first bad index. */
+    public static void assertClose(double[] expected, double[] actual, double tol, String what) {
+        assertEquals(expected.length, actual.length, what + ": length");
+        for (int i = 0; i < expected.length; i++) {
+            double e = expected[i], a = actual[i];
+            boolean ok = (Double.isNaN(e) && Double.isNaN(a)) || e == a || Math.abs(e - a) <= tol * (1 + Math.abs(e));
+            if (!ok) {
+                fail(what + ": element " + i + " expected " + e + " but was " + a + " (tolerance " + tol + ")");
+            }
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package dev.jgrad.conformance;
+
+import static dev.jgrad.conformance.Arg.index;
+import static dev.jgrad.conformance.Arg.kinkSafe;
+import static dev.jgrad.conformance.Arg.mask;
+import static dev.jgrad.conformance.Arg.normal;
+import static dev.jgrad.conformance.Arg.positive;
+import static dev.jgrad.conformance.Arg.prob;
+import static dev.jgrad.conformance.OpCase.of;
+import static dev.jgrad.conformance.OpCase.smooth;
+
+import dev.jgrad.Tensor;
+import dev.jgrad.nn.Losses;
+import java.util.List;
+
+/**
+ * The op table. Adding an op to jgrad means adding its rows here; every backend and the gradient
+ * checks then cover it. Shapes deliberately include broadcasting, empty tensors, size-1 dims and
+ * lengths that are not multiples of any vector width (7, 19, 37).
+ */
+public final class OpTable {
+    private OpTable() {
+    }
+
+    /** @return every row */
+    public static List<OpCase> all() {
+        return List.of(
+            // broadcasting binary arithmetic
+            smooth("add[3,4]+[4]", x -> x.get(0).add(x.get(1)), normal(3, 4), normal(4)),
+            smooth("add[2,1,3]+[4,1]", x -> x.get(0).add(x.get(1)), normal(2, 1, 3), normal(4, 1)),
+            of("add[0,3]+[3]", x -> x.get(0).add(x.get(1)), normal(0, 3), normal(3)),
+            smooth("sub[37]-[1]", x -> x.get(0).sub(x.get(1)), normal(37), normal(1)),
+            smooth("mul[3,19]*[3,1]", x -> x.get(0).mul(x.get(1)), normal(3, 19), normal(3, 1)),
+            smooth("div[5,7]/[7]", x -> x.get(0).div(x.get(1)), normal(5, 7), positive(7)),
+            of("maximum[4,5]", x -> x.get(0).maximum(x.get(1)), kinkSafe(4, 5), kinkSafe(4, 5)),
+            of("minimum[3,4]vs[4]", x -> x.get(0).minimum(x.get(1)), kinkSafe(3, 4), kinkSafe(4)),
+            smooth("addScalar[7]", x -> x.get(0).add(2.5), normal(7)),
+            smooth("subScalar[2,3]", x -> x.get(0).sub(1.5), normal(2, 3)),
+            smooth("mulScalar[1,1]", x -> x.get(0).mul(-3.0), normal(1, 1)),
+            smooth("divScalar[19]", x -> x.get(0).div(4.0), normal(19)),
+            of("where[3,4]", x -> Tensor.where(x.get(0), x.get(1), x.get(2)), mask(3, 4), normal(3, 4), normal(4)),
+            // elementwise math
+            smooth("neg[2,3]", x -> x.get(0).neg(), normal(2, 3)),
+            smooth("pow2.5[37]", x -> x.get(0).pow(2.5), positive(37)),
+            smooth("pow3[4,5]", x -> x.get(0).pow(3), normal(4, 5)),
+            smooth("exp[3,7]", x -> x.get(0).exp(), normal(3, 7)),
+            of("exp[0]", x -> x.get(0).exp(), normal(0)),
+            smooth("log[37]", x -> x.get(0).log(), positive(37)),
+            smooth("sqrt[5,3]", x -> x.get(0).sqrt(), positive(5, 3)),
+            of("abs[4,7]", x -> x.get(0).abs(), kinkSafe(4, 7)),
+            smooth("erf[19]", x -> x.get(0).erf(), normal(19)),
+            of("clamp[6,7]", x -> x.get(0).clamp(-0.5, 0.5), kinkSafe(6, 7)),
+            // activations
+            of("relu[4,19]", x -> x.get(0).relu(), kinkSafe(4, 19)),
+            of("leakyRelu[37]", x -> x.get(0).leakyRelu(0.1), kinkSafe(37)),
+            smooth("sigmoid[3,7]", x -> x.get(0).sigmoid(), normal(3, 7)),
+            smooth("tanh[37]", x -> x.get(0).tanh(), normal(37)),
+            smooth("gelu[5,7]", x -> x.get(0).gelu(), normal(5, 7)),
+            smooth("softmax[4,7]dim1", x -> x.get(0).softmax(1), normal(4, 7)),
+            smooth("softmax[5,3]dim0", x -> x.get(0).softmax(0), normal(5, 3)),
+            smooth("logSoftmax[3,19]", x -> x.get(0).logSoftmax(-1), normal(3, 19)),
+            smooth("logSoftmax[2,3,5]dim1", x -> x.get(0).logSoftmax(1), normal(2, 3, 5)),
+            // matmul
+            smooth("matmul[3,5]@[5,4]", x -> x.get(0).matmul(x.get(1)), normal(3, 5), normal(5, 4)),
+            smooth("matmul[7,19]@[19,9]", x -> x.get(0).matmul(x.get(1)), normal(7, 19), normal(19, 9)),
+            smooth("matmul[5]@[5,3]", x -> x.get(0).matmul(x.get(1)), normal(5), normal(5, 3)),
+            smooth("matmul[4,5]@[5]", x -> x.get(0).matmul(x.get(1)), normal(4, 5), normal(5)),
+            smooth("matmul[6]@[6]", x -> x.get(0).matmul(x.get(1)), normal(6), normal(6)),
+            smooth("matmul[2,1,3,4]@[3,4,5]", x -> x.get(0).matmul(x.get(1)), normal(2, 1, 3, 4), normal(3, 4, 5)),
+            of("matmul[0,3]@[3,2]", x -> x.get(0).matmul(x.get(1)), normal(0, 3), normal(3, 2)),
+            of("matmul[2,0]@[0,3]", x -> x.get(0).matmul(x.get(1)), normal(2, 0), normal(0, 3)),
+            // reductions
+            smooth("sum[3,7]", x -> x.get(0).sum(), normal(3, 7)),
+            smooth("sum[3,7]dim1keep", x -> x.get(0).sum(1, true), normal(3, 7)),
+            smooth("sum[2,3,4]dim0", x -> x.get(0).sum(0, false), normal(2, 3, 4)),
+            of("sum[0,3]dim0", x -> x.get(0).sum(0, false), normal(0, 3)),
+            smooth("mean[37]", x -> x.get(0).mean(), normal(37)),
+            smooth("mean[4,5]dim-1", x -> x.get(0).mean(-1, false), normal(4, 5)),
+            of("max[4,7]dim1", x -> x.get(0).max(1, false), kinkSafe(4, 7)),
+            of("min[5,3]dim0keep", x -> x.get(0).min(0, true), kinkSafe(5, 3)),
+            of("maxAll[19]", x -> x.get(0).max(), kinkSafe(19)),
+            of("argmax[4,7]dim1", x -> x.get(0).argmax(1), kinkSafe(4, 7)),
+            of("argmin[5,3]dim0", x -> x.get(0).argmin(0), kinkSafe(5, 3)),
+            // views and movement
+            smooth("reshape[3,4]->[2,6]", x -> x.get(0).reshape(2, -1), normal(3, 4)),
+            smooth("transpose[3,5]", x -> x.get(0).transpose(0, 1).mul(x.get(0).transpose(0, 1)), normal(3, 5)),
+            smooth("permute[2,3,4]", x -> x.get(0).permute(2, 0, 1).contiguous(), normal(2, 3, 4)),
+            smooth("expand[3,1]->[3,4]", x -> x.get(0).expand(2, 3, 4).mul(x.get(1)), normal(3, 1), normal(2, 3, 4)),
+            smooth("squeeze/unsqueeze", x -> x.get(0).unsqueeze(1).squeeze().mul(2.0), normal(4, 1)),
+            smooth("narrow[5,7]", x -> x.get(0).narrow(1, 2, 3).exp(), normal(5, 7)),
+            smooth("select[4,6]", x -> x.get(0).select(0, -1).tanh(), normal(4, 6)),
+            smooth("cat dim1", x -> Tensor.cat(List.of(x.get(0), x.get(1)), 1), normal(3, 2), normal(3, 5)),
+            smooth("stack dim0", x -> Tensor.stack(List.of(x.get(0), x.get(1)), 0), normal(3, 2), normal(3, 2)),
+            // indexing
+            smooth("indexSelect[6,3]", x -> x.get(0).indexSelect(0, x.get(1)), normal(6, 3), index(6, 5)),
+            smooth("gather[4,5]dim1", x -> x.get(0).gather(1, x.get(1)), normal(4, 5), index(5, 4, 2)),
+            smooth("scatterAdd[4,5]", x -> x.get(0).scatterAdd(1, x.get(2), x.get(1)), normal(4, 5), normal(4, 3),
+                    index(5, 4, 3)),
+            // losses
+            smooth("mse[8,3]", x -> Losses.mse(x.get(0), x.get(1)), normal(8, 3), normal(8, 3)),
+            smooth("crossEntropy[6,5]", x -> Losses.crossEntropy(x.get(0), x.get(1)), normal(6, 5), index(5, 6)),
+            smooth("nll[4,3]", x -> Losses.nll(x.get(0).logSoftmax(1), x.get(1)), normal(4, 3), index(3, 4)),
+            smooth("bceWithLogits[5,2]", x -> Losses.binaryCrossEntropyWithLogits(x.get(0), x.get(1)), normal(5, 2),
+                    prob(5, 2)),
+            // a small MLP, the composition users actually run
+            smooth("mlp 4-5-3", x -> x.get(0).matmul(x.get(1)).add(x.get(2)).tanh().matmul(x.get(3)).logSoftmax(1),
+                    normal(2, 4), normal(4, 5), normal(5), normal(5, 3))
+        );
+    }
+}
