@@ -1,0 +1,124 @@
+package dev.jgrad.backend.cpu;
+
+import dev.jgrad.DType;
+import dev.jgrad.backend.Backend;
+import dev.jgrad.backend.BinaryOp;
+import dev.jgrad.backend.Buffer;
+import dev.jgrad.backend.HeapBuffer;
+import dev.jgrad.backend.ReduceOp;
+import dev.jgrad.backend.UnaryOp;
+import dev.jgrad.backend.View;
+import dev.jgrad.backend.reference.ReferenceBackend;
+
+/**
+ * The {@code cpu} device: heap buffers shared with {@code reference}, Vector API kernels for the
+ * hot primitives (elementwise, reductions, GEMM), and the reference loops for the cold ones
+ * (where, gather, scatter, I64 data), which are correct on the same buffers.
+ */
+public final class CpuBackend implements Backend {
+    /** The single instance; kernels are stateless apart from per-thread packing buffers. */
+    public static final CpuBackend INSTANCE = new CpuBackend();
+    private static final Backend COLD = ReferenceBackend.INSTANCE;
+
+    private CpuBackend() {
+    }
+
+    @Override
+    public String name() {
+        return "cpu";
+    }
+
+    @Override
+    public Buffer allocate(DType dtype, int length) {
+        return HeapBuffer.allocate(this, dtype, length);
+    }
+
+    @Override
+    public Buffer upload(float[] data) {
+        return HeapBuffer.wrap(this, data.clone());
+    }
+
+    @Override
+    public Buffer upload(double[] data) {
+        return HeapBuffer.wrap(this, data.clone());
+    }
+
+    @Override
+    public Buffer upload(long[] data) {
+        return HeapBuffer.wrap(this, data.clone());
+    }
+
+    @Override
+    public void read(Buffer src, int offset, float[] dst) {
+        System.arraycopy(((HeapBuffer) src).f32, offset, dst, 0, dst.length);
+    }
+
+    @Override
+    public void read(Buffer src, int offset, double[] dst) {
+        System.arraycopy(((HeapBuffer) src).f64, offset, dst, 0, dst.length);
+    }
+
+    @Override
+    public void read(Buffer src, int offset, long[] dst) {
+        System.arraycopy(((HeapBuffer) src).i64, offset, dst, 0, dst.length);
+    }
+
+    @Override
+    public void fill(View out, double value) {
+        HeapBuffer b = (HeapBuffer) out.buffer();
+        if (out.isContiguous() && b.dtype() == DType.F32) {
+            java.util.Arrays.fill(b.f32, out.offset(), out.offset() + out.numel(), (float) value);
+        } else {
+            COLD.fill(out, value);
+        }
+    }
+
+    @Override
+    public void unary(UnaryOp op, double arg, View in, View out) {
+        if (out.numel() == 0) {
+            return;
+        }
+        if (in.buffer().dtype() == DType.I64) {
+            COLD.unary(op, arg, in, out);
+        } else {
+            Elementwise.unary(op, arg, in, out);
+        }
+    }
+
+    @Override
+    public void binary(BinaryOp op, View a, View b, View out) {
+        if (out.numel() == 0) {
+            return;
+        }
+        if (a.buffer().dtype() == DType.I64) {
+            COLD.binary(op, a, b, out);
+        } else {
+            Elementwise.binary(op, a, b, out);
+        }
+    }
+
+    @Override
+    public void where(View cond, View a, View b, View out) {
+        COLD.where(cond, a, b, out);
+    }
+
+    @Override
+    public void reduce(ReduceOp op, View in, int[] axes, View out) {
+        Reductions.reduce(op, in, axes, out);
+    }
+
+    @Override
+    public void matmul(View a, View b, View out) {
+        MatMul.matmul(a, b, out);
+    }
+
+    @Override
+    public void gather(View in, int dim, View index, View out) {
+        COLD.gather(in, dim, index, out);
+    }
+
+    @Override
+    public void scatterAdd(View src, int dim, View index, View out) {
+        COLD.scatterAdd(src, dim, index, out);
+    }
+}

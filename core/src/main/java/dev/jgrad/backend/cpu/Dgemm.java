@@ -1,0 +1,174 @@
+package dev.jgrad.backend.cpu;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Double-precision GEMM (the F64 twin of {@link Sgemm}; Java has no generics over primitive vectors) {@code C = A·B} in the blocked, packed design of high-performance BLAS
+ * (Goto; BLIS): the column range is cut into NC panels and the depth into KC slices; each KC×NC
+ * slice of B is packed into NR-wide slivers, each MC×KC block of A into MR-tall slivers, both
+ * zero-padded so the MR×NR micro-kernel never needs a mask. The micro-kernel keeps its 6×2 vector
+ * accumulators in locals, so they stay in registers.
+ *
+ * <p>Operands are given by offset and row/column strides, so transposed views (backward's
+ * {@code dC·Bᵀ} and {@code Aᵀ·dC}) are absorbed by packing, never copied. C is row-major with
+ * leading dimension {@code ldc} and is overwritten.
+ */
+final class Dgemm {
+    private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    static final int MR = 6;
+    static final int NR = 2 * L;
+    private static final int KC = 256;
+    private static final int MC = 16 * MR;
+    private static final int NC = 128 * NR;
+    private static final ThreadLocal<double[][]> PACKS =
+            ThreadLocal.withInitial(() -> new double[][] {new double[MC * KC], new double[KC * NC], new double[MR * NR]});
+
+    private Dgemm() {
+    }
+
+    /** One matrix operand: element (i, j) at {@code data[off + i*rs + j*cs]}. */
+    record Operand(double[] data, int off, int rs, int cs) {
+    }
+
+    /** Computes rows {@code [i0, i1)} and columns {@code [j0, j1)} of {@code C = A·B} (inner dim k). */
+    static void gemm(int i0, int i1, int j0, int j1, int k, Operand a, Operand b, double[] c, int co, int ldc) {
+        double[][] packs = PACKS.get();
+        double[] ap = packs[0], bp = packs[1], tile = packs[2];
+        for (int jc = j0; jc < j1; jc += NC) {
+            int nc = Math.min(NC, j1 - jc);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                packB(b, pc, kc, jc, nc, bp);
+                for (int ic = i0; ic < i1; ic += MC) {
+                    int mc = Math.min(MC, i1 - ic);
+                    packA(a, ic, mc, pc, kc, ap);
+                    macroKernel(mc, nc, kc, ap, bp, c, co + ic * ldc + jc, ldc, pc == 0, tile);
+                }
+            }
+        }
+        if (k == 0) {
+            for (int i = i0; i < i1; i++) {
+                java.util.Arrays.fill(c, co + i * ldc + j0, co + i * ldc + j1, 0.0);
+            }
+        }
+    }
+
+    private static void macroKernel(int mc, int nc, int kc, double[] ap, double[] bp, double[] c, int co, int ldc,
+                                    boolean first, double[] tile) {
+        for (int jr = 0; jr < nc; jr += NR) {
+            int nr = Math.min(NR, nc - jr);
+            for (int ir = 0; ir < mc; ir += MR) {
+                int mr = Math.min(MR, mc - ir);
+                int cOff = co + ir * ldc + jr;
+                if (mr == MR && nr == NR) {
+                    kernel(kc, ap, ir * kc, bp, jr * kc, c, cOff, ldc, first);
+                } else {
+                    kernel(kc, ap, ir * kc, bp, jr * kc, tile, 0, NR, true);
+                    for (int r = 0; r < mr; r++) {
+                        for (int j = 0; j < nr; j++) {
+                            double v = tile[r * NR + j];
+                            c[cOff + r * ldc + j] = first ? v : c[cOff + r * ldc + j] + v;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** The MR×NR micro-kernel: 6 rows × 2 vectors of C, accumulated over kc rank-1 updates. */
+    private static void kernel(int kc, double[] ap, int aOff, double[] bp, int bOff, double[] c, int cOff, int ldc,
+                               boolean first) {
+        DoubleVector c00 = DoubleVector.zero(S), c01 = DoubleVector.zero(S);
+        DoubleVector c10 = DoubleVector.zero(S), c11 = DoubleVector.zero(S);
+        DoubleVector c20 = DoubleVector.zero(S), c21 = DoubleVector.zero(S);
+        DoubleVector c30 = DoubleVector.zero(S), c31 = DoubleVector.zero(S);
+        DoubleVector c40 = DoubleVector.zero(S), c41 = DoubleVector.zero(S);
+        DoubleVector c50 = DoubleVector.zero(S), c51 = DoubleVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            DoubleVector b0 = DoubleVector.fromArray(S, bp, bOff);
+            DoubleVector b1 = DoubleVector.fromArray(S, bp, bOff + L);
+            DoubleVector a = DoubleVector.broadcast(S, ap[aOff]);
+            c00 = a.fma(b0, c00);
+            c01 = a.fma(b1, c01);
+            a = DoubleVector.broadcast(S, ap[aOff + 1]);
+            c10 = a.fma(b0, c10);
+            c11 = a.fma(b1, c11);
+            a = DoubleVector.broadcast(S, ap[aOff + 2]);
+            c20 = a.fma(b0, c20);
+            c21 = a.fma(b1, c21);
+            a = DoubleVector.broadcast(S, ap[aOff + 3]);
+            c30 = a.fma(b0, c30);
+            c31 = a.fma(b1, c31);
+            a = DoubleVector.broadcast(S, ap[aOff + 4]);
+            c40 = a.fma(b0, c40);
+            c41 = a.fma(b1, c41);
+            a = DoubleVector.broadcast(S, ap[aOff + 5]);
+            c50 = a.fma(b0, c50);
+            c51 = a.fma(b1, c51);
+            aOff += MR;
+            bOff += NR;
+        }
+        store(c00, c01, c, cOff, first);
+        store(c10, c11, c, cOff + ldc, first);
+        store(c20, c21, c, cOff + 2 * ldc, first);
+        store(c30, c31, c, cOff + 3 * ldc, first);
+        store(c40, c41, c, cOff + 4 * ldc, first);
+        store(c50, c51, c, cOff + 5 * ldc, first);
+    }
+
+    private static void store(DoubleVector v0, DoubleVector v1, double[] c, int off, boolean first) {
+        if (!first) {
+            v0 = v0.add(DoubleVector.fromArray(S, c, off));
+            v1 = v1.add(DoubleVector.fromArray(S, c, off + L));
+        }
+        v0.intoArray(c, off);
+        v1.intoArray(c, off + L);
+    }
+
+    /** Packs A[ic:ic+mc, pc:pc+kc] into MR-row slivers, each stored k-major, zero-padded. */
+    private static void packA(Operand a, int ic, int mc, int pc, int kc, double[] ap) {
+        double[] d = a.data();
+        for (int s = 0; s < mc; s += MR) {
+            int base = s * kc;
+            int rows = Math.min(MR, mc - s);
+            for (int r = 0; r < MR; r++) {
+                if (r >= rows) {
+                    for (int p = 0; p < kc; p++) {
+                        ap[base + p * MR + r] = 0.0;
+                    }
+                    continue;
+                }
+                int src = a.off() + (ic + s + r) * a.rs() + pc * a.cs();
+                int cs = a.cs();
+                for (int p = 0; p < kc; p++) {
+                    ap[base + p * MR + r] = d[src + p * cs];
+                }
+            }
+        }
+    }
+
+    /** Packs B[pc:pc+kc, jc:jc+nc] into NR-column slivers, each stored k-major, zero-padded. */
+    private static void packB(Operand b, int pc, int kc, int jc, int nc, double[] bp) {
+        double[] d = b.data();
+        for (int t = 0; t < nc; t += NR) {
+            int base = t * kc;
+            int cols = Math.min(NR, nc - t);
+            for (int p = 0; p < kc; p++) {
+                int src = b.off() + (pc + p) * b.rs() + (jc + t) * b.cs();
+                int dst = base + p * NR;
+                if (b.cs() == 1) {
+                    System.arraycopy(d, src, bp, dst, cols);
+                } else {
+                    for (int j = 0; j < cols; j++) {
+                        bp[dst + j] = d[src + j * b.cs()];
+                    }
+                }
+                for (int j = cols; j < NR; j++) {
+                    bp[dst + j] = 0.0;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,221 @@
+package dev.jgrad.backend.cpu;
+
+import dev.jgrad.backend.UnaryOp;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * F32 unary kernels over contiguous ranges. One loop per op, each naming its operator as a
+ * constant: the Vector API compiles an operator to machine code only when the JIT sees it as a
+ * constant, so a shared loop taking the operator as a parameter would run boxed.
+ */
+final class FloatUnary {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+
+    private FloatUnary() {
+    }
+
+    /** {@code o[oo + i] = op(x[xo + i], arg)} for {@code i < n}; exact aliasing is safe. */
+    static void apply(UnaryOp op, float arg, float[] x, int xo, float[] o, int oo, int n) {
+        switch (op) {
+            case IDENTITY -> System.arraycopy(x, xo, o, oo, n);
+            case NEG -> neg(x, xo, o, oo, n);
+            case EXP -> exp(x, xo, o, oo, n);
+            case LOG -> log(x, xo, o, oo, n);
+            case SQRT -> sqrt(x, xo, o, oo, n);
+            case ABS -> abs(x, xo, o, oo, n);
+            case TANH -> tanh(x, xo, o, oo, n);
+            case SIGMOID -> sigmoid(x, xo, o, oo, n);
+            case RELU -> relu(x, xo, o, oo, n);
+            case LEAKY_RELU -> leakyRelu(arg, x, xo, o, oo, n);
+            case GELU -> gelu(x, xo, o, oo, n);
+            case ERF -> erf(x, xo, o, oo, n);
+            case ADD_SCALAR -> addScalar(arg, x, xo, o, oo, n);
+            case MUL_SCALAR -> mulScalar(arg, x, xo, o, oo, n);
+            case DIV_SCALAR -> divScalar(arg, x, xo, o, oo, n);
+            case POW_SCALAR -> pow(arg, x, xo, o, oo, n);
+            default -> scalar(op, arg, x, xo, o, oo, n);
+        }
+    }
+
+    /** The reference formula, for ops too rare to vectorise (comparisons, sign). */
+    private static void scalar(UnaryOp op, float arg, float[] x, int xo, float[] o, int oo, int n) {
+        for (int i = 0; i < n; i++) {
+            o[oo + i] = (float) op.apply(x[xo + i], arg);
+        }
+    }
+
+    private static void neg(float[] x, int xo, float[] o, int oo, int n) {
+        int i = 0;
+        for (int b = S.loopBound(n); i < b; i += L) {
+            FloatVector.fromArray(S, x, xo + i).neg().intoArray(o, oo + i);
+        }
+        for (; i < n; i++) {
+            o[oo + i] = -x[xo + i];
+        }
+    }
+
+    private static void exp(float[] x, int xo, float[] o, int oo, int n) {
+        int i = 0;
+        for (int b = S.loopBound(n); i < b; i += L) {
+            FloatVector.fromArray(S, x, xo + i).lanewise(VectorOperators.EXP).intoArray(o, oo + i);
+        }
+        for (; i < n; i++) {
+            o[oo + i] = (float) Math.exp(x[xo + i]);
+        }
+    }
+
+    private static void log(float[] x, int xo, float[] o, int oo, int n) {
+        int i = 0;
+        for (int b = S.loopBound(n); i < b; i += L) {
+            FloatVector.fromArray(S, x, xo + i).lanewise(VectorOperators.LOG).intoArray(o, oo + i);
+        }
+        for (; i < n; i++) {
+            o[oo + i] = (float) Math.log(x[xo + i]);
+        }
+    }
+
+    private static void sqrt(float[] x, int xo, float[] o, int oo, int n) {
+        int i = 0;
+        for (int b = S.loopBound(n); i < b; i += L) {
+            FloatVector.fromArray(S, x, xo + i).sqrt().intoArray(o, oo + i);
+        }
+        for (; i < n; i++) {
+            o[oo + i] = (float) Math.sqrt(x[xo + i]);
+        }
+    }
+
+    private static void abs(float[] x, int xo, float[] o, int oo, int n) {
+        int i = 0;
+        for (int b = S.loopBound(n); i < b; i += L) {
+            FloatVector.fromArray(S, x, xo + i).abs().intoArray(o, oo + i);
+        }
+        for (; i < n; i++) {
+            o[oo + i] = Math.abs(x[xo + i]);
+        }
+    }
+
+    private static void tanh(float[] x, int xo, float[] o, int oo, int n) {
+        int i = 0;
+        for (int b = S.loopBound(n); i < b; i += L) {
+            FloatVector.fromArray(S, x, xo + i).lanewise(VectorOperators.TANH).intoArray(o, oo + i);
+        }
+        for (; i < n; i++) {
+            o[oo + i] = (float) Math.tanh(x[xo + i]);
+        }
+    }
+
+    /** {@code 1 / (1 + e^-x)}: exp overflows to infinity for very negative x, giving exactly 0. */
+    private static void sigmoid(float[] x, int xo, float[] o, int oo, int n) {
+        int i = 0;
+        for (int b = S.loopBound(n); i < b; i += L) {
+            FloatVector e = FloatVector.fromArray(S, x, xo + i).neg().lanewise(VectorOperators.EXP);
+            FloatVector.broadcast(S, 1f).div(e.add(1f)).intoArray(o, oo + i);
+        }
+        for (; i < n; i++) {
+            o[oo + i] = (float) (1 / (1 + Math.exp(-x[xo + i])));
+        }
+    }
+
+    private static void relu(float[] x, int xo, float[] o, int oo, int n) {
+        int i = 0;
+        for (int b = S.loopBound(n); i < b; i += L) {
+            FloatVector.fromArray(S, x, xo + i).max(0f).intoArray(o, oo + i);
+        }
+        for (; i < n; i++) {
+            float v = x[xo + i];
+            o[oo + i] = v > 0 || v != v ? v : 0f;
+        }
+    }
+
+    private static void leakyRelu(float slope, float[] x, int xo, float[] o, int oo, int n) {
+        int i = 0;
+        for (int b = S.loopBound(n); i < b; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, xo + i);
+            VectorMask<Float> pos = v.compare(VectorOperators.GT, 0f);
+            v.mul(slope).blend(v, pos).intoArray(o, oo + i);
+        }
+        for (; i < n; i++) {
+            float v = x[xo + i];
+            o[oo + i] = v > 0 ? v : v * slope;
+        }
+    }
+
+    private static void addScalar(float c, float[] x, int xo, float[] o, int oo, int n) {
+        int i = 0;
+        for (int b = S.loopBound(n); i < b; i += L) {
+            FloatVector.fromArray(S, x, xo + i).add(c).intoArray(o, oo + i);
+        }
+        for (; i < n; i++) {
+            o[oo + i] = x[xo + i] + c;
+        }
+    }
+
+    private static void mulScalar(float c, float[] x, int xo, float[] o, int oo, int n) {
+        int i = 0;
+        for (int b = S.loopBound(n); i < b; i += L) {
+            FloatVector.fromArray(S, x, xo + i).mul(c).intoArray(o, oo + i);
+        }
+        for (; i < n; i++) {
+            o[oo + i] = x[xo + i] * c;
+        }
+    }
+
+    private static void divScalar(float c, float[] x, int xo, float[] o, int oo, int n) {
+        int i = 0;
+        for (int b = S.loopBound(n); i < b; i += L) {
+            FloatVector.fromArray(S, x, xo + i).div(c).intoArray(o, oo + i);
+        }
+        for (; i < n; i++) {
+            o[oo + i] = x[xo + i] / c;
+        }
+    }
+
+    /** Squares are exact products (as in PyTorch); other exponents use the vector pow. */
+    private static void pow(float c, float[] x, int xo, float[] o, int oo, int n) {
+        int i = 0;
+        if (c == 2f) {
+            for (int b = S.loopBound(n); i < b; i += L) {
+                FloatVector v = FloatVector.fromArray(S, x, xo + i);
+                v.mul(v).intoArray(o, oo + i);
+            }
+        } else {
+            for (int b = S.loopBound(n); i < b; i += L) {
+                FloatVector.fromArray(S, x, xo + i).lanewise(VectorOperators.POW, c).intoArray(o, oo + i);
+            }
+        }
+        for (; i < n; i++) {
+            o[oo + i] = (float) Math.pow(x[xo + i], c);
+        }
+    }
+
+    private static void gelu(float[] x, int xo, float[] o, int oo, int n) {
+        int i = 0;
+        for (int b = S.loopBound(n); i < b; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, xo + i);
+            FloatVector half = Erfc.halfErfc(v.abs().mul(Erfc.INV_SQRT2));
+            FloatVector cdf = half.neg().add(1f).blend(half, v.compare(VectorOperators.LT, 0f));
+            v.mul(cdf).intoArray(o, oo + i);
+        }
+        for (; i < n; i++) {
+            double v = x[xo + i];
+            o[oo + i] = (float) (0.5 * v * (1 + dev.jgrad.backend.Erf.erf(v * Erfc.INV_SQRT2)));
+        }
+    }
+
+    private static void erf(float[] x, int xo, float[] o, int oo, int n) {
+        int i = 0;
+        for (int b = S.loopBound(n); i < b; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, xo + i);
+            FloatVector e = Erfc.halfErfc(v.abs()).mul(-2f).add(1f);
+            e.neg().blend(e, v.compare(VectorOperators.GE, 0f)).blend(v, v.test(VectorOperators.IS_NAN))
+                    .intoArray(o, oo + i);
+        }
+        for (; i < n; i++) {
+            o[oo + i] = (float) dev.jgrad.backend.Erf.erf(x[xo + i]);
+        }
+    }
+}

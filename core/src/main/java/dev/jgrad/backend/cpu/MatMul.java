@@ -1,0 +1,178 @@
+package dev.jgrad.backend.cpu;
+
+import dev.jgrad.DType;
+import dev.jgrad.backend.HeapBuffer;
+import dev.jgrad.backend.Odometer;
+import dev.jgrad.backend.UnaryOp;
+import dev.jgrad.backend.View;
+import java.util.Arrays;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Batched matmul dispatch: walks the batch, picks the direct kernel for small products (where
+ * packing costs more than it saves) or the packed GEMM, and splits large products across threads
+ * by columns (or rows, when there are too few columns), each thread packing its own panels.
+ */
+final class MatMul {
+    private static final VectorSpecies<Float> SF = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Double> SD = DoubleVector.SPECIES_PREFERRED;
+    /** Below this many multiply-adds a product runs the direct kernel. */
+    private static final long DIRECT_LIMIT = 48L * 48 * 48;
+    /** Multiply-adds per thread before splitting a product pays for the fork. */
+    private static final long PARALLEL_GRAIN = 1L << 21;
+
+    private MatMul() {
+    }
+
+    static void matmul(View a, View b, View out) {
+        int r = out.rank();
+        int m = out.shape()[r - 2], n = out.shape()[r - 1], k = a.shape()[r - 1];
+        int[] batch = Arrays.copyOf(out.shape(), r - 2);
+        int count = Odometer.count(batch);
+        if (count == 0 || m == 0 || n == 0) {
+            return;
+        }
+        boolean direct = out.isContiguous();
+        View c = direct ? out : View.contiguous(HeapBuffer.allocate(CpuBackend.INSTANCE, out.buffer().dtype(), out.numel()), out.shape());
+        int[][] offsets = new int[count][];
+        Odometer it = Odometer.of(batch, a, b, c);
+        int q = 0;
+        do {
+            offsets[q++] = it.offsets.clone();
+        } while (it.next());
+        long work = (long) m * n * k;
+        if (count > 1 && work < PARALLEL_GRAIN) {
+            int parts = Parallel.parts(work * count, PARALLEL_GRAIN);
+            Parallel.forEach(parts, p -> {
+                for (int i = p; i < count; i += parts) {
+                    one(a, b, c, offsets[i], m, n, k, false);
+                }
+            });
+        } else {
+            for (int[] off : offsets) {
+                one(a, b, c, off, m, n, k, true);
+            }
+        }
+        if (!direct) {
+            Elementwise.unary(UnaryOp.IDENTITY, 0, c, out);
+        }
+    }
+
+    private static void one(View a, View b, View c, int[] off, int m, int n, int k, boolean parallel) {
+        int r = a.rank();
+        int ars = a.strides()[r - 2], acs = a.strides()[r - 1], brs = b.strides()[r - 2], bcs = b.strides()[r - 1];
+        HeapBuffer ha = (HeapBuffer) a.buffer(), hb = (HeapBuffer) b.buffer(), hc = (HeapBuffer) c.buffer();
+        if (hc.dtype() == DType.F32) {
+            Sgemm.Operand oa = new Sgemm.Operand(ha.f32, off[0], ars, acs);
+            Sgemm.Operand ob = new Sgemm.Operand(hb.f32, off[1], brs, bcs);
+            if ((long) m * n * k <= DIRECT_LIMIT || m < Sgemm.MR) {
+                directF32(m, n, k, oa, ob, hc.f32, off[2], n);
+            } else {
+                split(m, n, k, parallel, Sgemm.MR, Sgemm.NR, (i0, i1, j0, j1) -> Sgemm.gemm(i0, i1, j0, j1, k, oa, ob,
+                        hc.f32, off[2], n));
+            }
+        } else {
+            Dgemm.Operand oa = new Dgemm.Operand(ha.f64, off[0], ars, acs);
+            Dgemm.Operand ob = new Dgemm.Operand(hb.f64, off[1], brs, bcs);
+            if ((long) m * n * k <= DIRECT_LIMIT || m < Dgemm.MR) {
+                directF64(m, n, k, oa, ob, hc.f64, off[2], n);
+            } else {
+                split(m, n, k, parallel, Dgemm.MR, Dgemm.NR, (i0, i1, j0, j1) -> Dgemm.gemm(i0, i1, j0, j1, k, oa, ob,
+                        hc.f64, off[2], n));
+            }
+        }
+    }
+
+    private interface Block {
+        void run(int i0, int i1, int j0, int j1);
+    }
+
+    private static void split(int m, int n, int k, boolean parallel, int mr, int nr, Block block) {
+        int parts = parallel ? Parallel.parts((long) m * n * k, PARALLEL_GRAIN) : 1;
+        if (parts <= 1) {
+            block.run(0, m, 0, n);
+        } else if (n >= parts * 2 * nr) {
+            int per = roundUp((n + parts - 1) / parts, nr);
+            Parallel.forEach(parts, p -> block.run(0, m, Math.min(n, p * per), Math.min(n, (p + 1) * per)));
+        } else {
+            int per = roundUp((m + parts - 1) / parts, mr);
+            Parallel.forEach(parts, p -> block.run(Math.min(m, p * per), Math.min(m, (p + 1) * per), 0, n));
+        }
+    }
+
+    private static int roundUp(int v, int unit) {
+        return (v + unit - 1) / unit * unit;
+    }
+
+    /** Row-by-row {@code C[i,:] = sum_p A[i,p] B[p,:]}, vectorised along the row of B. */
+    private static void directF32(int m, int n, int k, Sgemm.Operand a, Sgemm.Operand b, float[] c, int co, int ldc) {
+        float[] bd = b.data();
+        int bo = b.off(), brs = b.rs();
+        if (b.cs() != 1) {
+            bd = new float[k * n];
+            for (int p = 0; p < k; p++) {
+                for (int j = 0; j < n; j++) {
+                    bd[p * n + j] = b.data()[b.off() + p * b.rs() + j * b.cs()];
+                }
+            }
+            bo = 0;
+            brs = n;
+        }
+        float[] ad = a.data();
+        int bound = SF.loopBound(n);
+        for (int i = 0; i < m; i++) {
+            int row = co + i * ldc;
+            Arrays.fill(c, row, row + n, 0f);
+            for (int p = 0; p < k; p++) {
+                float aip = ad[a.off() + i * a.rs() + p * a.cs()];
+                FloatVector av = FloatVector.broadcast(SF, aip);
+                int src = bo + p * brs;
+                int j = 0;
+                for (; j < bound; j += SF.length()) {
+                    FloatVector.fromArray(SF, bd, src + j).fma(av, FloatVector.fromArray(SF, c, row + j))
+                            .intoArray(c, row + j);
+                }
+                for (; j < n; j++) {
+                    c[row + j] += aip * bd[src + j];
+                }
+            }
+        }
+    }
+
+    /** The F64 twin of {@link #directF32}. */
+    private static void directF64(int m, int n, int k, Dgemm.Operand a, Dgemm.Operand b, double[] c, int co, int ldc) {
+        double[] bd = b.data();
+        int bo = b.off(), brs = b.rs();
+        if (b.cs() != 1) {
+            bd = new double[k * n];
+            for (int p = 0; p < k; p++) {
+                for (int j = 0; j < n; j++) {
+                    bd[p * n + j] = b.data()[b.off() + p * b.rs() + j * b.cs()];
+                }
+            }
+            bo = 0;
+            brs = n;
+        }
+        double[] ad = a.data();
+        int bound = SD.loopBound(n);
+        for (int i = 0; i < m; i++) {
+            int row = co + i * ldc;
+            Arrays.fill(c, row, row + n, 0.0);
+            for (int p = 0; p < k; p++) {
+                double aip = ad[a.off() + i * a.rs() + p * a.cs()];
+                DoubleVector av = DoubleVector.broadcast(SD, aip);
+                int src = bo + p * brs;
+                int j = 0;
+                for (; j < bound; j += SD.length()) {
+                    DoubleVector.fromArray(SD, bd, src + j).fma(av, DoubleVector.fromArray(SD, c, row + j))
+                            .intoArray(c, row + j);
+                }
+                for (; j < n; j++) {
+                    c[row + j] += aip * bd[src + j];
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,172 @@
+package dev.jgrad.backend.cpu;
+
+import dev.jgrad.DType;
+import dev.jgrad.backend.HeapBuffer;
+import dev.jgrad.backend.ReduceOp;
+import dev.jgrad.backend.View;
+import dev.jgrad.backend.reference.ReferenceBackend;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * F32 reductions over contiguous data, for the two layouts training produces: reducing trailing
+ * axes (row sums, softmax maxima, argmax over classes) and reducing leading axes (bias gradients
+ * summed over the batch). Other layouts and F64 use the reference loops, which accumulate in double.
+ *
+ * <p>Sums are blocked: each block of {@value #BLOCK} elements is summed in F32 vector lanes and
+ * the block sums are added in double, so a row of 10^7 elements keeps about F32 precision instead
+ * of drifting with its length.
+ */
+final class Reductions {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    private static final int BLOCK = 4096;
+
+    private Reductions() {
+    }
+
+    static void reduce(ReduceOp op, View in, int[] axes, View out) {
+        if (in.buffer().dtype() != DType.F32 || !in.isContiguous() || !out.isContiguous() || in.numel() == 0) {
+            ReferenceBackend.INSTANCE.reduce(op, in, axes, out);
+            return;
+        }
+        int rank = in.rank();
+        int reduced = 1;
+        for (int ax : axes) {
+            reduced *= in.shape()[ax];
+        }
+        int outer = in.numel() / reduced;
+        float[] x = ((HeapBuffer) in.buffer()).f32;
+        HeapBuffer o = (HeapBuffer) out.buffer();
+        if (isSuffix(axes, rank)) {
+            for (int i = 0; i < outer; i++) {
+                rowReduce(op, x, in.offset() + i * reduced, reduced, o, out.offset() + i);
+            }
+        } else if (isPrefix(axes) && op == ReduceOp.SUM) {
+            columnSums(x, in.offset(), reduced, outer, o.f32, out.offset());
+        } else {
+            ReferenceBackend.INSTANCE.reduce(op, in, axes, out);
+        }
+    }
+
+    private static boolean isSuffix(int[] axes, int rank) {
+        for (int i = 0; i < axes.length; i++) {
+            if (axes[i] != rank - axes.length + i) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isPrefix(int[] axes) {
+        for (int i = 0; i < axes.length; i++) {
+            if (axes[i] != i) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void rowReduce(ReduceOp op, float[] x, int off, int n, HeapBuffer o, int at) {
+        switch (op) {
+            case SUM -> o.f32[at] = (float) sum(x, off, n);
+            case MAX -> o.f32[at] = max(x, off, n);
+            case MIN -> o.f32[at] = min(x, off, n);
+            case ARGMAX -> o.i64[at] = firstIndexOf(x, off, n, max(x, off, n));
+            case ARGMIN -> o.i64[at] = firstIndexOf(x, off, n, min(x, off, n));
+        }
+    }
+
+    /** Blocked sum: F32 lanes within a block, double across blocks. */
+    static double sum(float[] x, int off, int n) {
+        double total = 0;
+        for (int s = 0; s < n; s += BLOCK) {
+            int len = Math.min(BLOCK, n - s);
+            int base = off + s;
+            FloatVector acc0 = FloatVector.zero(S), acc1 = FloatVector.zero(S);
+            int i = 0;
+            for (int b = len - len % (2 * L); i < b; i += 2 * L) {
+                acc0 = acc0.add(FloatVector.fromArray(S, x, base + i));
+                acc1 = acc1.add(FloatVector.fromArray(S, x, base + i + L));
+            }
+            double block = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+            for (; i < len; i++) {
+                block += x[base + i];
+            }
+            total += block;
+        }
+        return total;
+    }
+
+    /** NaN-propagating maximum (vector max behaves like {@link Math#max}). */
+    static float max(float[] x, int off, int n) {
+        float m = Float.NEGATIVE_INFINITY;
+        int i = 0;
+        if (n >= L) {
+            FloatVector acc = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+            for (int b = S.loopBound(n); i < b; i += L) {
+                acc = acc.max(FloatVector.fromArray(S, x, off + i));
+            }
+            m = acc.reduceLanes(VectorOperators.MAX);
+        }
+        for (; i < n; i++) {
+            m = Math.max(m, x[off + i]);
+        }
+        return m;
+    }
+
+    static float min(float[] x, int off, int n) {
+        float m = Float.POSITIVE_INFINITY;
+        int i = 0;
+        if (n >= L) {
+            FloatVector acc = FloatVector.broadcast(S, Float.POSITIVE_INFINITY);
+            for (int b = S.loopBound(n); i < b; i += L) {
+                acc = acc.min(FloatVector.fromArray(S, x, off + i));
+            }
+            m = acc.reduceLanes(VectorOperators.MIN);
+        }
+        for (; i < n; i++) {
+            m = Math.min(m, x[off + i]);
+        }
+        return m;
+    }
+
+    /** The first position holding {@code v} (a NaN {@code v} matches the first NaN). */
+    private static long firstIndexOf(float[] x, int off, int n, float v) {
+        boolean nan = Float.isNaN(v);
+        for (int i = 0; i < n; i++) {
+            float e = x[off + i];
+            if (e == v || (nan && Float.isNaN(e))) {
+                return i;
+            }
+        }
+        return 0;
+    }
+
+    /** {@code o[j] = sum_i x[i*cols + j]}: rows added as vectors, flushed to double every block. */
+    private static void columnSums(float[] x, int off, int rows, int cols, float[] o, int oo) {
+        double[] total = new double[cols];
+        float[] acc = new float[cols];
+        int bound = S.loopBound(cols);
+        for (int i = 0; i < rows; i++) {
+            int row = off + i * cols;
+            int j = 0;
+            for (; j < bound; j += L) {
+                FloatVector.fromArray(S, acc, j).add(FloatVector.fromArray(S, x, row + j)).intoArray(acc, j);
+            }
+            for (; j < cols; j++) {
+                acc[j] += x[row + j];
+            }
+            if ((i + 1) % BLOCK == 0 || i == rows - 1) {
+                for (int c = 0; c < cols; c++) {
+                    total[c] += acc[c];
+                    acc[c] = 0f;
+                }
+            }
+        }
+        for (int c = 0; c < cols; c++) {
+            o[oo + c] = (float) total[c];
+        }
+    }
+}

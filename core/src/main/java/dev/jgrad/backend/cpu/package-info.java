@@ -1,0 +1,14 @@
+/**
+ * The {@code cpu} backend: kernels on the JDK Vector API ({@code jdk.incubator.vector}) over heap
+ * arrays, multithreaded on one shared {@link java.util.concurrent.ForkJoinPool}.
+ *
+ * <p>Every kernel has a contiguous fast path (vector main loop bounded by
+ * {@code SPECIES.loopBound(n)} plus a scalar tail) and falls back to strided rows or, for shapes no
+ * fast path covers, to the reference backend's generic loops, which read and write the same
+ * {@link dev.jgrad.backend.HeapBuffer}s. Vectors live only in locals and {@code static final}
+ * species: in arrays or fields they would be boxed.
+ *
+ * <p>Only {@link dev.jgrad.backend.cpu.CpuProvider} may be loaded when the incubator module is
+ * absent; it checks for the module before touching any other class here.
+ */
+package dev.jgrad.backend.cpu;
