@@ -30,6 +30,20 @@ public final class Erf {
         return Math.copySign(r, x);
     }
 
+    /**
+     * @param x any double
+     * @return {@code erfc(x) = 1 - erf(x)}, without the cancellation of that formula for large x
+     */
+    public static double erfc(double x) {
+        if (Double.isNaN(x)) {
+            return x;
+        }
+        if (x < SERIES_LIMIT) {
+            return 1 - erf(x);
+        }
+        return erfcContinuedFraction(x);
+    }
+
     private static double series(double a) {
         double twoA2 = 2 * a * a;
         double term = a;

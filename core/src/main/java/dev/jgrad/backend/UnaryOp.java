@@ -29,7 +29,10 @@ public enum UnaryOp {
     RELU,
     /** {@code x} if positive, else {@code arg * x} */
     LEAKY_RELU,
-    /** the exact GELU {@code x * Phi(x) = x/2 * (1 + erf(x/sqrt 2))} */
+    /**
+     * the exact GELU {@code x * Phi(x) = x/2 * (1 + erf(x/sqrt 2))}; for negative x evaluated as
+     * {@code x/2 * erfc(-x/sqrt 2)}, which keeps full relative precision in the tail
+     */
     GELU,
     /** the error function */
     ERF,
@@ -74,7 +77,7 @@ public enum UnaryOp {
             case SIGMOID -> x >= 0 ? 1 / (1 + StrictMath.exp(-x)) : StrictMath.exp(x) / (1 + StrictMath.exp(x));
             case RELU -> x > 0 ? x : (Double.isNaN(x) ? x : 0.0);
             case LEAKY_RELU -> x > 0 ? x : x * arg;
-            case GELU -> 0.5 * x * (1 + Erf.erf(x * ONE_OVER_SQRT2));
+            case GELU -> x < 0 ? 0.5 * x * Erf.erfc(-x * ONE_OVER_SQRT2) : 0.5 * x * (1 + Erf.erf(x * ONE_OVER_SQRT2));
             case ERF -> Erf.erf(x);
             case ADD_SCALAR -> x + arg;
             case MUL_SCALAR -> x * arg;

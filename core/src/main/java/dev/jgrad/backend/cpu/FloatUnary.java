@@ -196,13 +196,14 @@ final class FloatUnary {
         int i = 0;
         for (int b = S.loopBound(n); i < b; i += L) {
             FloatVector v = FloatVector.fromArray(S, x, xo + i);
-            FloatVector half = Erfc.halfErfc(v.abs().mul(Erfc.INV_SQRT2));
+            FloatVector vv = v.mul(v);
+            FloatVector vvLo = v.fma(v, vv.neg());
+            FloatVector half = Erfc.halfErfc(v.abs().mul(Erfc.INV_SQRT2), vv.mul(0.5f), vvLo.mul(0.5f));
             FloatVector cdf = half.neg().add(1f).blend(half, v.compare(VectorOperators.LT, 0f));
             v.mul(cdf).intoArray(o, oo + i);
         }
         for (; i < n; i++) {
-            double v = x[xo + i];
-            o[oo + i] = (float) (0.5 * v * (1 + dev.jgrad.backend.Erf.erf(v * Erfc.INV_SQRT2)));
+            o[oo + i] = (float) UnaryOp.GELU.apply(x[xo + i], 0);
         }
     }
 
@@ -210,7 +211,8 @@ final class FloatUnary {
         int i = 0;
         for (int b = S.loopBound(n); i < b; i += L) {
             FloatVector v = FloatVector.fromArray(S, x, xo + i);
-            FloatVector e = Erfc.halfErfc(v.abs()).mul(-2f).add(1f);
+            FloatVector vv = v.mul(v);
+            FloatVector e = Erfc.halfErfc(v.abs(), vv, v.fma(v, vv.neg())).mul(-2f).add(1f);
             e.neg().blend(e, v.compare(VectorOperators.GE, 0f)).blend(v, v.test(VectorOperators.IS_NAN))
                     .intoArray(o, oo + i);
         }

@@ -1,0 +1,173 @@
+package dev.jgrad;
+
+import static dev.jgrad.conformance.BackendConformanceTest.assertClose;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jgrad.autograd.NoGrad;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * What the table-driven kit cannot reach on {@code cpu}: the packed GEMM (the table's products are
+ * small enough for the direct kernel), multithreaded splits, transcendental accuracy in ulps, the
+ * drift of long F32 sums, and the fallback when the Vector API module is missing.
+ */
+class CpuKernelsTest {
+
+    private static Tensor random(SplittableRandom rng, DType dt, int... shape) {
+        return Tensor.randn(rng, dt, shape).to("cpu");
+    }
+
+    @TestFactory
+    Stream<DynamicTest> packedGemmMatchesReference() {
+        int[][] shapes = {{97, 131, 45}, {6, 32, 256}, {7, 33, 257}, {128, 128, 128}, {300, 70, 600}, {50, 1000, 40}};
+        List<DynamicTest> tests = new ArrayList<>();
+        for (int[] s : shapes) {
+            for (DType dt : List.of(DType.F32, DType.F64)) {
+                for (int layout = 0; layout < 4; layout++) {
+                    int l = layout;
+                    String name = s[0] + "x" + s[2] + " @ " + s[2] + "x" + s[1] + " " + dt + " layout " + l;
+                    tests.add(DynamicTest.dynamicTest(name, () -> compareGemm(s[0], s[1], s[2], dt, l)));
+                }
+            }
+        }
+        return tests.stream();
+    }
+
+    /** layout bit 0: A given transposed; bit 1: B given transposed (both as strided views). */
+    private static void compareGemm(int m, int n, int k, DType dt, int layout) {
+        SplittableRandom rng = new SplittableRandom(m * 31L + n * 7L + k + layout);
+        Tensor a = (layout & 1) == 0 ? random(rng, dt, m, k) : random(rng, dt, k, m).transpose(0, 1);
+        Tensor b = (layout & 2) == 0 ? random(rng, dt, k, n) : random(rng, dt, n, k).transpose(0, 1);
+        double[] expected = a.to("reference").matmul(b.to("reference")).toDoubleArray();
+        double tol = dt == DType.F32 ? 1e-4 : 1e-11;
+        assertClose(expected, a.matmul(b).toDoubleArray(), tol, "gemm");
+    }
+
+    @Test
+    void batchedAndBroadcastGemm() {
+        SplittableRandom rng = new SplittableRandom(3);
+        Tensor a = random(rng, DType.F32, 3, 1, 70, 50);
+        Tensor b = random(rng, DType.F32, 4, 50, 90);
+        double[] expected = a.to("reference").matmul(b.to("reference")).toDoubleArray();
+        assertClose(expected, a.matmul(b).toDoubleArray(), 1e-4, "batched gemm");
+    }
+
+    @Test
+    void gemmGradientsMatchReference() {
+        SplittableRandom rng = new SplittableRandom(4);
+        Tensor a = random(rng, DType.F32, 120, 80).requiresGrad(true);
+        Tensor b = random(rng, DType.F32, 80, 100).requiresGrad(true);
+        Tensor ar = a.detach().to("reference").requiresGrad(true);
+        Tensor br = b.detach().to("reference").requiresGrad(true);
+        a.matmul(b).tanh().sum().backward();
+        ar.matmul(br).tanh().sum().backward();
+        assertClose(ar.grad().toDoubleArray(), a.grad().toDoubleArray(), 1e-4, "dA");
+        assertClose(br.grad().toDoubleArray(), b.grad().toDoubleArray(), 1e-4, "dB");
+    }
+
+    @Test
+    void largeElementwiseOpsSplitAcrossThreadsCorrectly() {
+        int n = 1_000_003;
+        SplittableRandom rng = new SplittableRandom(5);
+        Tensor x = random(rng, DType.F32, n);
+        Tensor y = random(rng, DType.F32, n);
+        float[] xs = x.toFloatArray(), ys = y.toFloatArray();
+        float[] sum = x.add(y).toFloatArray();
+        float[] relu = x.relu().toFloatArray();
+        for (int i = 0; i < n; i++) {
+            assertEquals(xs[i] + ys[i], sum[i], 0f);
+            assertEquals(Math.max(xs[i], 0f), relu[i], 0f);
+        }
+    }
+
+    @Test
+    void transcendentalsAreWithinAFewUlps() {
+        float[] xs = new float[20001];
+        for (int i = 0; i < xs.length; i++) {
+            xs[i] = -20f + i * 0.002f;
+        }
+        Tensor x = Tensor.of(xs, xs.length).to("cpu");
+        checkUlps(xs, x.exp().toFloatArray(), Math::exp, 4, "exp");
+        checkUlps(xs, x.tanh().toFloatArray(), Math::tanh, 4, "tanh");
+        checkUlps(xs, x.sigmoid().toFloatArray(), v -> 1 / (1 + Math.exp(-v)), 4, "sigmoid");
+        float[] pos = new float[xs.length];
+        for (int i = 0; i < xs.length; i++) {
+            pos[i] = 1e-3f + i * 0.01f;
+        }
+        checkUlps(pos, Tensor.of(pos, pos.length).to("cpu").log().toFloatArray(), Math::log, 4, "log");
+        float[] g = new float[4001];
+        for (int i = 0; i < g.length; i++) {
+            g[i] = -8f + i * 0.004f;
+        }
+        checkUlps(g, Tensor.of(g, g.length).to("cpu").gelu().toFloatArray(),
+                v -> dev.jgrad.backend.UnaryOp.GELU.apply(v, 0), 8, "gelu");
+    }
+
+    private static void checkUlps(float[] in, float[] out, java.util.function.DoubleUnaryOperator exact, int maxUlps,
+                                  String op) {
+        for (int i = 0; i < in.length; i++) {
+            float want = (float) exact.applyAsDouble(in[i]);
+            float ulps = Math.abs(out[i] - want) / Math.ulp(want);
+            assertTrue(ulps <= maxUlps || out[i] == want,
+                    op + "(" + in[i] + ") = " + out[i] + ", expected " + want + " (" + ulps + " ulps)");
+        }
+    }
+
+    @Test
+    void f64TranscendentalsMatchStrictMath() {
+        double[] xs = {-30, -2.5, -0.1, 0, 0.3, 1, 7.25, 40};
+        double[] exp = Tensor.of(xs, xs.length).to("cpu").exp().toDoubleArray();
+        double[] tanh = Tensor.of(xs, xs.length).to("cpu").tanh().toDoubleArray();
+        for (int i = 0; i < xs.length; i++) {
+            assertEquals(StrictMath.exp(xs[i]), exp[i], Math.ulp(exp[i]) * 2);
+            assertEquals(StrictMath.tanh(xs[i]), tanh[i], Math.ulp(tanh[i]) * 2);
+        }
+    }
+
+    @Test
+    void longF32SumsDoNotDrift() {
+        int n = 10_000_000;
+        SplittableRandom rng = new SplittableRandom(6);
+        float[] v = new float[n];
+        double exact = 0;
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) (rng.nextDouble() + 0.5);
+            exact += v[i];
+        }
+        double got;
+        try (var g = NoGrad.enter()) {
+            got = Tensor.of(v, n).to("cpu").sum().item();
+        }
+        // A naive sequential F32 sum is off by ~1e-3 relative here; blocked summation stays near F32 rounding.
+        assertEquals(exact, got, Math.abs(exact) * 2e-7);
+        float naive = 0;
+        for (float f : v) {
+            naive += f;
+        }
+        assertTrue(Math.abs(naive - exact) > Math.abs(got - exact), "the test data must defeat a naive sum");
+    }
+
+    @Test
+    void withoutTheVectorModuleCpuIsUnavailableAndTheDefaultFallsBack() throws IOException, InterruptedException {
+        String java = System.getProperty("java.home") + "/bin/java";
+        ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                DefaultDeviceProbe.class.getName());
+        pb.environment().remove("JGRAD_DEVICE");
+        pb.redirectErrorStream(true);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out);
+        assertTrue(out.contains("default=reference"), out);
+        assertTrue(out.contains("--add-modules jdk.incubator.vector"), out);
+        assertEquals(1, out.split("WARNING: the cpu backend is unavailable", -1).length - 1, "warned once: " + out);
+    }
+}
