@@ -19,8 +19,8 @@ final class Dgemm {
     private static final int L = S.length();
     static final int MR = 6;
     static final int NR = 2 * L;
-    private static final int KC = 256;
-    private static final int MC = 16 * MR;
+    private static final int KC = 384;
+    private static final int MC = 32 * MR;
     private static final int NC = 128 * NR;
     private static final ThreadLocal<double[][]> PACKS =
             ThreadLocal.withInitial(() -> new double[][] {new double[MC * KC], new double[KC * NC], new double[MR * NR]});
@@ -36,6 +36,9 @@ final class Dgemm {
     static void gemm(int i0, int i1, int j0, int j1, int k, Operand a, Operand b, double[] c, int co, int ldc) {
         double[][] packs = PACKS.get();
         double[] ap = packs[0], bp = packs[1], tile = packs[2];
+        for (int i = i0; i < i1; i++) {
+            java.util.Arrays.fill(c, co + i * ldc + j0, co + i * ldc + j1, 0.0);
+        }
         for (int jc = j0; jc < j1; jc += NC) {
             int nc = Math.min(NC, j1 - jc);
             for (int pc = 0; pc < k; pc += KC) {
@@ -44,32 +47,27 @@ final class Dgemm {
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
                     packA(a, ic, mc, pc, kc, ap);
-                    macroKernel(mc, nc, kc, ap, bp, c, co + ic * ldc + jc, ldc, pc == 0, tile);
+                    macroKernel(mc, nc, kc, ap, bp, c, co + ic * ldc + jc, ldc, tile);
                 }
-            }
-        }
-        if (k == 0) {
-            for (int i = i0; i < i1; i++) {
-                java.util.Arrays.fill(c, co + i * ldc + j0, co + i * ldc + j1, 0.0);
             }
         }
     }
 
     private static void macroKernel(int mc, int nc, int kc, double[] ap, double[] bp, double[] c, int co, int ldc,
-                                    boolean first, double[] tile) {
+                                    double[] tile) {
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
             for (int ir = 0; ir < mc; ir += MR) {
                 int mr = Math.min(MR, mc - ir);
                 int cOff = co + ir * ldc + jr;
                 if (mr == MR && nr == NR) {
-                    kernel(kc, ap, ir * kc, bp, jr * kc, c, cOff, ldc, first);
+                    kernel(kc, ap, ir * kc, bp, jr * kc, c, cOff, ldc);
                 } else {
-                    kernel(kc, ap, ir * kc, bp, jr * kc, tile, 0, NR, true);
+                    java.util.Arrays.fill(tile, 0.0);
+                    kernel(kc, ap, ir * kc, bp, jr * kc, tile, 0, NR);
                     for (int r = 0; r < mr; r++) {
                         for (int j = 0; j < nr; j++) {
-                            double v = tile[r * NR + j];
-                            c[cOff + r * ldc + j] = first ? v : c[cOff + r * ldc + j] + v;
+                            c[cOff + r * ldc + j] += tile[r * NR + j];
                         }
                     }
                 }
@@ -77,9 +75,11 @@ final class Dgemm {
         }
     }
 
-    /** The MR×NR micro-kernel: 6 rows × 2 vectors of C, accumulated over kc rank-1 updates. */
-    private static void kernel(int kc, double[] ap, int aOff, double[] bp, int bOff, double[] c, int cOff, int ldc,
-                               boolean first) {
+    /**
+     * The MR×NR micro-kernel: 6 rows × 2 vectors of C += kc rank-1 updates. The C update is written
+     * out inline: handing vectors to a helper the JIT might not inline would box them.
+     */
+    private static void kernel(int kc, double[] ap, int aOff, double[] bp, int bOff, double[] c, int cOff, int ldc) {
         DoubleVector c00 = DoubleVector.zero(S), c01 = DoubleVector.zero(S);
         DoubleVector c10 = DoubleVector.zero(S), c11 = DoubleVector.zero(S);
         DoubleVector c20 = DoubleVector.zero(S), c21 = DoubleVector.zero(S);
@@ -110,21 +110,24 @@ final class Dgemm {
             aOff += MR;
             bOff += NR;
         }
-        store(c00, c01, c, cOff, first);
-        store(c10, c11, c, cOff + ldc, first);
-        store(c20, c21, c, cOff + 2 * ldc, first);
-        store(c30, c31, c, cOff + 3 * ldc, first);
-        store(c40, c41, c, cOff + 4 * ldc, first);
-        store(c50, c51, c, cOff + 5 * ldc, first);
-    }
-
-    private static void store(DoubleVector v0, DoubleVector v1, double[] c, int off, boolean first) {
-        if (!first) {
-            v0 = v0.add(DoubleVector.fromArray(S, c, off));
-            v1 = v1.add(DoubleVector.fromArray(S, c, off + L));
-        }
-        v0.intoArray(c, off);
-        v1.intoArray(c, off + L);
+        int o = cOff;
+        c00.add(DoubleVector.fromArray(S, c, o)).intoArray(c, o);
+        c01.add(DoubleVector.fromArray(S, c, o + L)).intoArray(c, o + L);
+        o += ldc;
+        c10.add(DoubleVector.fromArray(S, c, o)).intoArray(c, o);
+        c11.add(DoubleVector.fromArray(S, c, o + L)).intoArray(c, o + L);
+        o += ldc;
+        c20.add(DoubleVector.fromArray(S, c, o)).intoArray(c, o);
+        c21.add(DoubleVector.fromArray(S, c, o + L)).intoArray(c, o + L);
+        o += ldc;
+        c30.add(DoubleVector.fromArray(S, c, o)).intoArray(c, o);
+        c31.add(DoubleVector.fromArray(S, c, o + L)).intoArray(c, o + L);
+        o += ldc;
+        c40.add(DoubleVector.fromArray(S, c, o)).intoArray(c, o);
+        c41.add(DoubleVector.fromArray(S, c, o + L)).intoArray(c, o + L);
+        o += ldc;
+        c50.add(DoubleVector.fromArray(S, c, o)).intoArray(c, o);
+        c51.add(DoubleVector.fromArray(S, c, o + L)).intoArray(c, o + L);
     }
 
     /** Packs A[ic:ic+mc, pc:pc+kc] into MR-row slivers, each stored k-major, zero-padded. */

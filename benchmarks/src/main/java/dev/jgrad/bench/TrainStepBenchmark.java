@@ -1,0 +1,86 @@
+package dev.jgrad.bench;
+
+import dev.jgrad.Tensor;
+import dev.jgrad.autograd.NoGrad;
+import dev.jgrad.nn.Losses;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * One F32 training step of an MLP: forward (linear + ReLU layers, cross-entropy on the last),
+ * backward, and an SGD update. Architecture {@code a-b-...-z:batch}; the same network is timed in
+ * PyTorch by {@code benchmarks/compare/compare.py}.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+public class TrainStepBenchmark {
+    /** Layer widths and batch size. */
+    @Param({"2-16-16-2:32", "784-128-10:64", "1024-2048-2048-1024:256"})
+    public String mlp;
+    /** Device name. */
+    @Param({"cpu"})
+    public String device;
+
+    private final List<Tensor> weights = new ArrayList<>();
+    private final List<Tensor> biases = new ArrayList<>();
+    private Tensor input;
+    private Tensor labels;
+
+    /** Builds the network and one batch. */
+    @Setup
+    public void setup() {
+        String[] parts = mlp.split(":");
+        String[] w = parts[0].split("-");
+        int batch = Integer.parseInt(parts[1]);
+        SplittableRandom rng = new SplittableRandom(1);
+        for (int i = 0; i + 1 < w.length; i++) {
+            int in = Integer.parseInt(w[i]), out = Integer.parseInt(w[i + 1]);
+            weights.add(Tensor.randn(rng, in, out).mul(Math.sqrt(2.0 / in)).to(device).requiresGrad(true));
+            biases.add(Tensor.zeros(out).to(device).requiresGrad(true));
+        }
+        int classes = Integer.parseInt(w[w.length - 1]);
+        input = Tensor.randn(rng, batch, Integer.parseInt(w[0])).to(device);
+        long[] l = new long[batch];
+        for (int i = 0; i < batch; i++) {
+            l[i] = rng.nextInt(classes);
+        }
+        labels = Tensor.of(l, batch).to(device);
+    }
+
+    /** @return the loss of this step */
+    @Benchmark
+    public double step() {
+        Tensor h = input;
+        for (int i = 0; i < weights.size(); i++) {
+            h = h.matmul(weights.get(i)).add(biases.get(i));
+            if (i + 1 < weights.size()) {
+                h = h.relu();
+            }
+        }
+        Tensor loss = Losses.crossEntropy(h, labels);
+        loss.backward();
+        try (var g = NoGrad.enter()) {
+            for (int i = 0; i < weights.size(); i++) {
+                update(weights.get(i));
+                update(biases.get(i));
+            }
+        }
+        return loss.item();
+    }
+
+    private static void update(Tensor p) {
+        p.addInPlace(p.grad(), -0.01);
+        p.zeroGrad();
+    }
+}
