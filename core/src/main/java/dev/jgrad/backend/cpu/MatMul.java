@@ -21,7 +21,7 @@ final class MatMul {
     /** Below this many multiply-adds a product runs the direct kernel. */
     private static final long DIRECT_LIMIT = 48L * 48 * 48;
     /** Multiply-adds per thread before splitting a product pays for the fork. */
-    private static final long PARALLEL_GRAIN = 1L << 21;
+    private static final long PARALLEL_GRAIN = 1L << 23;
 
     private MatMul() {
     }

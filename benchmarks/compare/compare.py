@@ -1,0 +1,134 @@
+#!/usr/bin/python3
+"""Times the shapes of jgrad's JMH benchmarks with NumPy/OpenBLAS and PyTorch (when installed) and
+prints jgrad's figures from the newest benchmarks/results/jmh-*.json beside them, as ratios.
+
+Usage: benchmarks/compare/compare.py [results.json]
+Run ./jgrad bench first. SGEMM is timed single-threaded (OPENBLAS_NUM_THREADS=1) and with the
+default thread count; PyTorch training steps use torch's default thread count.
+"""
+import glob
+import json
+import os
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+RESULTS = os.path.join(HERE, "..", "results")
+
+
+def best_time(fn, min_seconds=1.0, repeats=5):
+    fn()
+    times = []
+    for _ in range(repeats):
+        count, start = 0, time.perf_counter()
+        while True:
+            fn()
+            count += 1
+            elapsed = time.perf_counter() - start
+            if elapsed >= min_seconds / repeats:
+                break
+        times.append(elapsed / count)
+    return min(times)
+
+
+def numpy_worker(threads):
+    """Runs in a child so OPENBLAS_NUM_THREADS takes effect before NumPy loads."""
+    import numpy as np
+    out = {}
+    for shape in ["512x512x512", "1024x1024x1024", "2048x2048x2048", "64x784x128", "256x2048x2048"]:
+        m, k, n = map(int, shape.split("x"))
+        a = np.random.rand(m, k).astype(np.float32)
+        b = np.random.rand(k, n).astype(np.float32)
+        out["matmul " + shape] = best_time(lambda: a @ b)
+    if threads == "1":
+        x = np.random.rand(1 << 24).astype(np.float32)
+        y = np.random.rand(1 << 24).astype(np.float32)
+        out["add 16M"] = best_time(lambda: x + y)
+        out["exp 16M"] = best_time(lambda: np.exp(x))
+    print(json.dumps(out))
+
+
+def torch_times():
+    try:
+        import torch
+    except ImportError:
+        return {}
+    out = {}
+    for spec in ["2-16-16-2:32", "784-128-10:64", "1024-2048-2048-1024:256"]:
+        widths, batch = spec.split(":")
+        w = [int(v) for v in widths.split("-")]
+        layers = [torch.nn.Linear(w[i], w[i + 1]) for i in range(len(w) - 1)]
+        params = [p for layer in layers for p in layer.parameters()]
+        opt = torch.optim.SGD(params, lr=0.01)
+        x = torch.randn(int(batch), w[0])
+        labels = torch.randint(0, w[-1], (int(batch),))
+
+        def step():
+            h = x
+            for i, layer in enumerate(layers):
+                h = layer(h)
+                if i + 1 < len(layers):
+                    h = torch.relu(h)
+            loss = torch.nn.functional.cross_entropy(h, labels)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            return loss.item()
+
+        out["train " + spec] = best_time(step, min_seconds=2.0)
+    return out
+
+
+def jgrad_times(path):
+    with open(path) as f:
+        runs = json.load(f)
+    out = {}
+    for r in runs:
+        name = r["benchmark"].split(".")[-2] + "." + r["benchmark"].split(".")[-1]
+        p = r.get("params", {})
+        score = r["primaryMetric"]["score"]
+        unit = r["primaryMetric"]["scoreUnit"]
+        seconds = score * {"us/op": 1e-6, "ns/op": 1e-9, "ms/op": 1e-3}.get(unit, 1e-6)
+        if name == "MatMulBenchmark.matmul":
+            out["matmul %s t%s" % (p["shape"], p["threads"])] = seconds
+        elif name == "TrainStepBenchmark.step":
+            out["train " + p["mlp"]] = seconds
+        elif name == "ElementwiseBenchmark.add":
+            out["add 16M"] = seconds
+        elif name == "ActivationBenchmark.activation" and p.get("op") == "exp":
+            out["exp 16M"] = seconds
+    return out
+
+
+def main():
+    if len(sys.argv) > 1 and sys.argv[1] == "--numpy-worker":
+        numpy_worker(sys.argv[2])
+        return
+    files = sorted(glob.glob(os.path.join(RESULTS, "jmh-*.json")))
+    path = sys.argv[1] if len(sys.argv) > 1 else (files[-1] if files else None)
+    jg = jgrad_times(path) if path else {}
+    ref = {}
+    for threads in ["1", str(os.cpu_count())]:
+        env = dict(os.environ, OPENBLAS_NUM_THREADS=threads, OMP_NUM_THREADS=threads)
+        try:
+            res = subprocess.run([sys.executable, __file__, "--numpy-worker", threads], env=env,
+                                 capture_output=True, text=True, check=True)
+        except (subprocess.CalledProcessError, FileNotFoundError) as e:
+            print("numpy unavailable:", e)
+            break
+        for key, v in json.loads(res.stdout).items():
+            ref[(key + " t" + threads) if key.startswith("matmul") else key] = v
+    ref.update(torch_times())
+    print("jgrad results:", path)
+    print("%-38s %14s %14s %10s" % ("case", "jgrad", "reference", "speed-up"))
+    for key in sorted(set(ref) | set(jg)):
+        a, b = jg.get(key), ref.get(key)
+        ratio = "%.2fx" % (b / a) if a and b else ""
+        fmt = lambda s: ("%.1f us" % (s * 1e6)) if s is not None else "-"
+        print("%-38s %14s %14s %10s" % (key, fmt(a), fmt(b), ratio))
+    print("speed-up > 1 means jgrad is faster (reference: NumPy/OpenBLAS for matmul/add/exp, PyTorch for train)")
+
+
+if __name__ == "__main__":
+    main()
