@@ -42,7 +42,7 @@ final class Checks {
     }
 
     static void sameDevice(String op, Tensor a, Tensor b) {
-        if (!a.device().equals(b.device())) {
+        if (a.storage.device != b.storage.device && !a.device().equals(b.device())) {
             throw new IllegalArgumentException(op + ": tensors are on different devices: " + a.device() + " "
                     + str(a.shape()) + " and " + b.device() + " " + str(b.shape()) + "; move one with to(\""
                     + a.device() + "\")");

@@ -9,6 +9,8 @@ import java.util.Objects;
  * {@code opencl[:N]}. Two devices are equal when their names are.
  */
 public final class Device {
+    /** One instance per name (and alias, e.g. {@code opencl} and {@code opencl:0}), so identity checks are cheap. */
+    private static final java.util.Map<String, Device> CACHE = new java.util.concurrent.ConcurrentHashMap<>();
     private final String name;
     private final Backend backend;
 
@@ -24,8 +26,13 @@ public final class Device {
      */
     public static Device of(String name) {
         Objects.requireNonNull(name, "device name");
-        Backend b = Backends.get(name);
-        return new Device(b.name(), b);
+        Device d = CACHE.get(name);
+        if (d == null) {
+            Backend b = Backends.get(name);
+            d = CACHE.computeIfAbsent(b.name(), k -> new Device(k, b));
+            CACHE.putIfAbsent(name, d);
+        }
+        return d;
     }
 
     /**

@@ -40,7 +40,7 @@ final class Ops {
     }
 
     static Tensor binary(String name, BinaryOp op, Tensor a, Tensor b) {
-        int[] shape = Broadcast.shape(name, a.shape(), b.shape());
+        int[] shape = java.util.Arrays.equals(a.shape, b.shape) ? a.shape : Broadcast.shape(name, a.shape, b.shape);
         Tensor out = empty(a.device(), a.dtype(), shape);
         a.backend().binary(op, Broadcast.view(a.desc(), shape), Broadcast.view(b.desc(), shape), out.desc());
         return out;

@@ -80,6 +80,11 @@ public final class CpuBackend implements Backend {
         }
         if (in.buffer().dtype() == DType.I64) {
             COLD.unary(op, arg, in, out);
+        } else if (in.buffer().dtype() == DType.F32 && out.numel() < Elementwise.PARALLEL_GRAIN
+                && in.isContiguous() && out.isContiguous()) {
+            // The common small case, without the row machinery: per-op overhead dominates small tensors.
+            FloatUnary.apply(op, (float) arg, ((HeapBuffer) in.buffer()).f32, in.offset(),
+                    ((HeapBuffer) out.buffer()).f32, out.offset(), out.numel());
         } else {
             Elementwise.unary(op, arg, in, out);
         }
@@ -92,6 +97,10 @@ public final class CpuBackend implements Backend {
         }
         if (a.buffer().dtype() == DType.I64) {
             COLD.binary(op, a, b, out);
+        } else if (a.buffer().dtype() == DType.F32 && out.numel() < Elementwise.PARALLEL_GRAIN
+                && a.isContiguous() && b.isContiguous() && out.isContiguous()) {
+            FloatBinary.apply(op, ((HeapBuffer) a.buffer()).f32, a.offset(), ((HeapBuffer) b.buffer()).f32, b.offset(),
+                    ((HeapBuffer) out.buffer()).f32, out.offset(), out.numel());
         } else {
             Elementwise.binary(op, a, b, out);
         }

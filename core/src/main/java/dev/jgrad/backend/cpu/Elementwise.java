@@ -16,7 +16,7 @@ import dev.jgrad.backend.View;
  */
 final class Elementwise {
     private static final int CHUNK = 1024;
-    private static final int PARALLEL_GRAIN = 1 << 18;
+    static final int PARALLEL_GRAIN = 1 << 18;
 
     private Elementwise() {
     }

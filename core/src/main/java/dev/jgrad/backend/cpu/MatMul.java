@@ -8,6 +8,7 @@ import dev.jgrad.backend.View;
 import java.util.Arrays;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -106,7 +107,12 @@ final class MatMul {
         return (v + unit - 1) / unit * unit;
     }
 
-    /** Row-by-row {@code C[i,:] = sum_p A[i,p] B[p,:]}, vectorised along the row of B. */
+    /**
+     * Small products without packing: for each group of 4 rows and each vector-wide column block,
+     * accumulate over k in registers (4 independent FMA chains sharing each load of B), then store
+     * once. Accumulating into C in memory instead stalls on store-to-load forwarding of wide
+     * vectors, which costs more than the arithmetic at these sizes. Column tails use masks.
+     */
     private static void directF32(int m, int n, int k, Sgemm.Operand a, Sgemm.Operand b, float[] c, int co, int ldc) {
         float[] bd = b.data();
         int bo = b.off(), brs = b.rs();
@@ -121,22 +127,36 @@ final class MatMul {
             brs = n;
         }
         float[] ad = a.data();
-        int bound = SF.loopBound(n);
-        for (int i = 0; i < m; i++) {
-            int row = co + i * ldc;
-            Arrays.fill(c, row, row + n, 0f);
-            for (int p = 0; p < k; p++) {
-                float aip = ad[a.off() + i * a.rs() + p * a.cs()];
-                FloatVector av = FloatVector.broadcast(SF, aip);
-                int src = bo + p * brs;
-                int j = 0;
-                for (; j < bound; j += SF.length()) {
-                    FloatVector.fromArray(SF, bd, src + j).fma(av, FloatVector.fromArray(SF, c, row + j))
-                            .intoArray(c, row + j);
+        int ars = a.rs(), acs = a.cs();
+        int l = SF.length();
+        for (int j = 0; j < n; j += l) {
+            VectorMask<Float> mask = SF.indexInRange(j, n);
+            int i = 0;
+            for (; i + 4 <= m; i += 4) {
+                int a0 = a.off() + i * ars;
+                FloatVector c0 = FloatVector.zero(SF), c1 = c0, c2 = c0, c3 = c0;
+                for (int p = 0; p < k; p++) {
+                    FloatVector bv = FloatVector.fromArray(SF, bd, bo + p * brs + j, mask);
+                    int ap = a0 + p * acs;
+                    c0 = FloatVector.broadcast(SF, ad[ap]).fma(bv, c0);
+                    c1 = FloatVector.broadcast(SF, ad[ap + ars]).fma(bv, c1);
+                    c2 = FloatVector.broadcast(SF, ad[ap + 2 * ars]).fma(bv, c2);
+                    c3 = FloatVector.broadcast(SF, ad[ap + 3 * ars]).fma(bv, c3);
                 }
-                for (; j < n; j++) {
-                    c[row + j] += aip * bd[src + j];
+                int row = co + i * ldc + j;
+                c0.intoArray(c, row, mask);
+                c1.intoArray(c, row + ldc, mask);
+                c2.intoArray(c, row + 2 * ldc, mask);
+                c3.intoArray(c, row + 3 * ldc, mask);
+            }
+            for (; i < m; i++) {
+                int a0 = a.off() + i * ars;
+                FloatVector c0 = FloatVector.zero(SF);
+                for (int p = 0; p < k; p++) {
+                    c0 = FloatVector.broadcast(SF, ad[a0 + p * acs]).fma(
+                            FloatVector.fromArray(SF, bd, bo + p * brs + j, mask), c0);
                 }
+                c0.intoArray(c, co + i * ldc + j, mask);
             }
         }
     }
@@ -156,23 +176,38 @@ final class MatMul {
             brs = n;
         }
         double[] ad = a.data();
-        int bound = SD.loopBound(n);
-        for (int i = 0; i < m; i++) {
-            int row = co + i * ldc;
-            Arrays.fill(c, row, row + n, 0.0);
-            for (int p = 0; p < k; p++) {
-                double aip = ad[a.off() + i * a.rs() + p * a.cs()];
-                DoubleVector av = DoubleVector.broadcast(SD, aip);
-                int src = bo + p * brs;
-                int j = 0;
-                for (; j < bound; j += SD.length()) {
-                    DoubleVector.fromArray(SD, bd, src + j).fma(av, DoubleVector.fromArray(SD, c, row + j))
-                            .intoArray(c, row + j);
+        int ars = a.rs(), acs = a.cs();
+        int l = SD.length();
+        for (int j = 0; j < n; j += l) {
+            VectorMask<Double> mask = SD.indexInRange(j, n);
+            int i = 0;
+            for (; i + 4 <= m; i += 4) {
+                int a0 = a.off() + i * ars;
+                DoubleVector c0 = DoubleVector.zero(SD), c1 = c0, c2 = c0, c3 = c0;
+                for (int p = 0; p < k; p++) {
+                    DoubleVector bv = DoubleVector.fromArray(SD, bd, bo + p * brs + j, mask);
+                    int ap = a0 + p * acs;
+                    c0 = DoubleVector.broadcast(SD, ad[ap]).fma(bv, c0);
+                    c1 = DoubleVector.broadcast(SD, ad[ap + ars]).fma(bv, c1);
+                    c2 = DoubleVector.broadcast(SD, ad[ap + 2 * ars]).fma(bv, c2);
+                    c3 = DoubleVector.broadcast(SD, ad[ap + 3 * ars]).fma(bv, c3);
                 }
-                for (; j < n; j++) {
-                    c[row + j] += aip * bd[src + j];
+                int row = co + i * ldc + j;
+                c0.intoArray(c, row, mask);
+                c1.intoArray(c, row + ldc, mask);
+                c2.intoArray(c, row + 2 * ldc, mask);
+                c3.intoArray(c, row + 3 * ldc, mask);
+            }
+            for (; i < m; i++) {
+                int a0 = a.off() + i * ars;
+                DoubleVector c0 = DoubleVector.zero(SD);
+                for (int p = 0; p < k; p++) {
+                    c0 = DoubleVector.broadcast(SD, ad[a0 + p * acs]).fma(
+                            DoubleVector.fromArray(SD, bd, bo + p * brs + j, mask), c0);
                 }
+                c0.intoArray(c, co + i * ldc + j, mask);
             }
         }
     }
+
 }
