@@ -68,8 +68,11 @@ final class ActivationRules {
     static Tensor softmax(Tensor x, int dim) {
         Checks.floating("softmax", x);
         int d = Checks.dim("softmax", dim, x.dim());
-        Tensor e = Ops.unary(UnaryOp.EXP, 0, shifted(x, d));
-        Tensor out = Ops.binary("softmax", BinaryOp.DIV, e, Ops.reduce(ReduceOp.SUM, e, new int[] {d}));
+        Tensor out = fused(x, d, false);
+        if (out == null) {
+            Tensor e = Ops.unary(UnaryOp.EXP, 0, shifted(x, d));
+            out = Ops.binary("softmax", BinaryOp.DIV, e, Ops.reduce(ReduceOp.SUM, e, new int[] {d}));
+        }
         return Rule.unary("softmax", out, x, (n, g) -> {
             Tensor s = n.saved(0);
             return new Tensor[] {s.mul(g.sub(g.mul(s).sum(d, true)))};
@@ -79,13 +82,27 @@ final class ActivationRules {
     static Tensor logSoftmax(Tensor x, int dim) {
         Checks.floating("logSoftmax", x);
         int d = Checks.dim("logSoftmax", dim, x.dim());
-        Tensor z = shifted(x, d);
-        Tensor lse = Ops.unary(UnaryOp.LOG, 0, Ops.reduce(ReduceOp.SUM, Ops.unary(UnaryOp.EXP, 0, z), new int[] {d}));
-        Tensor out = Ops.binary("logSoftmax", BinaryOp.SUB, z, lse);
+        Tensor out = fused(x, d, true);
+        if (out == null) {
+            Tensor z = shifted(x, d);
+            Tensor lse = Ops.unary(UnaryOp.LOG, 0, Ops.reduce(ReduceOp.SUM, Ops.unary(UnaryOp.EXP, 0, z), new int[] {d}));
+            out = Ops.binary("logSoftmax", BinaryOp.SUB, z, lse);
+        }
         return Rule.unary("logSoftmax", out, x, (n, g) -> {
             Tensor ls = n.saved(0);
             return new Tensor[] {g.sub(ls.exp().mul(g.sum(d, true)))};
         }, out);
+    }
+
+    /** @return the backend's one-pass (log-)softmax when {@code d} is the last dim, else null */
+    private static Tensor fused(Tensor x, int d, boolean log) {
+        if (d != x.dim() - 1 || x.numel() == 0) {
+            return null;
+        }
+        Tensor src = Ops.contiguous(x);
+        Tensor out = Ops.empty(x.device(), x.dtype, x.shape);
+        x.backend().softmax(src.desc(), log, out.desc());
+        return out;
     }
 
     /** {@code x - max(x, dim)}: the shift that keeps exp from overflowing for logits like 1000. */

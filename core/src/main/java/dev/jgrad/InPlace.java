@@ -51,8 +51,8 @@ final class InPlace {
         String op = "addInPlace";
         guard(op, self);
         Checks.floating(op, self);
-        Tensor scaled = Ops.unary(UnaryOp.MUL_SCALAR, alpha, operand(op, self, other));
-        self.backend().binary(BinaryOp.ADD, self.desc(), Broadcast.view(scaled.desc(), self.shape), self.desc());
+        Tensor src = operand(op, self, other);
+        self.backend().axpy(alpha, Broadcast.view(src.desc(), self.shape), self.desc());
         self.bumpVersion();
         return self;
     }

@@ -81,4 +81,66 @@ public interface Backend {
      * {@code dim = 1}; duplicate indices accumulate.
      */
     void scatterAdd(View src, int dim, View index, View out);
+
+    // ---- fused ops: each has a default composed of the primitives above; backends override
+    // ---- them where one pass over memory pays (benchmarks: TrainStepBenchmark).
+
+    /**
+     * Softmax (or log-softmax) along the last dim of a contiguous {@code in}, written to the
+     * contiguous {@code out} of the same shape, stably (the row maximum is subtracted first).
+     */
+    default void softmax(View in, boolean log, View out) {
+        int r = in.rank();
+        int[] keep = in.shape().clone();
+        keep[r - 1] = 1;
+        Buffer max = allocate(in.buffer().dtype(), View.contiguous(in.buffer(), keep).numel());
+        View m = View.contiguous(max, keep);
+        reduce(ReduceOp.MAX, in, new int[] {r - 1}, m);
+        View mb = new View(max, 0, in.shape(), broadcastStrides(keep));
+        binary(BinaryOp.SUB, in, mb, out);
+        Buffer e = allocate(in.buffer().dtype(), in.numel());
+        View ev = View.contiguous(e, in.shape());
+        unary(UnaryOp.EXP, 0, out, ev);
+        reduce(ReduceOp.SUM, ev, new int[] {r - 1}, m);
+        if (log) {
+            unary(UnaryOp.LOG, 0, m, m);
+            binary(BinaryOp.SUB, out, mb, out);
+        } else {
+            binary(BinaryOp.DIV, ev, mb, out);
+        }
+    }
+
+    /**
+     * The gradient of mean cross-entropy with respect to logits, in one pass:
+     * {@code out[i, j] = scale * (exp(logProbs[i, j]) - (j == labels[i] ? 1 : 0))} for contiguous
+     * {@code [N, C]} log-probabilities and I64 labels {@code [N]}.
+     */
+    default void crossEntropyBackward(View logProbs, View labels, double scale, View out) {
+        unary(UnaryOp.EXP, 0, logProbs, out);
+        int n = logProbs.shape()[0];
+        Buffer minus = allocate(logProbs.buffer().dtype(), n);
+        fill(View.contiguous(minus, new int[] {n, 1}), -1);
+        View index = new View(labels.buffer(), labels.offset(), new int[] {n, 1}, new int[] {labels.strides()[0], 0});
+        scatterAdd(View.contiguous(minus, new int[] {n, 1}), 1, index, out);
+        unary(UnaryOp.MUL_SCALAR, scale, out, out);
+    }
+
+    /** {@code y += alpha * x} for views of one shape: the SGD step without a temporary. */
+    default void axpy(double alpha, View x, View y) {
+        Buffer t = allocate(x.buffer().dtype(), x.numel());
+        View tv = View.contiguous(t, x.shape());
+        unary(UnaryOp.MUL_SCALAR, alpha, x, tv);
+        binary(BinaryOp.ADD, y, tv, y);
+    }
+
+    /** @return strides that broadcast a keep-dim shape (extent-1 dims get stride 0) */
+    private static int[] broadcastStrides(int[] keepShape) {
+        int[] s = View.contiguousStrides(keepShape);
+        for (int d = 0; d < s.length; d++) {
+            if (keepShape[d] == 1) {
+                s[d] = 0;
+            }
+        }
+        return s;
+    }
 }

@@ -130,4 +130,36 @@ public final class CpuBackend implements Backend {
     public void scatterAdd(View src, int dim, View index, View out) {
         COLD.scatterAdd(src, dim, index, out);
     }
+
+    @Override
+    public void softmax(View in, boolean log, View out) {
+        if (in.buffer().dtype() != DType.F32 || !in.isContiguous() || !out.isContiguous() || in.numel() == 0) {
+            Backend.super.softmax(in, log, out);
+            return;
+        }
+        int n = in.shape()[in.rank() - 1];
+        Fused.softmaxRows(((HeapBuffer) in.buffer()).f32, in.offset(), ((HeapBuffer) out.buffer()).f32, out.offset(),
+                in.numel() / n, n, log);
+    }
+
+    @Override
+    public void crossEntropyBackward(View logProbs, View labels, double scale, View out) {
+        if (logProbs.buffer().dtype() != DType.F32 || !logProbs.isContiguous() || !out.isContiguous()) {
+            Backend.super.crossEntropyBackward(logProbs, labels, scale, out);
+            return;
+        }
+        Fused.crossEntropyBackward(((HeapBuffer) logProbs.buffer()).f32, logProbs.offset(),
+                ((HeapBuffer) labels.buffer()).i64, labels.offset(), labels.strides()[0], (float) scale,
+                ((HeapBuffer) out.buffer()).f32, out.offset(), logProbs.shape()[0], logProbs.shape()[1]);
+    }
+
+    @Override
+    public void axpy(double alpha, View x, View y) {
+        if (x.buffer().dtype() != DType.F32 || !x.isContiguous() || !y.isContiguous()) {
+            Backend.super.axpy(alpha, x, y);
+            return;
+        }
+        Fused.axpy((float) alpha, ((HeapBuffer) x.buffer()).f32, x.offset(), ((HeapBuffer) y.buffer()).f32, y.offset(),
+                y.numel());
+    }
 }
