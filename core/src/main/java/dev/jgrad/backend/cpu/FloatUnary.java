@@ -37,6 +37,10 @@ final class FloatUnary {
             case MUL_SCALAR -> mulScalar(arg, x, xo, o, oo, n);
             case DIV_SCALAR -> divScalar(arg, x, xo, o, oo, n);
             case POW_SCALAR -> pow(arg, x, xo, o, oo, n);
+            case GT_SCALAR -> compare(VectorOperators.GT, arg, x, xo, o, oo, n);
+            case GE_SCALAR -> compare(VectorOperators.GE, arg, x, xo, o, oo, n);
+            case LT_SCALAR -> compare(VectorOperators.LT, arg, x, xo, o, oo, n);
+            case LE_SCALAR -> compare(VectorOperators.LE, arg, x, xo, o, oo, n);
             default -> scalar(op, arg, x, xo, o, oo, n);
         }
     }
@@ -45,6 +49,24 @@ final class FloatUnary {
     private static void scalar(UnaryOp op, float arg, float[] x, int xo, float[] o, int oo, int n) {
         for (int i = 0; i < n; i++) {
             o[oo + i] = (float) op.apply(x[xo + i], arg);
+        }
+    }
+
+    /**
+     * Masks for backward rules (relu, clamp). The comparison operator is a parameter here, but each
+     * call site passes a constant and the method is small enough to be inlined into it.
+     */
+    private static void compare(VectorOperators.Comparison cmp, float c, float[] x, int xo, float[] o, int oo, int n) {
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        FloatVector zero = FloatVector.zero(S);
+        int i = 0;
+        for (int b = S.loopBound(n); i < b; i += L) {
+            zero.blend(one, FloatVector.fromArray(S, x, xo + i).compare(cmp, c)).intoArray(o, oo + i);
+        }
+        UnaryOp op = cmp == VectorOperators.GT ? UnaryOp.GT_SCALAR : cmp == VectorOperators.GE ? UnaryOp.GE_SCALAR
+                : cmp == VectorOperators.LT ? UnaryOp.LT_SCALAR : UnaryOp.LE_SCALAR;
+        for (; i < n; i++) {
+            o[oo + i] = (float) op.apply(x[xo + i], c);
         }
     }
 
