@@ -32,6 +32,8 @@ public final class Tensor {
     private boolean requiresGrad;
     private Tensor grad;
     private Node accumulator;
+    /** The backend's view of this tensor, built on first use (shape and strides never change). */
+    private View desc;
 
     Tensor(Storage storage, int[] shape, int[] strides, int offset, DType dtype) {
         this.storage = storage;
@@ -709,7 +711,12 @@ public final class Tensor {
     // ---------------------------------------------------------------- package internals
 
     View desc() {
-        return new View(storage.buffer, offset, shape, strides);
+        View v = desc;
+        if (v == null) {
+            v = new View(storage.buffer, offset, shape, strides);
+            desc = v;
+        }
+        return v;
     }
 
     Backend backend() {

@@ -47,7 +47,7 @@ public final class BenchMain {
         ChainedOptionsBuilder opt = new OptionsBuilder()
                 .include(PeakBenchmark.class.getSimpleName())
                 .forks(1)
-                .jvmArgsAppend("--add-modules", "jdk.incubator.vector", "-Xms4g", "-Xmx4g")
+                .jvmArgsAppend("--add-modules", "jdk.incubator.vector", "-Xms4g", "-Xmx4g", "-XX:+AlwaysPreTouch")
                 .warmupIterations(quick ? 2 : 3)
                 .warmupTime(TimeValue.seconds(quick ? 1 : 2))
                 .measurementIterations(quick ? 3 : 5)
