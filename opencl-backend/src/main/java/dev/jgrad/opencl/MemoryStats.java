@@ -1,0 +1,11 @@
+package dev.jgrad.opencl;
+
+/**
+ * A snapshot of one device's memory as jgrad manages it.
+ *
+ * @param allocated bytes in buffers that tensors currently hold
+ * @param cached    bytes in freed buffers kept for reuse
+ * @param peak      the largest {@code allocated} seen
+ */
+public record MemoryStats(long allocated, long cached, long peak) {
+}

@@ -1,0 +1,259 @@
+package dev.jgrad.opencl;
+
+import dev.jgrad.DType;
+import dev.jgrad.backend.Backend;
+import dev.jgrad.backend.BinaryOp;
+import dev.jgrad.backend.Buffer;
+import dev.jgrad.backend.ReduceOp;
+import dev.jgrad.backend.UnaryOp;
+import dev.jgrad.backend.View;
+import org.jocl.CL;
+import org.jocl.Pointer;
+import org.jocl.cl_command_queue;
+import org.jocl.cl_context;
+import org.jocl.cl_context_properties;
+import org.jocl.cl_device_id;
+
+/**
+ * One OpenCL device: a context, one in-order queue, the caching allocator and the built kernels.
+ * Ops enqueue and return; reads block. Layouts the kernels do not cover (rank above 8, I64
+ * arithmetic) run on the host through the reference backend, which is rare and reported in the
+ * method docs. Matmul, reductions and the fused ops live in {@link ClMath}.
+ */
+public final class OpenClBackend implements Backend {
+    private final String name;
+    final ClDevice device;
+    final cl_command_queue queue;
+    final Programs programs;
+    private final MemoryPool pool;
+    private final ClMath math;
+
+    OpenClBackend(String name, ClDevice device) {
+        this.name = name;
+        this.device = device;
+        cl_context_properties props = new cl_context_properties();
+        props.addProperty(CL.CL_CONTEXT_PLATFORM, device.platform());
+        cl_context context = CL.clCreateContext(props, 1, new cl_device_id[] {device.device()}, null, null, null);
+        @SuppressWarnings("deprecation")
+        cl_command_queue q = CL.clCreateCommandQueue(context, device.device(), 0, null);
+        this.queue = q;
+        this.pool = new MemoryPool(context, name);
+        this.programs = new Programs(context, device);
+        this.math = new ClMath(this);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    /** @return the device's memory as the allocator sees it */
+    public MemoryStats memoryStats() {
+        return pool.stats();
+    }
+
+    /** Frees every cached (unused) device buffer. */
+    public void emptyCache() {
+        pool.emptyCache();
+    }
+
+    /** @return the device description, e.g. {@code cpu-... (CPU, Portable Computing Language)} */
+    public String description() {
+        return device.describe();
+    }
+
+    /** Blocks until every enqueued op has finished. */
+    public synchronized void finish() {
+        CL.clFinish(queue);
+    }
+
+    ClBuffer buffer(DType dtype, int length) {
+        return new ClBuffer(this, pool, dtype, length);
+    }
+
+    Launch launch(DType dtype, String kernel) {
+        return new Launch(queue, programs.kernel(dtype == DType.I64 ? DType.F32 : dtype, kernel), dtype);
+    }
+
+    @Override
+    public synchronized Buffer allocate(DType dtype, int length) {
+        ClBuffer b = buffer(dtype, length);
+        if (length > 0) {
+            long bytes = (long) length * dtype.byteSize();
+            Pointer zero = dtype == DType.F32 ? Pointer.to(new float[1]) : Pointer.to(new long[1]);
+            CL.clEnqueueFillBuffer(queue, b.mem, zero, dtype.byteSize(), 0, bytes, 0, null, null);
+        }
+        return b;
+    }
+
+    @Override
+    public synchronized Buffer upload(float[] data) {
+        ClBuffer b = buffer(DType.F32, data.length);
+        write(b, Pointer.to(data), 4L * data.length);
+        return b;
+    }
+
+    @Override
+    public synchronized Buffer upload(double[] data) {
+        ClBuffer b = buffer(DType.F64, data.length);
+        write(b, Pointer.to(data), 8L * data.length);
+        return b;
+    }
+
+    @Override
+    public synchronized Buffer upload(long[] data) {
+        ClBuffer b = buffer(DType.I64, data.length);
+        write(b, Pointer.to(data), 8L * data.length);
+        return b;
+    }
+
+    void write(ClBuffer b, Pointer host, long bytes) {
+        if (bytes > 0) {
+            CL.clEnqueueWriteBuffer(queue, b.mem, CL.CL_TRUE, 0, bytes, host, 0, null, null);
+        }
+    }
+
+    @Override
+    public synchronized void read(Buffer src, int offset, float[] dst) {
+        read(src, 4L * offset, Pointer.to(dst), 4L * dst.length);
+    }
+
+    @Override
+    public synchronized void read(Buffer src, int offset, double[] dst) {
+        read(src, 8L * offset, Pointer.to(dst), 8L * dst.length);
+    }
+
+    @Override
+    public synchronized void read(Buffer src, int offset, long[] dst) {
+        read(src, 8L * offset, Pointer.to(dst), 8L * dst.length);
+    }
+
+    private void read(Buffer src, long offsetBytes, Pointer dst, long bytes) {
+        if (bytes > 0) {
+            CL.clEnqueueReadBuffer(queue, ((ClBuffer) src).mem, CL.CL_TRUE, offsetBytes, bytes, dst, 0, null, null);
+        }
+    }
+
+    @Override
+    public synchronized void fill(View out, double value) {
+        DType t = out.buffer().dtype();
+        if (out.rank() > 8) {
+            HostFallback.run(this, (ref, v) -> ref.fill(v[0], value), out);
+            return;
+        }
+        Launch l = launch(t, t == DType.I64 ? "fill_long_strided" : "fill_strided");
+        if (t == DType.I64) {
+            l.i64((long) value);
+        } else {
+            l.real(value);
+        }
+        l.mem(cl(out)).i32(out.offset()).i32(out.numel()).i32(out.rank()).int8(out.shape()).int8(out.strides())
+                .run(out.numel());
+    }
+
+    /**
+     * Elementwise unary ops. I64 supports {@link UnaryOp#IDENTITY} (a strided copy) on the device;
+     * rank above 8 runs on the host.
+     */
+    @Override
+    public synchronized void unary(UnaryOp op, double arg, View in, View out) {
+        DType t = in.buffer().dtype();
+        if (out.rank() > 8 || (t == DType.I64 && op != UnaryOp.IDENTITY)) {
+            HostFallback.run(this, (ref, v) -> ref.unary(op, arg, v[0], v[1]), in, out);
+        } else if (t == DType.I64) {
+            launch(t, "copy_long_strided").mem(cl(in)).i32(in.offset()).mem(cl(out)).i32(out.offset())
+                    .i32(out.numel()).i32(out.rank()).int8(out.shape()).int8(in.strides()).int8(out.strides())
+                    .run(out.numel());
+        } else if (in.isContiguous() && out.isContiguous()) {
+            launch(t, "unary_contig").i32(op.ordinal()).real(arg).mem(cl(in)).i32(in.offset()).mem(cl(out))
+                    .i32(out.offset()).i32(out.numel()).run(out.numel());
+        } else {
+            launch(t, "unary_strided").i32(op.ordinal()).real(arg).mem(cl(in)).i32(in.offset()).mem(cl(out))
+                    .i32(out.offset()).i32(out.numel()).i32(out.rank()).int8(out.shape()).int8(in.strides())
+                    .int8(out.strides()).run(out.numel());
+        }
+    }
+
+    /** Elementwise binary ops; I64 operands (label comparisons) run on the host. */
+    @Override
+    public synchronized void binary(BinaryOp op, View a, View b, View out) {
+        DType t = a.buffer().dtype();
+        if (out.rank() > 8 || t == DType.I64) {
+            HostFallback.run(this, (ref, v) -> ref.binary(op, v[0], v[1], v[2]), a, b, out);
+        } else if (a.isContiguous() && b.isContiguous() && out.isContiguous()) {
+            Launch l = op == BinaryOp.ADD ? launch(t, "add_contig") : launch(t, "binary_contig").i32(op.ordinal());
+            l.mem(cl(a)).i32(a.offset()).mem(cl(b)).i32(b.offset()).mem(cl(out)).i32(out.offset()).i32(out.numel())
+                    .run(out.numel());
+        } else {
+            launch(t, "binary_strided").i32(op.ordinal()).mem(cl(a)).i32(a.offset()).mem(cl(b)).i32(b.offset())
+                    .mem(cl(out)).i32(out.offset()).i32(out.numel()).i32(out.rank()).int8(out.shape())
+                    .int8(a.strides()).int8(b.strides()).int8(out.strides()).run(out.numel());
+        }
+    }
+
+    /** Selection; a condition of another dtype than the operands runs on the host. */
+    @Override
+    public synchronized void where(View cond, View a, View b, View out) {
+        DType t = a.buffer().dtype();
+        if (out.rank() > 8 || cond.buffer().dtype() != t) {
+            HostFallback.run(this, (ref, v) -> ref.where(v[0], v[1], v[2], v[3]), cond, a, b, out);
+            return;
+        }
+        launch(t, "where_strided").mem(cl(cond)).i32(cond.offset()).mem(cl(a)).i32(a.offset()).mem(cl(b))
+                .i32(b.offset()).mem(cl(out)).i32(out.offset()).i32(out.numel()).i32(out.rank()).int8(out.shape())
+                .int8(cond.strides()).int8(a.strides()).int8(b.strides()).int8(out.strides()).run(out.numel());
+    }
+
+    @Override
+    public synchronized void reduce(ReduceOp op, View in, int[] axes, View out) {
+        math.reduce(op, in, axes, out);
+    }
+
+    @Override
+    public synchronized void matmul(View a, View b, View out) {
+        math.matmul(a, b, out);
+    }
+
+    @Override
+    public synchronized void gather(View in, int dim, View index, View out) {
+        math.gather(in, dim, index, out);
+    }
+
+    @Override
+    public synchronized void scatterAdd(View src, int dim, View index, View out) {
+        math.scatterAdd(src, dim, index, out);
+    }
+
+    @Override
+    public synchronized void softmax(View in, boolean log, View out) {
+        if (!math.softmax(in, log, out)) {
+            Backend.super.softmax(in, log, out);
+        }
+    }
+
+    @Override
+    public synchronized void crossEntropyBackward(View logProbs, View labels, double scale, View out) {
+        if (!math.crossEntropyBackward(logProbs, labels, scale, out)) {
+            Backend.super.crossEntropyBackward(logProbs, labels, scale, out);
+        }
+    }
+
+    @Override
+    public synchronized void axpy(double alpha, View x, View y) {
+        if (x.isContiguous() && y.isContiguous() && x.buffer().dtype() != DType.I64) {
+            launch(x.buffer().dtype(), "axpy_contig").real(alpha).mem(cl(x)).i32(x.offset()).mem(cl(y))
+                    .i32(y.offset()).i32(y.numel()).run(y.numel());
+        } else {
+            Backend.super.axpy(alpha, x, y);
+        }
+    }
+
+    static ClBuffer cl(View v) {
+        return (ClBuffer) v.buffer();
+    }
+
+    @Override
+    public String toString() {
+        return name + " (" + device.describe() + ")";
+    }
+}
