@@ -130,6 +130,15 @@ class ErrorMessageTest {
     }
 
     @Test
+    void tensorsOnTwoDevicesNameBoth() {
+        Tensor a = Tensor.zeros(2).to("cpu");
+        Tensor b = Tensor.zeros(2).to("reference");
+        assertMentions(message(IllegalArgumentException.class, () -> a.add(b)), "add", "different devices", "cpu",
+                "reference");
+        assertMentions(message(IllegalArgumentException.class, () -> a.matmul(b)), "matmul", "cpu", "reference");
+    }
+
+    @Test
     void unknownDevice() {
         assertMentions(message(IllegalArgumentException.class, () -> Tensor.zeros(1).to("tpu")),
                 "unknown device 'tpu'", "reference");

@@ -61,13 +61,16 @@ final class Programs {
             throw new IllegalArgumentException("opencl: " + device.name() + " does not support F64 (no cl_khr_fp64);"
                     + " use F32 tensors on this device, or the cpu device for F64");
         }
-        String source = source();
+        return compile(source(), options(dtype), dtype + " kernels");
+    }
+
+    /** Builds {@code source}; a failure throws with the compiler's log. */
+    cl_program compile(String source, String options, String what) {
         cl_program program = CL.clCreateProgramWithSource(context, 1, new String[] {source}, null, null);
-        String options = options(dtype);
         try {
             CL.clBuildProgram(program, 1, new cl_device_id[] {device.device()}, options, null, null);
         } catch (CLException e) {
-            throw new IllegalStateException("opencl: building the " + dtype + " kernels for " + device.name()
+            throw new IllegalStateException("opencl: building the " + what + " for " + device.name()
                     + " failed (options " + options + "):\n" + buildLog(program), e);
         }
         return program;
