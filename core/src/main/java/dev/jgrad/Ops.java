@@ -15,14 +15,17 @@ final class Ops {
     private Ops() {
     }
 
+    /** @return a contiguous tensor with unspecified contents, for outputs a primitive fully overwrites */
     static Tensor empty(Device device, DType dtype, int[] shape) {
         int n = Checks.shape("empty", shape);
-        return new Tensor(new Storage(device.backend().allocate(dtype, n), device), shape.clone(),
+        return new Tensor(new Storage(device.backend().allocateUninitialized(dtype, n), device), shape.clone(),
                 View.contiguousStrides(shape), 0, dtype);
     }
 
     static Tensor full(Device device, DType dtype, int[] shape, double value) {
-        Tensor t = empty(device, dtype, shape);
+        int n = Checks.shape("full", shape);
+        Tensor t = new Tensor(new Storage(device.backend().allocate(dtype, n), device), shape.clone(),
+                View.contiguousStrides(shape), 0, dtype);
         if (value != 0) {
             device.backend().fill(t.desc(), value);
         }

@@ -21,7 +21,7 @@ public class ActivationBenchmark {
     @Param({"16777216"})
     public int n;
     /** Device name. */
-    @Param({"cpu"})
+    @Param({"cpu", "opencl"})
     public String device;
     /** Which activation. */
     @Param({"exp", "tanh", "sigmoid", "gelu"})

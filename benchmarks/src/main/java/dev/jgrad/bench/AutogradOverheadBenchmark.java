@@ -22,7 +22,7 @@ import org.openjdk.jmh.annotations.State;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class AutogradOverheadBenchmark {
     /** Device name. */
-    @Param({"cpu"})
+    @Param({"cpu", "opencl"})
     public String device;
 
     private Tensor x;

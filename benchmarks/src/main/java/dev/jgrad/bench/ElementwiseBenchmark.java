@@ -25,7 +25,7 @@ public class ElementwiseBenchmark {
     @Param({"16777216"})
     public int n;
     /** Device name. */
-    @Param({"cpu"})
+    @Param({"cpu", "opencl"})
     public String device;
 
     private Tensor x;

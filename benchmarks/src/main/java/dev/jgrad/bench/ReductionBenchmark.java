@@ -18,7 +18,7 @@ import org.openjdk.jmh.annotations.State;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class ReductionBenchmark {
     /** Device name. */
-    @Param({"cpu"})
+    @Param({"cpu", "opencl"})
     public String device;
     /** sumAll, sumRows (dim 1), sumCols (dim 0), maxRows, argmaxRows. */
     @Param({"sumAll", "sumRows", "sumCols", "maxRows", "argmaxRows"})

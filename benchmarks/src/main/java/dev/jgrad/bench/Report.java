@@ -80,6 +80,7 @@ final class Report {
             case "ActivationBenchmark.activation", "ActivationBenchmark.scalarExpLoop" ->
                     bytes = 8.0 * Integer.parseInt(p.getParam("n"));
             case "ReductionBenchmark.reduce" -> bytes = 4.0 * 4096 * 4096;
+            case "LaunchOverheadBenchmark.enqueue", "LaunchOverheadBenchmark.roundTrip" -> { }
             case "PeakBenchmark.fmaThroughput" -> flops = PeakBenchmark.fmaFlops();
             case "PeakBenchmark.arraycopy" -> bytes = 8.0 * PeakBenchmark.COPY_ELEMENTS;
             default -> { }

@@ -29,7 +29,7 @@ public class TrainStepBenchmark {
     @Param({"2-16-16-2:32", "784-128-10:64", "1024-2048-2048-1024:256"})
     public String mlp;
     /** Device name. */
-    @Param({"cpu"})
+    @Param({"cpu", "opencl"})
     public String device;
 
     private final List<Tensor> weights = new ArrayList<>();

@@ -21,6 +21,18 @@ public interface Backend {
      */
     Buffer allocate(DType dtype, int length);
 
+    /**
+     * A buffer whose contents are unspecified, for outputs a primitive overwrites completely: on a
+     * device it saves the zero-filling pass of {@link #allocate}.
+     *
+     * @param dtype  element type
+     * @param length number of elements, {@code >= 0}
+     * @return a new buffer
+     */
+    default Buffer allocateUninitialized(DType dtype, int length) {
+        return allocate(dtype, length);
+    }
+
     /** @return a new F32 buffer holding a copy of {@code data} */
     Buffer upload(float[] data);
 

@@ -87,6 +87,11 @@ public final class OpenClBackend implements Backend {
     }
 
     @Override
+    public synchronized Buffer allocateUninitialized(DType dtype, int length) {
+        return buffer(dtype, length);
+    }
+
+    @Override
     public synchronized Buffer upload(float[] data) {
         ClBuffer b = buffer(DType.F32, data.length);
         write(b, Pointer.to(data), 4L * data.length);
