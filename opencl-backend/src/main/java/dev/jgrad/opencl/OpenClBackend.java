@@ -37,7 +37,7 @@ public final class OpenClBackend implements Backend {
         @SuppressWarnings("deprecation")
         cl_command_queue q = CL.clCreateCommandQueue(context, device.device(), 0, null);
         this.queue = q;
-        this.pool = new MemoryPool(context, name);
+        this.pool = new MemoryPool(context, name, device.memory());
         this.programs = new Programs(context, device);
         this.math = new ClMath(this);
     }
