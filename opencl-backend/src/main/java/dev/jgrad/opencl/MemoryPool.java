@@ -21,8 +21,8 @@ import org.jocl.cl_mem;
  * <p>Buffers come back by {@link ClBuffer#close()} or, when their tensor is garbage, through a
  * phantom reference that this pool drains itself on every allocation (no finalizer, no cleaner
  * thread to wait for). The Java heap does not feel device memory, so the garbage collector may not
- * run while dead tensors pin gigabytes on the device: after {@link #gcBudget} bytes of fresh device
- * allocations the pool asks for a collection, and on an allocation failure it collects, empties
+ * run while dead tensors pin gigabytes on the device: when the cache cannot serve a request and
+ * {@link #gcBudget} bytes have been handed out since the last collection, the pool asks for one, and on an allocation failure it collects, empties
  * the cache and retries once before a clear error.
  */
 final class MemoryPool {
@@ -36,7 +36,7 @@ final class MemoryPool {
     private long allocated;
     private long cached;
     private long peak;
-    private long createdSinceGc;
+    private long acquiredSinceGc;
 
     /** The device memory of one buffer, returned exactly once. */
     final class Tracked extends PhantomReference<ClBuffer> {
@@ -61,7 +61,7 @@ final class MemoryPool {
     MemoryPool(cl_context context, String device, long deviceMemory) {
         this.context = context;
         this.device = device;
-        this.gcBudget = Math.max(64 * MIB, Math.min(1024 * MIB, deviceMemory / 8));
+        this.gcBudget = Math.max(64 * MIB, Math.min(512 * MIB, deviceMemory / 8));
     }
 
     /** @return the size class holding {@code bytes} */
@@ -77,10 +77,11 @@ final class MemoryPool {
     Tracked acquire(ClBuffer owner, long sizeClass) {
         drain();
         cl_mem mem = take(sizeClass);
-        if (mem == null && createdSinceGc >= gcBudget) {
+        if (mem == null && acquiredSinceGc >= gcBudget) {
             collect();
             mem = take(sizeClass);
         }
+        acquiredSinceGc += sizeClass;
         if (mem == null) {
             mem = create(sizeClass);
         }
@@ -111,7 +112,7 @@ final class MemoryPool {
 
     /** Runs a collection and waits briefly for the dead buffers it finds to be queued. */
     private void collect() {
-        createdSinceGc = 0;
+        acquiredSinceGc = 0;
         System.gc();
         try {
             for (Reference<? extends ClBuffer> r = dead.remove(20); r != null; r = dead.remove(5)) {
@@ -123,7 +124,6 @@ final class MemoryPool {
     }
 
     private cl_mem create(long bytes) {
-        createdSinceGc += bytes;
         try {
             return CL.clCreateBuffer(context, CL.CL_MEM_READ_WRITE, bytes, null, null);
         } catch (CLException e) {
