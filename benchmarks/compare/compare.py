@@ -80,6 +80,25 @@ def torch_times():
     return out
 
 
+def clblast_times():
+    """Compiles and runs clblast_sgemm.c when CLBlast's headers are installed (libclblast-dev)."""
+    if not os.path.exists("/usr/include/clblast_c.h"):
+        return {}
+    exe = os.path.join("/tmp", "jgrad_clblast_sgemm")
+    try:
+        subprocess.run(["gcc", "-O2", os.path.join(HERE, "clblast_sgemm.c"), "-lclblast", "-lOpenCL", "-o", exe],
+                       check=True, capture_output=True)
+        res = subprocess.run([exe, "256", "1024"], check=True, capture_output=True, text=True, timeout=1200)
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as e:
+        print("CLBlast comparison failed:", e)
+        return {}
+    out = {}
+    for line in res.stdout.splitlines():
+        _, _, n, seconds = line.split()
+        out["opencl matmul %sx%sx%s" % (n, n, n)] = float(seconds)
+    return out
+
+
 def jgrad_times(path):
     with open(path) as f:
         runs = json.load(f)
@@ -90,8 +109,12 @@ def jgrad_times(path):
         score = r["primaryMetric"]["score"]
         unit = r["primaryMetric"]["scoreUnit"]
         seconds = score * {"us/op": 1e-6, "ns/op": 1e-9, "ms/op": 1e-3}.get(unit, 1e-6)
-        if name == "MatMulBenchmark.matmul":
+        if name == "MatMulBenchmark.matmul" and p.get("device") == "opencl":
+            out["opencl matmul %s" % p["shape"]] = seconds
+        elif name == "MatMulBenchmark.matmul":
             out["matmul %s t%s" % (p["shape"], p["threads"])] = seconds
+        elif p.get("device", "cpu") != "cpu":
+            continue
         elif name == "TrainStepBenchmark.step":
             out["train " + p["mlp"]] = seconds
         elif name == "ElementwiseBenchmark.add":
@@ -120,6 +143,7 @@ def main():
         for key, v in json.loads(res.stdout).items():
             ref[(key + " t" + threads) if key.startswith("matmul") else key] = v
     ref.update(torch_times())
+    ref.update(clblast_times())
     print("jgrad results:", path)
     print("%-38s %14s %14s %10s" % ("case", "jgrad", "reference", "speed-up"))
     for key in sorted(set(ref) | set(jg)):
@@ -127,7 +151,8 @@ def main():
         ratio = "%.2fx" % (b / a) if a and b else ""
         fmt = lambda s: ("%.1f us" % (s * 1e6)) if s is not None else "-"
         print("%-38s %14s %14s %10s" % (key, fmt(a), fmt(b), ratio))
-    print("speed-up > 1 means jgrad is faster (reference: NumPy/OpenBLAS for matmul/add/exp, PyTorch for train)")
+    print("speed-up > 1 means jgrad is faster (reference: NumPy/OpenBLAS for matmul/add/exp, PyTorch for train,"
+          " CLBlast for opencl matmul)")
 
 
 if __name__ == "__main__":
