@@ -57,12 +57,14 @@ final class ActivationRules {
     static Tensor gelu(Tensor x) {
         Checks.floating("gelu", x);
         Tensor out = Ops.unary(UnaryOp.GELU, 0, x);
-        return Rule.unary("gelu", out, x, (n, g) -> {
-            Tensor v = n.saved(0);
-            Tensor cdf = v.mul(INV_SQRT_2).erf().add(1).mul(0.5);
-            Tensor pdf = v.mul(v).mul(-0.5).exp().mul(INV_SQRT_2PI);
-            return new Tensor[] {g.mul(cdf.add(v.mul(pdf)))};
-        }, x);
+        return Rule.unary("gelu", out, x, (n, g) -> new Tensor[] {g.mul(geluDerivative(n.saved(0)))}, x);
+    }
+
+    /** @return {@code Phi(v) + v phi(v)}, the derivative of GELU, in Tensor ops (so it differentiates again) */
+    static Tensor geluDerivative(Tensor v) {
+        Tensor cdf = v.mul(INV_SQRT_2).erf().add(1).mul(0.5);
+        Tensor pdf = v.mul(v).mul(-0.5).exp().mul(INV_SQRT_2PI);
+        return cdf.add(v.mul(pdf));
     }
 
     static Tensor softmax(Tensor x, int dim) {

@@ -137,6 +137,23 @@ public interface Backend {
         unary(UnaryOp.MUL_SCALAR, scale, out, out);
     }
 
+    /**
+     * {@code out = act(x + bias)}, the epilogue of a linear layer: {@code x} and {@code out} are
+     * contiguous {@code [..., C]}, {@code bias} is {@code [C]} (any stride), {@code act} a unary op
+     * without argument (IDENTITY, RELU, TANH, SIGMOID, GELU).
+     */
+    default void biasActivation(UnaryOp act, View x, View bias, View out) {
+        int c = bias.shape()[0];
+        int rows = c == 0 ? 0 : x.numel() / c;
+        View rowsOfBias = new View(bias.buffer(), bias.offset(), new int[] {rows, c}, new int[] {0, bias.strides()[0]});
+        View x2 = new View(x.buffer(), x.offset(), new int[] {rows, c}, new int[] {c, 1});
+        View o2 = new View(out.buffer(), out.offset(), new int[] {rows, c}, new int[] {c, 1});
+        binary(BinaryOp.ADD, x2, rowsOfBias, o2);
+        if (act != UnaryOp.IDENTITY) {
+            unary(act, 0, o2, o2);
+        }
+    }
+
     /** {@code y += alpha * x} for views of one shape: the SGD step without a temporary. */
     default void axpy(double alpha, View x, View y) {
         Buffer t = allocate(x.buffer().dtype(), x.numel());

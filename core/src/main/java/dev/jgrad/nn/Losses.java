@@ -36,7 +36,7 @@ public final class Losses {
      */
     public static Tensor crossEntropy(Tensor logits, Tensor labels) {
         checkClassification("crossEntropy", logits, labels);
-        return dev.jgrad.LossRules.crossEntropy(logits, labels);
+        return dev.jgrad.NnRules.crossEntropy(logits, labels);
     }
 
     /**

@@ -10,6 +10,7 @@ import static dev.jgrad.conformance.OpCase.of;
 import static dev.jgrad.conformance.OpCase.smooth;
 
 import dev.jgrad.Tensor;
+import dev.jgrad.nn.Functional;
 import dev.jgrad.nn.Losses;
 import java.util.List;
 
@@ -102,6 +103,17 @@ public final class OpTable {
             smooth("nll[4,3]", x -> Losses.nll(x.get(0).logSoftmax(1), x.get(1)), normal(4, 3), index(3, 4)),
             smooth("bceWithLogits[5,2]", x -> Losses.binaryCrossEntropyWithLogits(x.get(0), x.get(1)), normal(5, 2),
                     prob(5, 2)),
+            // fused linear layers: matmul, then bias add + activation in one kernel
+            of("linear relu", x -> Functional.linear(x.get(0), x.get(1), x.get(2), Functional.Activation.RELU),
+                    normal(5, 7), normal(6, 7), normal(6)),
+            smooth("linear gelu", x -> Functional.linear(x.get(0), x.get(1), x.get(2), Functional.Activation.GELU),
+                    normal(5, 7), normal(6, 7), normal(6)),
+            smooth("linear tanh", x -> Functional.linear(x.get(0), x.get(1), x.get(2), Functional.Activation.TANH),
+                    normal(2, 3, 4), normal(19, 4), normal(19)),
+            smooth("linear sigmoid", x -> Functional.linear(x.get(0), x.get(1), x.get(2),
+                    Functional.Activation.SIGMOID), normal(3, 4), normal(5, 4), normal(5)),
+            smooth("linear none", x -> Functional.linear(x.get(0), x.get(1), x.get(2), Functional.Activation.NONE),
+                    normal(4, 37), normal(3, 37), normal(3)),
             // a small MLP, the composition users actually run
             smooth("mlp 4-5-3", x -> x.get(0).matmul(x.get(1)).add(x.get(2)).tanh().matmul(x.get(3)).logSoftmax(1),
                     normal(2, 4), normal(4, 5), normal(5), normal(5, 3))

@@ -162,4 +162,16 @@ public final class CpuBackend implements Backend {
         Fused.axpy((float) alpha, ((HeapBuffer) x.buffer()).f32, x.offset(), ((HeapBuffer) y.buffer()).f32, y.offset(),
                 y.numel());
     }
+
+    @Override
+    public void biasActivation(UnaryOp act, View x, View bias, View out) {
+        if (x.buffer().dtype() != DType.F32 || bias.strides()[0] != 1) {
+            Backend.super.biasActivation(act, x, bias, out);
+            return;
+        }
+        int c = bias.shape()[0];
+        int rows = c == 0 ? 0 : x.numel() / c;
+        Fused.biasActivation(act, ((HeapBuffer) x.buffer()).f32, x.offset(), ((HeapBuffer) bias.buffer()).f32,
+                bias.offset(), ((HeapBuffer) out.buffer()).f32, out.offset(), rows, c);
+    }
 }

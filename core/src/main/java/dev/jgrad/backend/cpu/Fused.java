@@ -90,4 +90,18 @@ final class Fused {
             y[yo + i] += alpha * x[xo + i];
         }
     }
+
+    /**
+     * {@code o = act(x + bias)} row by row: the add and the activation run while the row is in L1,
+     * so memory is read and written once.
+     */
+    static void biasActivation(dev.jgrad.backend.UnaryOp act, float[] x, int xo, float[] bias, int bo, float[] o,
+                               int oo, int rows, int c) {
+        for (int r = 0; r < rows; r++) {
+            FloatBinary.apply(dev.jgrad.backend.BinaryOp.ADD, x, xo + r * c, bias, bo, o, oo + r * c, c);
+            if (act != dev.jgrad.backend.UnaryOp.IDENTITY) {
+                FloatUnary.apply(act, 0f, o, oo + r * c, o, oo + r * c, c);
+            }
+        }
+    }
 }

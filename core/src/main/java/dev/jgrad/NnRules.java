@@ -1,0 +1,80 @@
+package dev.jgrad;
+
+import dev.jgrad.autograd.NoGrad;
+import dev.jgrad.backend.ReduceOp;
+import dev.jgrad.backend.UnaryOp;
+
+/**
+ * The autograd rules behind {@link dev.jgrad.nn} that need more than composition (fused kernels);
+ * call {@link dev.jgrad.nn.Losses} and {@link dev.jgrad.nn.Functional}, which validate arguments.
+ * Public only because Java has no cross-package friendship.
+ */
+public final class NnRules {
+    private NnRules() {
+    }
+
+    /**
+     * Mean cross-entropy of {@code logits [N, C]} at {@code labels [N]} (validated by the caller).
+     * A plain backward runs the backend's one-pass gradient {@code (softmax - onehot) * g / N};
+     * under {@code createGraph} the same formula is composed of Tensor ops through the recorded
+     * log-softmax, so it differentiates again.
+     *
+     * @param logits raw scores, F32 or F64
+     * @param labels I64 class indices in range
+     * @return the scalar loss
+     */
+    public static Tensor crossEntropy(Tensor logits, Tensor labels) {
+        int n = logits.shape[0];
+        Tensor logProbs = logits.logSoftmax(1);
+        Tensor index = labels.alias(new int[] {n, 1}, new int[] {labels.strides[0], 0}, labels.offset);
+        Tensor total = Ops.reduce(ReduceOp.SUM, Ops.gather(logProbs, 1, index), new int[] {0, 1});
+        Tensor loss = Ops.unary(UnaryOp.MUL_SCALAR, -1.0 / n, total.alias(new int[0], new int[0], total.offset));
+        return Rule.unary("crossEntropy", loss, logits, (node, g) -> {
+            Tensor lp = node.saved(0);
+            if (!NoGrad.isGradEnabled()) {
+                Tensor out = Ops.empty(lp.device(), lp.dtype, lp.shape);
+                lp.backend().crossEntropyBackward(Ops.contiguous(lp).desc(), labels.desc(), g.item() / n, out.desc());
+                return new Tensor[] {out};
+            }
+            Tensor ones = Ops.full(lp.device(), lp.dtype, new int[] {n, 1}, 1);
+            Tensor onehot = Ops.scatterAdd(Ops.full(lp.device(), lp.dtype, lp.shape, 0), 1, index, ones);
+            return new Tensor[] {lp.exp().sub(onehot).mul(g.div(n))};
+        }, logProbs);
+    }
+
+    /**
+     * {@code act(x + bias)} with {@code bias} broadcast over the rows of {@code x}, in one pass over
+     * memory (the backend's {@code biasActivation}). The backward multiplies by the activation's
+     * derivative (from the saved output where it determines it, else from {@code x + bias}) and sums
+     * the bias gradient over rows, all in Tensor ops, so it differentiates again.
+     *
+     * @param x    pre-activations {@code [..., C]}, F32 or F64
+     * @param bias {@code [C]}
+     * @param act  RELU, TANH, SIGMOID, GELU or IDENTITY
+     * @return the activations
+     */
+    public static Tensor biasActivation(Tensor x, Tensor bias, UnaryOp act) {
+        Checks.compatible("biasActivation", x, bias);
+        Checks.floating("biasActivation", x);
+        int c = x.dim() == 0 ? -1 : x.shape[x.dim() - 1];
+        if (bias.dim() != 1 || bias.shape[0] != c) {
+            throw new IllegalArgumentException("biasActivation: bias must have shape [" + c + "] to match the last dim"
+                    + " of " + Checks.str(x.shape) + ", got " + Checks.str(bias.shape));
+        }
+        Tensor out = Ops.empty(x.device(), x.dtype, x.shape);
+        x.backend().biasActivation(act, Ops.contiguous(x).desc(), bias.desc(), out.desc());
+        int[] bShape = bias.shape;
+        return Rule.record("biasActivation", out, new Tensor[] {x, bias}, (node, g) -> {
+            Tensor y = node.saved(0);
+            Tensor gp = switch (act) {
+                case RELU -> g.mul(Ops.unary(UnaryOp.GT_SCALAR, 0, y));
+                case TANH -> g.mul(y.mul(y).neg().add(1));
+                case SIGMOID -> g.mul(y.mul(y.neg().add(1)));
+                case GELU -> g.mul(ActivationRules.geluDerivative(node.saved(1).add(node.saved(2))));
+                default -> g;
+            };
+            return new Tensor[] {node.needsInputGrad(0) ? gp : null,
+                node.needsInputGrad(1) ? ReductionRules.sumTo(gp, bShape) : null};
+        }, out, x, bias);
+    }
+}
