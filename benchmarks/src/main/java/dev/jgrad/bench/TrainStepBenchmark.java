@@ -2,6 +2,8 @@ package dev.jgrad.bench;
 
 import dev.jgrad.Tensor;
 import dev.jgrad.autograd.NoGrad;
+import dev.jgrad.nn.Functional;
+import dev.jgrad.nn.Functional.Activation;
 import dev.jgrad.nn.Losses;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +19,8 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * One F32 training step of an MLP: forward (linear + ReLU layers, cross-entropy on the last),
+ * One F32 training step of an MLP: forward ({@code Functional.linear} layers with fused bias + ReLU,
+ * cross-entropy on the last),
  * backward, and an SGD update. Architecture {@code a-b-...-z:batch}; the same network is timed in
  * PyTorch by {@code benchmarks/compare/compare.py}.
  */
@@ -46,7 +49,7 @@ public class TrainStepBenchmark {
         SplittableRandom rng = new SplittableRandom(1);
         for (int i = 0; i + 1 < w.length; i++) {
             int in = Integer.parseInt(w[i]), out = Integer.parseInt(w[i + 1]);
-            weights.add(Tensor.randn(rng, in, out).mul(Math.sqrt(2.0 / in)).to(device).requiresGrad(true));
+            weights.add(Tensor.randn(rng, out, in).mul(Math.sqrt(2.0 / in)).to(device).requiresGrad(true));
             biases.add(Tensor.zeros(out).to(device).requiresGrad(true));
         }
         int classes = Integer.parseInt(w[w.length - 1]);
@@ -63,10 +66,8 @@ public class TrainStepBenchmark {
     public double step() {
         Tensor h = input;
         for (int i = 0; i < weights.size(); i++) {
-            h = h.matmul(weights.get(i)).add(biases.get(i));
-            if (i + 1 < weights.size()) {
-                h = h.relu();
-            }
+            boolean hidden = i + 1 < weights.size();
+            h = Functional.linear(h, weights.get(i), biases.get(i), hidden ? Activation.RELU : Activation.NONE);
         }
         Tensor loss = Losses.crossEntropy(h, labels);
         loss.backward();

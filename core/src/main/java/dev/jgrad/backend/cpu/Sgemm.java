@@ -130,46 +130,55 @@ final class Sgemm {
         c51.add(FloatVector.fromArray(S, c, o + L)).intoArray(c, o + L);
     }
 
-    /** Packs A[ic:ic+mc, pc:pc+kc] into MR-row slivers, each stored k-major, zero-padded. */
+    /**
+     * Packs A[ic:ic+mc, pc:pc+kc] into MR-row slivers, each stored k-major, zero-padded. The loop
+     * order follows A's unit stride, so a transposed A (backward's Aᵀ·dC) is read sequentially too.
+     */
     private static void packA(Operand a, int ic, int mc, int pc, int kc, float[] ap) {
         float[] d = a.data();
+        int rs = a.rs(), cs = a.cs();
         for (int s = 0; s < mc; s += MR) {
             int base = s * kc;
             int rows = Math.min(MR, mc - s);
-            for (int r = 0; r < MR; r++) {
-                if (r >= rows) {
-                    for (int p = 0; p < kc; p++) {
-                        ap[base + p * MR + r] = 0f;
-                    }
-                    continue;
-                }
-                int src = a.off() + (ic + s + r) * a.rs() + pc * a.cs();
-                int cs = a.cs();
+            int src0 = a.off() + (ic + s) * rs + pc * cs;
+            if (rs == 1 && rows == MR) {
                 for (int p = 0; p < kc; p++) {
-                    ap[base + p * MR + r] = d[src + p * cs];
+                    System.arraycopy(d, src0 + p * cs, ap, base + p * MR, MR);
+                }
+                continue;
+            }
+            for (int r = 0; r < MR; r++) {
+                int src = src0 + r * rs;
+                for (int p = 0; p < kc; p++) {
+                    ap[base + p * MR + r] = r < rows ? d[src + p * cs] : 0f;
                 }
             }
         }
     }
 
-    /** Packs B[pc:pc+kc, jc:jc+nc] into NR-column slivers, each stored k-major, zero-padded. */
+    /**
+     * Packs B[pc:pc+kc, jc:jc+nc] into NR-column slivers, each stored k-major, zero-padded. A
+     * row-major B copies rows; a transposed B (backward's dC·Bᵀ) is read column by column, which is
+     * sequential in its memory.
+     */
     private static void packB(Operand b, int pc, int kc, int jc, int nc, float[] bp) {
         float[] d = b.data();
+        int rs = b.rs(), cs = b.cs();
         for (int t = 0; t < nc; t += NR) {
             int base = t * kc;
             int cols = Math.min(NR, nc - t);
-            for (int p = 0; p < kc; p++) {
-                int src = b.off() + (pc + p) * b.rs() + (jc + t) * b.cs();
-                int dst = base + p * NR;
-                if (b.cs() == 1) {
-                    System.arraycopy(d, src, bp, dst, cols);
-                } else {
-                    for (int j = 0; j < cols; j++) {
-                        bp[dst + j] = d[src + j * b.cs()];
-                    }
+            int src0 = b.off() + pc * rs + (jc + t) * cs;
+            if (cs == 1) {
+                for (int p = 0; p < kc; p++) {
+                    System.arraycopy(d, src0 + p * rs, bp, base + p * NR, cols);
+                    java.util.Arrays.fill(bp, base + p * NR + cols, base + (p + 1) * NR, 0f);
                 }
-                for (int j = cols; j < NR; j++) {
-                    bp[dst + j] = 0f;
+            } else {
+                for (int j = 0; j < NR; j++) {
+                    int src = src0 + j * cs;
+                    for (int p = 0; p < kc; p++) {
+                        bp[base + p * NR + j] = j < cols ? d[src + p * rs] : 0f;
+                    }
                 }
             }
         }
