@@ -46,8 +46,28 @@ final class MatMulRules {
     }
 
     private static Tensor multiply(Tensor a, Tensor b) {
-        return Rule.record("matmul", Ops.matmul(a, b), new Tensor[] {a, b}, (n, g) -> new Tensor[] {
-            n.needsInputGrad(0) ? g.matmul(n.saved(1).transpose(-1, -2)) : null,
-            n.needsInputGrad(1) ? n.saved(0).transpose(-1, -2).matmul(g) : null}, a, b);
+        return Rule.record("matmul", Ops.matmul(a, b), new Tensor[] {a, b}, (n, g) -> {
+            Tensor x = n.saved(0), y = n.saved(1);
+            return new Tensor[] {
+                n.needsInputGrad(0) ? (transposedView(x) ? y.matmul(g.transpose(-1, -2)).transpose(-1, -2)
+                        : g.matmul(y.transpose(-1, -2))) : null,
+                n.needsInputGrad(1) ? (transposedView(y) ? g.transpose(-1, -2).matmul(x).transpose(-1, -2)
+                        : x.transpose(-1, -2).matmul(g)) : null};
+        }, a, b);
+    }
+
+    /**
+     * Whether {@code t} is the transpose of a contiguous matrix (a linear layer's {@code Wᵀ}). Its
+     * gradient is then computed as {@code (Bᵀ-shaped product)ᵀ}, so that after the transpose's own
+     * backward it lands contiguous in the weight's layout instead of needing a transposing copy.
+     */
+    private static boolean transposedView(Tensor t) {
+        int r = t.dim();
+        int[] shape = t.shape.clone(), strides = t.strides.clone();
+        shape[r - 2] = t.shape[r - 1];
+        shape[r - 1] = t.shape[r - 2];
+        strides[r - 2] = t.strides[r - 1];
+        strides[r - 1] = t.strides[r - 2];
+        return !t.isContiguous() && new dev.jgrad.backend.View(null, 0, shape, strides).isContiguous();
     }
 }
