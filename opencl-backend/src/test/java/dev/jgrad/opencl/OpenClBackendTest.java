@@ -93,6 +93,20 @@ class OpenClBackendTest {
     }
 
     @Test
+    void f64OnADeviceWithoutFp64IsAClearError() {
+        ClDevice real = ClDevice.discover().get(0);
+        ClDevice noFp64 = new ClDevice(real.platform(), real.device(), real.platformName(), real.name(), real.type(),
+                real.memory(), false);
+        OpenClBackend b = new OpenClBackend("opencl:0", noFp64);
+        View x = View.contiguous(b.upload(new double[] {1, 2}), new int[] {2});
+        View y = View.contiguous(b.allocate(DType.F64, 2), new int[] {2});
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> b.unary(dev.jgrad.backend.UnaryOp.EXP, 0, x, y));
+        assertTrue(e.getMessage().contains("does not support F64") && e.getMessage().contains(real.name()),
+                e.getMessage());
+    }
+
+    @Test
     void allocatorReusesFreedBuffersAndReportsStats() {
         OpenClBackend b = (OpenClBackend) Device.of("opencl:0").backend();
         b.finish();

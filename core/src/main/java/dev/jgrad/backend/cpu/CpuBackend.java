@@ -2,8 +2,8 @@ package dev.jgrad.backend.cpu;
 
 import dev.jgrad.DType;
 import dev.jgrad.backend.Backend;
+import dev.jgrad.backend.HeapBackend;
 import dev.jgrad.backend.BinaryOp;
-import dev.jgrad.backend.Buffer;
 import dev.jgrad.backend.HeapBuffer;
 import dev.jgrad.backend.ReduceOp;
 import dev.jgrad.backend.UnaryOp;
@@ -15,7 +15,7 @@ import dev.jgrad.backend.reference.ReferenceBackend;
  * hot primitives (elementwise, reductions, GEMM), and the reference loops for the cold ones
  * (where, gather, scatter, I64 data), which are correct on the same buffers.
  */
-public final class CpuBackend implements Backend {
+public final class CpuBackend extends HeapBackend {
     /** The single instance; kernels are stateless apart from per-thread packing buffers. */
     public static final CpuBackend INSTANCE = new CpuBackend();
     private static final Backend COLD = ReferenceBackend.INSTANCE;
@@ -26,41 +26,6 @@ public final class CpuBackend implements Backend {
     @Override
     public String name() {
         return "cpu";
-    }
-
-    @Override
-    public Buffer allocate(DType dtype, int length) {
-        return HeapBuffer.allocate(this, dtype, length);
-    }
-
-    @Override
-    public Buffer upload(float[] data) {
-        return HeapBuffer.wrap(this, data.clone());
-    }
-
-    @Override
-    public Buffer upload(double[] data) {
-        return HeapBuffer.wrap(this, data.clone());
-    }
-
-    @Override
-    public Buffer upload(long[] data) {
-        return HeapBuffer.wrap(this, data.clone());
-    }
-
-    @Override
-    public void read(Buffer src, int offset, float[] dst) {
-        System.arraycopy(((HeapBuffer) src).f32, offset, dst, 0, dst.length);
-    }
-
-    @Override
-    public void read(Buffer src, int offset, double[] dst) {
-        System.arraycopy(((HeapBuffer) src).f64, offset, dst, 0, dst.length);
-    }
-
-    @Override
-    public void read(Buffer src, int offset, long[] dst) {
-        System.arraycopy(((HeapBuffer) src).i64, offset, dst, 0, dst.length);
     }
 
     @Override
@@ -147,7 +112,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void softmax(View in, boolean log, View out) {
         if (in.buffer().dtype() != DType.F32 || !in.isContiguous() || !out.isContiguous() || in.numel() == 0) {
-            Backend.super.softmax(in, log, out);
+            super.softmax(in, log, out);
             return;
         }
         int n = in.shape()[in.rank() - 1];
@@ -158,7 +123,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void crossEntropyBackward(View logProbs, View labels, double scale, View out) {
         if (logProbs.buffer().dtype() != DType.F32 || !logProbs.isContiguous() || !out.isContiguous()) {
-            Backend.super.crossEntropyBackward(logProbs, labels, scale, out);
+            super.crossEntropyBackward(logProbs, labels, scale, out);
             return;
         }
         Fused.crossEntropyBackward(((HeapBuffer) logProbs.buffer()).f32, logProbs.offset(),
@@ -169,7 +134,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void axpy(double alpha, View x, View y) {
         if (x.buffer().dtype() != DType.F32 || !x.isContiguous() || !y.isContiguous()) {
-            Backend.super.axpy(alpha, x, y);
+            super.axpy(alpha, x, y);
             return;
         }
         Fused.axpy((float) alpha, ((HeapBuffer) x.buffer()).f32, x.offset(), ((HeapBuffer) y.buffer()).f32, y.offset(),
@@ -179,7 +144,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void biasActivation(UnaryOp act, View x, View bias, View out) {
         if (x.buffer().dtype() != DType.F32 || bias.strides()[0] != 1) {
-            Backend.super.biasActivation(act, x, bias, out);
+            super.biasActivation(act, x, bias, out);
             return;
         }
         int c = bias.shape()[0];

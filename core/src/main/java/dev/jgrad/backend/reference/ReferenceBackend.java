@@ -1,9 +1,8 @@
 package dev.jgrad.backend.reference;
 
 import dev.jgrad.DType;
-import dev.jgrad.backend.Backend;
+import dev.jgrad.backend.HeapBackend;
 import dev.jgrad.backend.BinaryOp;
-import dev.jgrad.backend.Buffer;
 import dev.jgrad.backend.HeapBuffer;
 import dev.jgrad.backend.Odometer;
 import dev.jgrad.backend.ReduceOp;
@@ -15,7 +14,7 @@ import java.util.Arrays;
  * The oracle: scalar loops over {@link Odometer} in double precision, with no fast paths, so that
  * each primitive is obviously right. Every other backend is tested against this one.
  */
-public final class ReferenceBackend implements Backend {
+public final class ReferenceBackend extends HeapBackend {
     /** The single instance; it holds no state. */
     public static final ReferenceBackend INSTANCE = new ReferenceBackend();
 
@@ -25,41 +24,6 @@ public final class ReferenceBackend implements Backend {
     @Override
     public String name() {
         return "reference";
-    }
-
-    @Override
-    public Buffer allocate(DType dtype, int length) {
-        return HeapBuffer.allocate(this, dtype, length);
-    }
-
-    @Override
-    public Buffer upload(float[] data) {
-        return HeapBuffer.wrap(this, data.clone());
-    }
-
-    @Override
-    public Buffer upload(double[] data) {
-        return HeapBuffer.wrap(this, data.clone());
-    }
-
-    @Override
-    public Buffer upload(long[] data) {
-        return HeapBuffer.wrap(this, data.clone());
-    }
-
-    @Override
-    public void read(Buffer src, int offset, float[] dst) {
-        System.arraycopy(((HeapBuffer) src).f32, offset, dst, 0, dst.length);
-    }
-
-    @Override
-    public void read(Buffer src, int offset, double[] dst) {
-        System.arraycopy(((HeapBuffer) src).f64, offset, dst, 0, dst.length);
-    }
-
-    @Override
-    public void read(Buffer src, int offset, long[] dst) {
-        System.arraycopy(((HeapBuffer) src).i64, offset, dst, 0, dst.length);
     }
 
     @Override

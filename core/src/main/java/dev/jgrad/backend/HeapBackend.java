@@ -1,0 +1,50 @@
+package dev.jgrad.backend;
+
+import dev.jgrad.DType;
+
+/**
+ * Buffer management shared by the host backends ({@code reference}, {@code cpu}): both keep data
+ * in {@link HeapBuffer}s, so tensors move between them without conversion. Subclasses supply the
+ * compute primitives.
+ */
+public abstract class HeapBackend implements Backend {
+
+    /** For subclasses. */
+    protected HeapBackend() {
+    }
+
+    @Override
+    public Buffer allocate(DType dtype, int length) {
+        return HeapBuffer.allocate(this, dtype, length);
+    }
+
+    @Override
+    public Buffer upload(float[] data) {
+        return HeapBuffer.wrap(this, data.clone());
+    }
+
+    @Override
+    public Buffer upload(double[] data) {
+        return HeapBuffer.wrap(this, data.clone());
+    }
+
+    @Override
+    public Buffer upload(long[] data) {
+        return HeapBuffer.wrap(this, data.clone());
+    }
+
+    @Override
+    public void read(Buffer src, int offset, float[] dst) {
+        System.arraycopy(((HeapBuffer) src).f32, offset, dst, 0, dst.length);
+    }
+
+    @Override
+    public void read(Buffer src, int offset, double[] dst) {
+        System.arraycopy(((HeapBuffer) src).f64, offset, dst, 0, dst.length);
+    }
+
+    @Override
+    public void read(Buffer src, int offset, long[] dst) {
+        System.arraycopy(((HeapBuffer) src).i64, offset, dst, 0, dst.length);
+    }
+}
