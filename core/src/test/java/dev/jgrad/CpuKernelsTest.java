@@ -28,7 +28,8 @@ class CpuKernelsTest {
 
     @TestFactory
     Stream<DynamicTest> packedGemmMatchesReference() {
-        int[][] shapes = {{97, 131, 45}, {6, 32, 256}, {7, 33, 257}, {128, 128, 128}, {300, 70, 600}, {50, 1000, 40}};
+        int[][] shapes = {{97, 131, 45}, {6, 32, 256}, {7, 33, 257}, {128, 128, 128}, {300, 70, 600}, {50, 1000, 40},
+            {70, 129, 300}};
         List<DynamicTest> tests = new ArrayList<>();
         for (int[] s : shapes) {
             for (DType dt : List.of(DType.F32, DType.F64)) {

@@ -21,6 +21,8 @@ final class MatMul {
     private static final VectorSpecies<Double> SD = DoubleVector.SPECIES_PREFERRED;
     /** Below this many multiply-adds a product runs the direct kernel. */
     private static final long DIRECT_LIMIT = 48L * 48 * 48;
+    /** Up to this many rows, {@code A·Wᵀ} runs as row dot products: packing Wᵀ would cost as much as the product. */
+    private static final int DOT_MAX_ROWS = 128;
     /** Multiply-adds per thread before splitting a product pays for the fork. */
     private static final long PARALLEL_GRAIN = 1L << 23;
 
@@ -70,6 +72,9 @@ final class MatMul {
             Sgemm.Operand ob = new Sgemm.Operand(hb.f32, off[1], brs, bcs);
             if ((long) m * n * k <= DIRECT_LIMIT || m < Sgemm.MR) {
                 directF32(m, n, k, oa, ob, hc.f32, off[2], n);
+            } else if (m <= DOT_MAX_ROWS && acs == 1 && brs == 1 && k >= 64) {
+                split(m, n, k, parallel, 4, 4, (i0, i1, j0, j1) -> DotGemm.gemm(i0, i1, j0, j1, k, ha.f32, off[0], ars,
+                        hb.f32, off[1], bcs, hc.f32, off[2], n));
             } else {
                 split(m, n, k, parallel, Sgemm.MR, Sgemm.NR, (i0, i1, j0, j1) -> Sgemm.gemm(i0, i1, j0, j1, k, oa, ob,
                         hc.f32, off[2], n));
