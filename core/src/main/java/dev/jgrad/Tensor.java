@@ -4,6 +4,8 @@ import dev.jgrad.autograd.Autograd;
 import dev.jgrad.autograd.NoGrad;
 import dev.jgrad.autograd.Node;
 import dev.jgrad.backend.Backend;
+import dev.jgrad.backend.BinaryOp;
+import dev.jgrad.backend.UnaryOp;
 import dev.jgrad.backend.View;
 import java.util.List;
 import java.util.Objects;
@@ -398,17 +400,17 @@ public final class Tensor {
 
     /** @return 1 where {@code this > other}, else 0, in this dtype (not differentiable) */
     public Tensor gt(Tensor other) {
-        return ElementwiseRules.compare("gt", dev.jgrad.backend.BinaryOp.GT, this, other);
+        return ElementwiseRules.compare("gt", BinaryOp.GT, this, other);
     }
 
     /** @return 1 where {@code this < other}, else 0, in this dtype (not differentiable) */
     public Tensor lt(Tensor other) {
-        return ElementwiseRules.compare("lt", dev.jgrad.backend.BinaryOp.LT, this, other);
+        return ElementwiseRules.compare("lt", BinaryOp.LT, this, other);
     }
 
     /** @return 1 where {@code this == other}, else 0, in this dtype (not differentiable) */
     public Tensor eq(Tensor other) {
-        return ElementwiseRules.compare("eq", dev.jgrad.backend.BinaryOp.EQ, this, other);
+        return ElementwiseRules.compare("eq", BinaryOp.EQ, this, other);
     }
 
     /**
@@ -675,7 +677,7 @@ public final class Tensor {
 
     /** {@code this += other} (broadcast to this shape), for optimizers. @return this */
     public Tensor addInPlace(Tensor other) {
-        return InPlace.binary("addInPlace", this, other, dev.jgrad.backend.BinaryOp.ADD);
+        return InPlace.binary("addInPlace", this, other, BinaryOp.ADD);
     }
 
     /** {@code this += alpha * other}, the SGD step. @return this */
@@ -685,17 +687,17 @@ public final class Tensor {
 
     /** {@code this -= other} (broadcast to this shape). @return this */
     public Tensor subInPlace(Tensor other) {
-        return InPlace.binary("subInPlace", this, other, dev.jgrad.backend.BinaryOp.SUB);
+        return InPlace.binary("subInPlace", this, other, BinaryOp.SUB);
     }
 
     /** {@code this *= other} (broadcast to this shape). @return this */
     public Tensor mulInPlace(Tensor other) {
-        return InPlace.binary("mulInPlace", this, other, dev.jgrad.backend.BinaryOp.MUL);
+        return InPlace.binary("mulInPlace", this, other, BinaryOp.MUL);
     }
 
     /** {@code this *= value}. @return this */
     public Tensor mulInPlace(double value) {
-        return InPlace.scalar("mulInPlace", this, dev.jgrad.backend.UnaryOp.MUL_SCALAR, value);
+        return InPlace.scalar("mulInPlace", this, UnaryOp.MUL_SCALAR, value);
     }
 
     /** Sets every element to {@code value}. @return this */

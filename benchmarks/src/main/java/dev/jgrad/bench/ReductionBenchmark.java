@@ -12,11 +12,14 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
-/** Reductions over a [4096, 4096] F32 tensor (64 MiB read per call). */
+/** Reductions over a square F32 tensor ([4096, 4096]: 64 MiB read per call). */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class ReductionBenchmark {
+    /** Side of the square input. */
+    @Param({"4096"})
+    public int size;
     /** Device name. */
     @Param({"cpu", "opencl"})
     public String device;
@@ -29,7 +32,7 @@ public class ReductionBenchmark {
     /** Builds the input. */
     @Setup
     public void setup() {
-        x = Tensor.randn(1, 4096, 4096).to(device);
+        x = Tensor.randn(1, size, size).to(device);
     }
 
     /** @return the reduction */

@@ -79,7 +79,7 @@ final class Report {
                     bytes = 12.0 * Integer.parseInt(p.getParam("n"));
             case "ActivationBenchmark.activation", "ActivationBenchmark.scalarExpLoop" ->
                     bytes = 8.0 * Integer.parseInt(p.getParam("n"));
-            case "ReductionBenchmark.reduce" -> bytes = 4.0 * 4096 * 4096;
+            case "ReductionBenchmark.reduce" -> bytes = 4.0 * Math.pow(Integer.parseInt(p.getParam("size")), 2);
             case "LaunchOverheadBenchmark.enqueue", "LaunchOverheadBenchmark.roundTrip" -> { }
             case "PeakBenchmark.fmaThroughput" -> flops = PeakBenchmark.fmaFlops();
             case "PeakBenchmark.arraycopy" -> bytes = 8.0 * PeakBenchmark.COPY_ELEMENTS;

@@ -7,7 +7,7 @@ import jdk.incubator.vector.VectorSpecies;
  * Single-precision GEMM {@code C = A·B} in the blocked, packed design of high-performance BLAS
  * (Goto; BLIS): the column range is cut into NC panels and the depth into KC slices; each KC×NC
  * slice of B is packed into NR-wide slivers, each MC×KC block of A into MR-tall slivers, both
- * zero-padded so the MR×NR micro-kernel never needs a mask. The micro-kernel keeps its 6×2 vector
+ * zero-padded so the MR×NR micro-kernel never needs a mask. The micro-kernel keeps its 8×2 vector
  * accumulators in locals, so they stay in registers.
  *
  * <p>Operands are given by offset and row/column strides, so transposed views (backward's
@@ -17,10 +17,10 @@ import jdk.incubator.vector.VectorSpecies;
 final class Sgemm {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    static final int MR = 6;
+    static final int MR = 8;
     static final int NR = 2 * L;
     private static final int KC = 384;
-    private static final int MC = 32 * MR;
+    private static final int MC = 24 * MR;
     private static final int NC = 128 * NR;
     private static final ThreadLocal<float[][]> PACKS =
             ThreadLocal.withInitial(() -> new float[][] {new float[MC * KC], new float[KC * NC], new float[MR * NR]});
@@ -76,7 +76,7 @@ final class Sgemm {
     }
 
     /**
-     * The MR×NR micro-kernel: 6 rows × 2 vectors of C += kc rank-1 updates. The C update is written
+     * The MR×NR micro-kernel: 8 rows × 2 vectors of C += kc rank-1 updates. The C update is written
      * out inline: handing vectors to a helper the JIT might not inline would box them.
      */
     private static void kernel(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff, int ldc) {
@@ -86,6 +86,8 @@ final class Sgemm {
         FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
         FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
         FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
+        FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
         for (int p = 0; p < kc; p++) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bOff);
             FloatVector b1 = FloatVector.fromArray(S, bp, bOff + L);
@@ -107,6 +109,12 @@ final class Sgemm {
             a = FloatVector.broadcast(S, ap[aOff + 5]);
             c50 = a.fma(b0, c50);
             c51 = a.fma(b1, c51);
+            a = FloatVector.broadcast(S, ap[aOff + 6]);
+            c60 = a.fma(b0, c60);
+            c61 = a.fma(b1, c61);
+            a = FloatVector.broadcast(S, ap[aOff + 7]);
+            c70 = a.fma(b0, c70);
+            c71 = a.fma(b1, c71);
             aOff += MR;
             bOff += NR;
         }
@@ -128,6 +136,12 @@ final class Sgemm {
         o += ldc;
         c50.add(FloatVector.fromArray(S, c, o)).intoArray(c, o);
         c51.add(FloatVector.fromArray(S, c, o + L)).intoArray(c, o + L);
+        o += ldc;
+        c60.add(FloatVector.fromArray(S, c, o)).intoArray(c, o);
+        c61.add(FloatVector.fromArray(S, c, o + L)).intoArray(c, o + L);
+        o += ldc;
+        c70.add(FloatVector.fromArray(S, c, o)).intoArray(c, o);
+        c71.add(FloatVector.fromArray(S, c, o + L)).intoArray(c, o + L);
     }
 
     /**
