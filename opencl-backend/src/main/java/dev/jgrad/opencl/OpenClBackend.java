@@ -170,7 +170,7 @@ public final class OpenClBackend implements Backend {
                     .i32(out.numel()).i32(out.rank()).int8(out.shape()).int8(in.strides()).int8(out.strides())
                     .run(out.numel());
         } else if (in.isContiguous() && out.isContiguous()) {
-            launch(t, "unary_contig").i32(op.ordinal()).real(arg).mem(cl(in)).i32(in.offset()).mem(cl(out))
+            launch(t, "unary_" + op.name()).real(arg).mem(cl(in)).i32(in.offset()).mem(cl(out))
                     .i32(out.offset()).i32(out.numel()).run(out.numel());
         } else {
             launch(t, "unary_strided").i32(op.ordinal()).real(arg).mem(cl(in)).i32(in.offset()).mem(cl(out))
@@ -186,8 +186,7 @@ public final class OpenClBackend implements Backend {
         if (out.rank() > 8 || t == DType.I64) {
             HostFallback.run(this, (ref, v) -> ref.binary(op, v[0], v[1], v[2]), a, b, out);
         } else if (a.isContiguous() && b.isContiguous() && out.isContiguous()) {
-            Launch l = op == BinaryOp.ADD ? launch(t, "add_contig") : launch(t, "binary_contig").i32(op.ordinal());
-            l.mem(cl(a)).i32(a.offset()).mem(cl(b)).i32(b.offset()).mem(cl(out)).i32(out.offset()).i32(out.numel())
+            launch(t, "binary_" + op.name()).mem(cl(a)).i32(a.offset()).mem(cl(b)).i32(b.offset()).mem(cl(out)).i32(out.offset()).i32(out.numel())
                     .run(out.numel());
         } else {
             launch(t, "binary_strided").i32(op.ordinal()).mem(cl(a)).i32(a.offset()).mem(cl(b)).i32(b.offset())

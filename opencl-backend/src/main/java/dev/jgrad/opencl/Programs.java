@@ -110,6 +110,13 @@ final class Programs {
                 throw new UncheckedIOException(e);
             }
         }
+        // Specialised contiguous kernels for every op, generated from the enums so none can be missed.
+        for (UnaryOp u : UnaryOp.values()) {
+            sb.append("UNARY_CONTIG(").append(u.name()).append(")\n");
+        }
+        for (BinaryOp b : BinaryOp.values()) {
+            sb.append("BINARY_CONTIG(").append(b.name()).append(")\n");
+        }
         return sb.toString();
     }
 }

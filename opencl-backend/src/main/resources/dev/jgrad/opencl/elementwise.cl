@@ -46,11 +46,20 @@ inline T binary_op(int op, T a, T b) {
     }
 }
 
-__kernel void unary_contig(int op, T arg, __global const T* x, int xo, __global T* o, int oo, int n) {
-    int i = get_global_id(0);
-    if (i < n) {
-        o[oo + i] = unary_op(op, x[xo + i], arg);
-    }
+// One kernel per op for contiguous data (instantiated by the host for every op of the Java enums,
+// see Programs.source): with the op a compile-time constant the switch folds away, and PoCL's
+// work-group vectoriser sees straight-line code.
+#define UNARY_CONTIG(NAME) \
+__kernel void unary_##NAME(T arg, __global const T* x, int xo, __global T* o, int oo, int n) { \
+    int i = get_global_id(0); \
+    if (i < n) o[oo + i] = unary_op(U_##NAME, x[xo + i], arg); \
+}
+
+#define BINARY_CONTIG(NAME) \
+__kernel void binary_##NAME(__global const T* a, int ao, __global const T* b, int bo, __global T* o, int oo, \
+                            int n) { \
+    int i = get_global_id(0); \
+    if (i < n) o[oo + i] = binary_op(B_##NAME, a[ao + i], b[bo + i]); \
 }
 
 __kernel void unary_strided(int op, T arg, __global const T* x, int xo, __global T* o, int oo, int n, int rank,
@@ -67,22 +76,6 @@ __kernel void copy_long_strided(__global const long* x, int xo, __global long* o
     if (i >= n) return;
     UNPACK(shape8, shape); UNPACK(sx8, sx); UNPACK(so8, so);
     o[offset_of(i, rank, shape, so, oo)] = x[offset_of(i, rank, shape, sx, xo)];
-}
-
-__kernel void binary_contig(int op, __global const T* a, int ao, __global const T* b, int bo, __global T* o, int oo,
-                            int n) {
-    int i = get_global_id(0);
-    if (i < n) {
-        o[oo + i] = binary_op(op, a[ao + i], b[bo + i]);
-    }
-}
-
-// The hot case of the contiguous path: plain adds, written so the compiler sees no switch.
-__kernel void add_contig(__global const T* a, int ao, __global const T* b, int bo, __global T* o, int oo, int n) {
-    int i = get_global_id(0);
-    if (i < n) {
-        o[oo + i] = a[ao + i] + b[bo + i];
-    }
 }
 
 __kernel void binary_strided(int op, __global const T* a, int ao, __global const T* b, int bo, __global T* o, int oo,
