@@ -77,4 +77,32 @@ public final class NnRules {
                 node.needsInputGrad(1) ? ReductionRules.sumTo(gp, bShape) : null};
         }, out, x, bias);
     }
+
+    /**
+     * {@code x · weightᵀ} for a 2-D {@code x [N, in]} and {@code weight [out, in]} as one recorded
+     * op: the transpose is a stride swap handed to the backend, and the backward is
+     * {@code dx = g · weight}, {@code dweight = gᵀ · x} (already in the weight's layout), in Tensor
+     * ops so it differentiates again. Other ranks use {@code matmul} with a transposed view.
+     *
+     * @param x      inputs
+     * @param weight weights in PyTorch's {@code [out, in]} layout
+     * @return {@code [N, out]}
+     */
+    public static Tensor linear(Tensor x, Tensor weight) {
+        if (x.dim() != 2) {
+            return x.matmul(weight.transpose(0, 1));
+        }
+        Tensor wt = weight.alias(new int[] {weight.shape[1], weight.shape[0]},
+                new int[] {weight.strides[1], weight.strides[0]}, weight.offset);
+        Checks.compatible("linear", x, weight);
+        Checks.floating("linear", x);
+        if (x.shape[1] != weight.shape[1]) {
+            throw new IllegalArgumentException("linear: cannot multiply " + Checks.str(x.shape) + " by the transpose of "
+                    + Checks.str(weight.shape) + ": inner dimensions " + x.shape[1] + " and " + weight.shape[1]
+                    + " differ");
+        }
+        return Rule.record("linear", Ops.matmul(x, wt), new Tensor[] {x, weight}, (node, g) -> new Tensor[] {
+            node.needsInputGrad(0) ? g.matmul(node.saved(1)) : null,
+            node.needsInputGrad(1) ? g.transpose(0, 1).matmul(node.saved(0)) : null}, x, weight);
+    }
 }

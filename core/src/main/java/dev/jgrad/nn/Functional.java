@@ -47,7 +47,7 @@ public final class Functional {
             throw new IllegalArgumentException("linear: weight must be [out, in], got shape "
                     + java.util.Arrays.toString(weight.shape()));
         }
-        Tensor h = x.matmul(weight.transpose(0, 1));
+        Tensor h = NnRules.linear(x, weight);
         if (bias == null) {
             return switch (act) {
                 case NONE -> h;
