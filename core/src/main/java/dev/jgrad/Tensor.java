@@ -661,7 +661,8 @@ public final class Tensor {
         return Ops.full(device(), dtype, shape, 1);
     }
 
-    private void accumulateGrad(Tensor g) {
+    /** Synchronised: graphs built on several threads may share a leaf, as in PyTorch. */
+    private synchronized void accumulateGrad(Tensor g) {
         if (!java.util.Arrays.equals(g.shape, shape)) {
             throw new IllegalStateException("backward: gradient of shape " + Checks.str(g.shape)
                     + " reached a leaf of shape " + Checks.str(shape));

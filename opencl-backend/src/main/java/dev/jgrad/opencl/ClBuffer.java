@@ -11,6 +11,8 @@ import org.jocl.cl_mem;
  */
 public final class ClBuffer implements Buffer, AutoCloseable {
     final cl_mem mem;
+    /** Element offset of this buffer within {@link #mem}: small buffers share slabs. */
+    final int base;
     private final DType dtype;
     private final int length;
     private final OpenClBackend backend;
@@ -23,6 +25,7 @@ public final class ClBuffer implements Buffer, AutoCloseable {
         long sizeClass = MemoryPool.sizeClass((long) Math.max(length, 1) * dtype.byteSize());
         this.memory = pool.acquire(this, sizeClass);
         this.mem = memory.mem;
+        this.base = (int) (memory.byteOffset / dtype.byteSize());
     }
 
     @Override

@@ -44,10 +44,10 @@ final class ClMath {
         int groups = Math.min(GROUP, (in.numel() + GROUP - 1) / GROUP);
         ClBuffer partial = cl.buffer(t, groups);
         try (partial) {
-            cl.launch(t, "reduce_partial").i32(op.ordinal()).mem(cl(in)).i32(in.offset()).i32(in.numel())
-                    .mem(partial).i32(0).local((long) GROUP * t.byteSize()).run((long) groups * GROUP, GROUP);
-            cl.launch(t, "reduce_partial").i32(op.ordinal()).mem(partial).i32(0).i32(groups)
-                    .mem(cl(out)).i32(out.offset()).local((long) GROUP * t.byteSize()).run(GROUP, GROUP);
+            cl.launch(t, "reduce_partial").i32(op.ordinal()).buf(cl(in), in.offset()).i32(in.numel())
+                    .buf(partial, 0).local((long) GROUP * t.byteSize()).run((long) groups * GROUP, GROUP);
+            cl.launch(t, "reduce_partial").i32(op.ordinal()).buf(partial, 0).i32(groups)
+                    .buf(cl(out), out.offset()).local((long) GROUP * t.byteSize()).run(GROUP, GROUP);
         }
     }
 
@@ -71,9 +71,9 @@ final class ClMath {
             }
         }
         int nOut = Odometer.count(keptShape);
-        cl.launch(in.buffer().dtype(), "reduce_general").i32(op.ordinal()).mem(cl(in)).i32(in.offset()).i32(nOut)
+        cl.launch(in.buffer().dtype(), "reduce_general").i32(op.ordinal()).buf(cl(in), in.offset()).i32(nOut)
                 .i32(keptShape.length).int8(keptShape).int8(keptX).int8(keptO).i32(Odometer.count(redShape))
-                .i32(redShape.length).int8(redShape).int8(redX).mem(cl(out)).mem(cl(out)).i32(out.offset())
+                .i32(redShape.length).int8(redShape).int8(redX).mem(cl(out)).buf(cl(out), out.offset())
                 .run(nOut);
     }
 
@@ -111,15 +111,15 @@ final class ClMath {
         int crs = c.strides()[r - 2], ccs = c.strides()[r - 1];
         DType t = c.buffer().dtype();
         if (ccs != 1 || gemmVariant.equals("naive")) {
-            cl.launch(t, "gemm_naive").i32(m).i32(n).i32(k).mem(cl(a)).i32(off[0]).i32(ars).i32(acs).mem(cl(b))
-                    .i32(off[1]).i32(brs).i32(bcs).mem(cl(c)).i32(off[2]).i32(crs).i32(ccs).run2(n, m, 8, 8);
+            cl.launch(t, "gemm_naive").i32(m).i32(n).i32(k).buf(cl(a), off[0]).i32(ars).i32(acs)
+                    .buf(cl(b), off[1]).i32(brs).i32(bcs).buf(cl(c), off[2]).i32(crs).i32(ccs).run2(n, m, 8, 8);
         } else if (gemmVariant.equals("gpu")) {
-            cl.launch(t, "gemm_gpu").i32(m).i32(n).i32(k).mem(cl(a)).i32(off[0]).i32(ars).i32(acs).mem(cl(b))
-                    .i32(off[1]).i32(brs).i32(bcs).mem(cl(c)).i32(off[2]).i32(crs)
+            cl.launch(t, "gemm_gpu").i32(m).i32(n).i32(k).buf(cl(a), off[0]).i32(ars).i32(acs)
+                    .buf(cl(b), off[1]).i32(brs).i32(bcs).buf(cl(c), off[2]).i32(crs)
                     .run2((n + 63) / 64 * 16L, (m + 63) / 64 * 16L, 16, 16);
         } else {
-            cl.launch(t, "gemm_cpu").i32(m).i32(n).i32(k).mem(cl(a)).i32(off[0]).i32(ars).i32(acs).mem(cl(b))
-                    .i32(off[1]).i32(brs).mem(cl(c)).i32(off[2]).i32(crs)
+            cl.launch(t, "gemm_cpu").i32(m).i32(n).i32(k).buf(cl(a), off[0]).i32(ars).i32(acs)
+                    .buf(cl(b), off[1]).i32(brs).buf(cl(c), off[2]).i32(crs)
                     .run2((n + 15) / 16, (m + TM - 1) / TM, 1, 1);
         }
     }
@@ -130,8 +130,8 @@ final class ClMath {
             HostFallback.run(cl, (ref, v) -> ref.gather(v[0], dim, v[1], v[2]), in, index, out);
             return;
         }
-        cl.launch(t, "gather_k").mem(cl(in)).i32(in.offset()).int8(in.strides()).i32(dim).mem(cl(index))
-                .i32(index.offset()).int8(index.strides()).mem(cl(out)).i32(out.offset()).int8(out.strides())
+        cl.launch(t, "gather_k").buf(cl(in), in.offset()).int8(in.strides()).i32(dim)
+                .buf(cl(index), index.offset()).int8(index.strides()).buf(cl(out), out.offset()).int8(out.strides())
                 .i32(index.rank()).int8(index.shape()).i32(index.numel()).run(index.numel());
     }
 
@@ -144,8 +144,8 @@ final class ClMath {
         int[] lanes = index.shape().clone();
         lanes[dim] = 1;
         int n = index.shape()[dim] == 0 ? 0 : Odometer.count(lanes);
-        cl.launch(t, "scatter_add_k").mem(cl(src)).i32(src.offset()).int8(src.strides()).i32(dim).mem(cl(index))
-                .i32(index.offset()).int8(index.strides()).mem(cl(out)).i32(out.offset()).int8(out.strides())
+        cl.launch(t, "scatter_add_k").buf(cl(src), src.offset()).int8(src.strides()).i32(dim)
+                .buf(cl(index), index.offset()).int8(index.strides()).buf(cl(out), out.offset()).int8(out.strides())
                 .i32(index.rank()).int8(index.shape()).i32(n).run(n);
     }
 
@@ -157,7 +157,7 @@ final class ClMath {
         }
         int n = in.shape()[in.rank() - 1];
         int rows = in.numel() / n;
-        cl.launch(t, "softmax_rows").mem(cl(in)).i32(in.offset()).mem(cl(out)).i32(out.offset()).i32(rows).i32(n)
+        cl.launch(t, "softmax_rows").buf(cl(in), in.offset()).buf(cl(out), out.offset()).i32(rows).i32(n)
                 .i32(log ? 1 : 0).run(rows);
         return true;
     }
@@ -168,8 +168,8 @@ final class ClMath {
             return false;
         }
         int rows = logProbs.shape()[0], n = logProbs.shape()[1];
-        cl.launch(t, "xent_backward").mem(cl(logProbs)).i32(logProbs.offset()).mem(cl(labels)).i32(labels.offset())
-                .i32(labels.strides()[0]).real(scale).mem(cl(out)).i32(out.offset()).i32(rows).i32(n).run(rows);
+        cl.launch(t, "xent_backward").buf(cl(logProbs), logProbs.offset()).buf(cl(labels), labels.offset())
+                .i32(labels.strides()[0]).real(scale).buf(cl(out), out.offset()).i32(rows).i32(n).run(rows);
         return true;
     }
 }

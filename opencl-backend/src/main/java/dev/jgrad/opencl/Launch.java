@@ -21,9 +21,16 @@ final class Launch {
         this.dtype = dtype;
     }
 
+    /** A buffer argument alone (for a second pointer sharing the next offset argument). */
     Launch mem(ClBuffer b) {
         CL.clSetKernelArg(kernel, index++, Sizeof.cl_mem, Pointer.to(b.mem));
         return this;
+    }
+
+    /** A buffer and the element offset of a view into it (the buffer's place in its slab included). */
+    Launch buf(ClBuffer b, int offset) {
+        CL.clSetKernelArg(kernel, index++, Sizeof.cl_mem, Pointer.to(b.mem));
+        return i32(b.base + offset);
     }
 
     Launch i32(int v) {

@@ -30,7 +30,11 @@ final class MemoryPool {
     private final cl_context context;
     private final String device;
     private final long gcBudget;
-    private final Map<Long, ArrayDeque<cl_mem>> free = new HashMap<>();
+    /** Classes up to this size are carved from shared slabs instead of getting a buffer each. */
+    static final long SMALL = 64 << 10;
+    private static final long SLAB = MIB;
+    private final Map<Long, ArrayDeque<Chunk>> free = new HashMap<>();
+    private final Map<Long, Chunk> slabCursor = new HashMap<>();
     private final ReferenceQueue<ClBuffer> dead = new ReferenceQueue<>();
     private final Set<Tracked> live = ConcurrentHashMap.newKeySet();
     private long allocated;
@@ -38,14 +42,20 @@ final class MemoryPool {
     private long peak;
     private long acquiredSinceGc;
 
+    /** A piece of device memory: a whole buffer, or a slice of a slab for small classes. */
+    private record Chunk(cl_mem mem, long byteOffset) {
+    }
+
     /** The device memory of one buffer, returned exactly once. */
     final class Tracked extends PhantomReference<ClBuffer> {
         final cl_mem mem;
+        final long byteOffset;
         final long sizeClass;
 
-        Tracked(ClBuffer owner, cl_mem mem, long sizeClass) {
+        Tracked(ClBuffer owner, Chunk chunk, long sizeClass) {
             super(owner, dead);
-            this.mem = mem;
+            this.mem = chunk.mem();
+            this.byteOffset = chunk.byteOffset();
             this.sizeClass = sizeClass;
         }
 
@@ -53,7 +63,7 @@ final class MemoryPool {
         void release() {
             if (live.remove(this)) {
                 clear();
-                giveBack(mem, sizeClass);
+                giveBack(new Chunk(mem, byteOffset), sizeClass);
             }
         }
     }
@@ -76,14 +86,14 @@ final class MemoryPool {
     /** @return device memory for {@code owner}, tracked so it returns here when the owner dies */
     Tracked acquire(ClBuffer owner, long sizeClass) {
         drain();
-        cl_mem mem = take(sizeClass);
+        Chunk mem = take(sizeClass);
         if (mem == null && acquiredSinceGc >= gcBudget) {
             collect();
             mem = take(sizeClass);
         }
         acquiredSinceGc += sizeClass;
         if (mem == null) {
-            mem = create(sizeClass);
+            mem = sizeClass <= SMALL ? carve(sizeClass) : new Chunk(create(sizeClass), 0);
         }
         synchronized (this) {
             allocated += sizeClass;
@@ -94,13 +104,27 @@ final class MemoryPool {
         return t;
     }
 
-    private synchronized cl_mem take(long sizeClass) {
-        ArrayDeque<cl_mem> q = free.get(sizeClass);
-        cl_mem mem = q == null ? null : q.poll();
+    private synchronized Chunk take(long sizeClass) {
+        ArrayDeque<Chunk> q = free.get(sizeClass);
+        Chunk mem = q == null ? null : q.poll();
         if (mem != null) {
             cached -= sizeClass;
         }
         return mem;
+    }
+
+    /**
+     * A fresh slice for a small class, from that class's current slab. New small buffers thus
+     * reuse device memory the driver has already set up: creating a buffer per tiny tensor costs
+     * the driver more than the op itself.
+     */
+    private synchronized Chunk carve(long sizeClass) {
+        Chunk cursor = slabCursor.get(sizeClass);
+        if (cursor == null || cursor.byteOffset() + sizeClass > SLAB) {
+            cursor = new Chunk(create(SLAB), 0);
+        }
+        slabCursor.put(sizeClass, new Chunk(cursor.mem(), cursor.byteOffset() + sizeClass));
+        return cursor;
     }
 
     /** Returns the buffers of every tensor the collector has found dead so far. */
@@ -147,21 +171,26 @@ final class MemoryPool {
         return s == CL.CL_MEM_OBJECT_ALLOCATION_FAILURE || s == CL.CL_OUT_OF_RESOURCES || s == CL.CL_OUT_OF_HOST_MEMORY;
     }
 
-    private synchronized void giveBack(cl_mem mem, long sizeClass) {
+    private synchronized void giveBack(Chunk chunk, long sizeClass) {
         allocated -= sizeClass;
         cached += sizeClass;
-        free.computeIfAbsent(sizeClass, k -> new ArrayDeque<>()).push(mem);
+        free.computeIfAbsent(sizeClass, k -> new ArrayDeque<>()).push(chunk);
     }
 
-    /** Frees every cached buffer. */
+    /**
+     * Frees every cached buffer of the large classes. Small classes live in shared slabs, which
+     * stay while any slice of them may be in use; their cached slices remain for reuse.
+     */
     synchronized void emptyCache() {
-        for (ArrayDeque<cl_mem> q : free.values()) {
-            for (cl_mem m : q) {
-                CL.clReleaseMemObject(m);
+        for (Map.Entry<Long, ArrayDeque<Chunk>> e : free.entrySet()) {
+            if (e.getKey() > SMALL) {
+                for (Chunk c : e.getValue()) {
+                    CL.clReleaseMemObject(c.mem());
+                }
+                cached -= e.getKey() * e.getValue().size();
+                e.getValue().clear();
             }
         }
-        free.clear();
-        cached = 0;
     }
 
     MemoryStats stats() {

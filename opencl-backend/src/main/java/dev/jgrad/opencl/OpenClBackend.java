@@ -81,7 +81,8 @@ public final class OpenClBackend implements Backend {
         if (length > 0) {
             long bytes = (long) length * dtype.byteSize();
             Pointer zero = dtype == DType.F32 ? Pointer.to(new float[1]) : Pointer.to(new long[1]);
-            CL.clEnqueueFillBuffer(queue, b.mem, zero, dtype.byteSize(), 0, bytes, 0, null, null);
+            CL.clEnqueueFillBuffer(queue, b.mem, zero, dtype.byteSize(), (long) b.base * dtype.byteSize(), bytes, 0,
+                    null, null);
         }
         return b;
     }
@@ -114,7 +115,8 @@ public final class OpenClBackend implements Backend {
 
     void write(ClBuffer b, Pointer host, long bytes) {
         if (bytes > 0) {
-            CL.clEnqueueWriteBuffer(queue, b.mem, CL.CL_TRUE, 0, bytes, host, 0, null, null);
+            long at = (long) b.base * b.dtype().byteSize();
+            CL.clEnqueueWriteBuffer(queue, b.mem, CL.CL_TRUE, at, bytes, host, 0, null, null);
         }
     }
 
@@ -135,7 +137,9 @@ public final class OpenClBackend implements Backend {
 
     private void read(Buffer src, long offsetBytes, Pointer dst, long bytes) {
         if (bytes > 0) {
-            CL.clEnqueueReadBuffer(queue, ((ClBuffer) src).mem, CL.CL_TRUE, offsetBytes, bytes, dst, 0, null, null);
+            ClBuffer b = (ClBuffer) src;
+            long at = offsetBytes + (long) b.base * b.dtype().byteSize();
+            CL.clEnqueueReadBuffer(queue, b.mem, CL.CL_TRUE, at, bytes, dst, 0, null, null);
         }
     }
 
@@ -152,7 +156,7 @@ public final class OpenClBackend implements Backend {
         } else {
             l.real(value);
         }
-        l.mem(cl(out)).i32(out.offset()).i32(out.numel()).i32(out.rank()).int8(out.shape()).int8(out.strides())
+        l.buf(cl(out), out.offset()).i32(out.numel()).i32(out.rank()).int8(out.shape()).int8(out.strides())
                 .run(out.numel());
     }
 
@@ -166,15 +170,15 @@ public final class OpenClBackend implements Backend {
         if (out.rank() > 8 || (t == DType.I64 && op != UnaryOp.IDENTITY)) {
             HostFallback.run(this, (ref, v) -> ref.unary(op, arg, v[0], v[1]), in, out);
         } else if (t == DType.I64) {
-            launch(t, "copy_long_strided").mem(cl(in)).i32(in.offset()).mem(cl(out)).i32(out.offset())
+            launch(t, "copy_long_strided").buf(cl(in), in.offset()).buf(cl(out), out.offset())
                     .i32(out.numel()).i32(out.rank()).int8(out.shape()).int8(in.strides()).int8(out.strides())
                     .run(out.numel());
         } else if (in.isContiguous() && out.isContiguous()) {
-            launch(t, "unary_" + op.name()).real(arg).mem(cl(in)).i32(in.offset()).mem(cl(out))
-                    .i32(out.offset()).i32(out.numel()).run(out.numel());
+            launch(t, "unary_" + op.name()).real(arg).buf(cl(in), in.offset())
+                    .buf(cl(out), out.offset()).i32(out.numel()).run(out.numel());
         } else {
-            launch(t, "unary_strided").i32(op.ordinal()).real(arg).mem(cl(in)).i32(in.offset()).mem(cl(out))
-                    .i32(out.offset()).i32(out.numel()).i32(out.rank()).int8(out.shape()).int8(in.strides())
+            launch(t, "unary_strided").i32(op.ordinal()).real(arg).buf(cl(in), in.offset())
+                    .buf(cl(out), out.offset()).i32(out.numel()).i32(out.rank()).int8(out.shape()).int8(in.strides())
                     .int8(out.strides()).run(out.numel());
         }
     }
@@ -186,11 +190,11 @@ public final class OpenClBackend implements Backend {
         if (out.rank() > 8 || t == DType.I64) {
             HostFallback.run(this, (ref, v) -> ref.binary(op, v[0], v[1], v[2]), a, b, out);
         } else if (a.isContiguous() && b.isContiguous() && out.isContiguous()) {
-            launch(t, "binary_" + op.name()).mem(cl(a)).i32(a.offset()).mem(cl(b)).i32(b.offset()).mem(cl(out)).i32(out.offset()).i32(out.numel())
+            launch(t, "binary_" + op.name()).buf(cl(a), a.offset()).buf(cl(b), b.offset()).buf(cl(out), out.offset()).i32(out.numel())
                     .run(out.numel());
         } else {
-            launch(t, "binary_strided").i32(op.ordinal()).mem(cl(a)).i32(a.offset()).mem(cl(b)).i32(b.offset())
-                    .mem(cl(out)).i32(out.offset()).i32(out.numel()).i32(out.rank()).int8(out.shape())
+            launch(t, "binary_strided").i32(op.ordinal()).buf(cl(a), a.offset()).buf(cl(b), b.offset())
+                    .buf(cl(out), out.offset()).i32(out.numel()).i32(out.rank()).int8(out.shape())
                     .int8(a.strides()).int8(b.strides()).int8(out.strides()).run(out.numel());
         }
     }
@@ -203,8 +207,8 @@ public final class OpenClBackend implements Backend {
             HostFallback.run(this, (ref, v) -> ref.where(v[0], v[1], v[2], v[3]), cond, a, b, out);
             return;
         }
-        launch(t, "where_strided").mem(cl(cond)).i32(cond.offset()).mem(cl(a)).i32(a.offset()).mem(cl(b))
-                .i32(b.offset()).mem(cl(out)).i32(out.offset()).i32(out.numel()).i32(out.rank()).int8(out.shape())
+        launch(t, "where_strided").buf(cl(cond), cond.offset()).buf(cl(a), a.offset())
+                .buf(cl(b), b.offset()).buf(cl(out), out.offset()).i32(out.numel()).i32(out.rank()).int8(out.shape())
                 .int8(cond.strides()).int8(a.strides()).int8(b.strides()).int8(out.strides()).run(out.numel());
     }
 
@@ -245,8 +249,8 @@ public final class OpenClBackend implements Backend {
     @Override
     public synchronized void axpy(double alpha, View x, View y) {
         if (x.isContiguous() && y.isContiguous() && x.buffer().dtype() != DType.I64) {
-            launch(x.buffer().dtype(), "axpy_contig").real(alpha).mem(cl(x)).i32(x.offset()).mem(cl(y))
-                    .i32(y.offset()).i32(y.numel()).run(y.numel());
+            launch(x.buffer().dtype(), "axpy_contig").real(alpha).buf(cl(x), x.offset())
+                    .buf(cl(y), y.offset()).i32(y.numel()).run(y.numel());
         } else {
             Backend.super.axpy(alpha, x, y);
         }
