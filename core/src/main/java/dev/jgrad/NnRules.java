@@ -56,6 +56,11 @@ public final class NnRules {
     public static Tensor biasActivation(Tensor x, Tensor bias, UnaryOp act) {
         Checks.compatible("biasActivation", x, bias);
         Checks.floating("biasActivation", x);
+        if (act != UnaryOp.IDENTITY && act != UnaryOp.RELU && act != UnaryOp.TANH && act != UnaryOp.SIGMOID
+                && act != UnaryOp.GELU) {
+            throw new IllegalArgumentException("biasActivation: " + act + " is not a fusable activation; use IDENTITY,"
+                    + " RELU, TANH, SIGMOID or GELU");
+        }
         int c = x.dim() == 0 ? -1 : x.shape[x.dim() - 1];
         if (bias.dim() != 1 || bias.shape[0] != c) {
             throw new IllegalArgumentException("biasActivation: bias must have shape [" + c + "] to match the last dim"
@@ -75,7 +80,7 @@ public final class NnRules {
             };
             return new Tensor[] {node.needsInputGrad(0) ? gp : null,
                 node.needsInputGrad(1) ? ReductionRules.sumTo(gp, bShape) : null};
-        }, out, x, bias);
+        }, act == UnaryOp.GELU ? new Tensor[] {out, x, bias} : new Tensor[] {out});
     }
 
     /**
