@@ -24,7 +24,7 @@ final class MatMul {
     /** Up to this many rows, {@code A·Wᵀ} runs as row dot products: packing Wᵀ would cost as much as the product. */
     private static final int DOT_MAX_ROWS = 128;
     /** Multiply-adds per thread before splitting a product pays for the fork. */
-    private static final long PARALLEL_GRAIN = 1L << 23;
+    private static final long PARALLEL_GRAIN = 1L << 20;
 
     private MatMul() {
     }

@@ -1,18 +1,24 @@
 package dev.jgrad.backend.cpu;
 
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
-import java.util.concurrent.RecursiveAction;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntConsumer;
 
 /**
- * The one pool every cpu kernel shares. Its size comes from the system property
- * {@code jgrad.threads} (default: the number of hardware threads). Work below a size threshold runs
- * on the calling thread: forking costs microseconds, which small ops cannot repay.
+ * The worker threads every cpu kernel shares: {@code jgrad.threads} in all (default: the hardware
+ * threads), the caller being one of them. Workers spin for a short while after each job before
+ * parking, as BLAS thread pools do: waking a parked thread costs tens of microseconds on this kind
+ * of machine, more than a mid-size matmul gains from a second core, while a training loop hands out
+ * the next job within microseconds. Work below a size threshold runs on the calling thread.
  */
 final class Parallel {
     private static final int THREADS = configuredThreads();
-    private static final ForkJoinPool POOL = THREADS > 1 ? new ForkJoinPool(THREADS) : null;
+    private static final long SPIN_NANOS = 200_000;
+    private static final Worker[] WORKERS = startWorkers();
+    /** One job at a time; a second caller (another user thread) runs its parts itself. */
+    private static final ReentrantLock LOCK = new ReentrantLock();
 
     private Parallel() {
     }
@@ -31,46 +37,130 @@ final class Parallel {
         }
     }
 
+    private static Worker[] startWorkers() {
+        Worker[] w = new Worker[THREADS - 1];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = new Worker(i);
+            w[i].start();
+        }
+        return w;
+    }
+
     /** @return the number of threads kernels may use */
     static int threads() {
         return THREADS;
     }
 
+    /** @return how many parts to split {@code work} units into, at least {@code grain} units each */
+    static int parts(long work, long grain) {
+        return (int) Math.max(1, Math.min(THREADS, work / Math.max(1, grain)));
+    }
+
     /**
-     * Runs {@code task.accept(i)} for {@code i} in {@code [0, parts)}, in parallel when there is more
-     * than one part and the pool exists; returns when all are done.
+     * Runs {@code task.accept(i)} for {@code i} in {@code [0, parts)}, spread over the workers and
+     * the calling thread; returns when all are done, rethrowing the first failure.
      */
     static void forEach(int parts, IntConsumer task) {
-        if (parts <= 1 || POOL == null) {
+        if (parts <= 1 || WORKERS.length == 0 || Thread.currentThread() instanceof Worker || !LOCK.tryLock()) {
             for (int i = 0; i < parts; i++) {
                 task.accept(i);
             }
             return;
         }
-        RecursiveAction[] actions = new RecursiveAction[parts];
-        for (int i = 0; i < parts; i++) {
-            int part = i;
-            actions[i] = new RecursiveAction() {
-                @Override
-                protected void compute() {
-                    task.accept(part);
-                }
-            };
-        }
-        if (ForkJoinTask.getPool() == POOL) {
-            ForkJoinTask.invokeAll(actions);
-        } else {
-            POOL.invoke(new RecursiveAction() {
-                @Override
-                protected void compute() {
-                    invokeAll(actions);
-                }
-            });
+        try {
+            Job job = new Job(task, parts);
+            for (Worker w : WORKERS) {
+                w.offer(job);
+            }
+            job.work();
+            job.awaitDone();
+        } finally {
+            LOCK.unlock();
         }
     }
 
-    /** @return how many parts to split {@code work} units into, at least {@code grain} units each */
-    static int parts(long work, long grain) {
-        return (int) Math.max(1, Math.min(THREADS, work / Math.max(1, grain)));
+    /** A split task: parts are claimed with an atomic counter by whichever thread comes first. */
+    private static final class Job {
+        private final IntConsumer task;
+        private final int parts;
+        private final AtomicInteger next = new AtomicInteger();
+        private final AtomicInteger done = new AtomicInteger();
+        private volatile Throwable error;
+
+        Job(IntConsumer task, int parts) {
+            this.task = task;
+            this.parts = parts;
+        }
+
+        void work() {
+            for (int p = next.getAndIncrement(); p < parts; p = next.getAndIncrement()) {
+                try {
+                    task.accept(p);
+                } catch (Throwable t) {
+                    error = t;
+                } finally {
+                    done.incrementAndGet();
+                }
+            }
+        }
+
+        void awaitDone() {
+            while (done.get() < parts) {
+                Thread.onSpinWait();
+            }
+            Throwable t = error;
+            if (t instanceof RuntimeException r) {
+                throw r;
+            }
+            if (t instanceof Error e) {
+                throw e;
+            }
+        }
+    }
+
+    /** A daemon thread that runs jobs, spinning briefly between them before it parks. */
+    private static final class Worker extends Thread {
+        private final AtomicReference<Job> job = new AtomicReference<>();
+        private volatile boolean parked;
+
+        Worker(int index) {
+            super("jgrad-cpu-" + index);
+            setDaemon(true);
+        }
+
+        void offer(Job j) {
+            job.set(j);
+            if (parked) {
+                LockSupport.unpark(this);
+            }
+        }
+
+        @Override
+        public void run() {
+            while (true) {
+                Job j = await();
+                job.compareAndSet(j, null);
+                j.work();
+            }
+        }
+
+        private Job await() {
+            long spinUntil = System.nanoTime() + SPIN_NANOS;
+            while (true) {
+                Job j = job.get();
+                if (j != null) {
+                    return j;
+                }
+                if (System.nanoTime() < spinUntil) {
+                    Thread.onSpinWait();
+                    continue;
+                }
+                parked = true;
+                if (job.get() == null) {
+                    LockSupport.park(this);
+                }
+                parked = false;
+            }
+        }
     }
 }
