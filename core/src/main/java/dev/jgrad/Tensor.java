@@ -640,7 +640,16 @@ public final class Tensor {
 
     /** Back-propagates from this scalar (seed 1), freeing the graph afterwards. */
     public void backward() {
-        Autograd.backward(this, seedOne(), false, false);
+        if (numel() != 1) {
+            throw new IllegalArgumentException("backward: without gradOutput the output must be a scalar, but it"
+                    + " has shape " + Checks.str(shape) + "; call backward(gradOutput) with a tensor of that shape");
+        }
+        Autograd.backward(this, onesLike(), false, false);
+    }
+
+    /** @return a tensor of ones with this tensor's shape, dtype and device ({@code torch.ones_like}) */
+    public Tensor onesLike() {
+        return Ops.full(device(), dtype, shape, 1);
     }
 
     /** Back-propagates {@code gradOutput} (shaped like this), freeing the graph afterwards. */
@@ -651,14 +660,6 @@ public final class Tensor {
     /** Back-propagates {@code gradOutput}; with {@code retainGraph} the graph can be walked again. */
     public void backward(Tensor gradOutput, boolean retainGraph) {
         Autograd.backward(this, Objects.requireNonNull(gradOutput, "gradOutput"), retainGraph, false);
-    }
-
-    private Tensor seedOne() {
-        if (numel() != 1) {
-            throw new IllegalArgumentException("backward: without gradOutput the output must be a scalar, but it"
-                    + " has shape " + Checks.str(shape) + "; call backward(gradOutput) with a tensor of that shape");
-        }
-        return Ops.full(device(), dtype, shape, 1);
     }
 
     /** Synchronised: graphs built on several threads may share a leaf, as in PyTorch. */

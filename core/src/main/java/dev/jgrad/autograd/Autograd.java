@@ -85,7 +85,7 @@ public final class Autograd {
             throw new IllegalArgumentException(op + ": a gradient can be implied only for a scalar output, but the"
                     + " output has shape " + Arrays.toString(output.shape()) + "; pass gradOutput of that shape");
         }
-        return Tensor.full(1.0, output.dtype(), output.shape()).to(output.device().name());
+        return output.onesLike();
     }
 
     private static Node rootOf(String op, Tensor output, Tensor gradOutput) {

@@ -172,6 +172,9 @@ public final class GradCheck {
         Tensor replaced = Tensor.of(moved, x.shape()).to(x.device().name()).requiresGrad(true);
         List<Tensor> args = new ArrayList<>(inputs);
         args.set(which, replaced);
-        return scalar.apply(args).item();
+        // Only the value is needed; a second-order check re-enables grad inside its own gradient.
+        try (var g = NoGrad.enter()) {
+            return scalar.apply(args).item();
+        }
     }
 }

@@ -21,6 +21,11 @@ import org.jocl.cl_device_id;
  * method docs. Matmul, reductions and the fused ops live in {@link ClMath}.
  */
 public final class OpenClBackend implements Backend {
+    /** Kernel names of the per-op contiguous kernels, built once instead of per launch. */
+    private static final String[] UNARY_KERNELS = java.util.Arrays.stream(UnaryOp.values())
+            .map(u -> "unary_" + u.name()).toArray(String[]::new);
+    private static final String[] BINARY_KERNELS = java.util.Arrays.stream(BinaryOp.values())
+            .map(b -> "binary_" + b.name()).toArray(String[]::new);
     private final String name;
     final ClDevice device;
     final cl_command_queue queue;
@@ -174,7 +179,7 @@ public final class OpenClBackend implements Backend {
                     .i32(out.numel()).i32(out.rank()).int8(out.shape()).int8(in.strides()).int8(out.strides())
                     .run(out.numel());
         } else if (in.isContiguous() && out.isContiguous()) {
-            launch(t, "unary_" + op.name()).real(arg).buf(cl(in), in.offset())
+            launch(t, UNARY_KERNELS[op.ordinal()]).real(arg).buf(cl(in), in.offset())
                     .buf(cl(out), out.offset()).i32(out.numel()).run(out.numel());
         } else {
             launch(t, "unary_strided").i32(op.ordinal()).real(arg).buf(cl(in), in.offset())
@@ -190,7 +195,7 @@ public final class OpenClBackend implements Backend {
         if (out.rank() > 8 || t == DType.I64) {
             HostFallback.run(this, (ref, v) -> ref.binary(op, v[0], v[1], v[2]), a, b, out);
         } else if (a.isContiguous() && b.isContiguous() && out.isContiguous()) {
-            launch(t, "binary_" + op.name()).buf(cl(a), a.offset()).buf(cl(b), b.offset()).buf(cl(out), out.offset()).i32(out.numel())
+            launch(t, BINARY_KERNELS[op.ordinal()]).buf(cl(a), a.offset()).buf(cl(b), b.offset()).buf(cl(out), out.offset()).i32(out.numel())
                     .run(out.numel());
         } else {
             launch(t, "binary_strided").i32(op.ordinal()).buf(cl(a), a.offset()).buf(cl(b), b.offset())

@@ -29,7 +29,7 @@ final class Programs {
     private final cl_context context;
     private final ClDevice device;
     private final Map<DType, cl_program> programs = new EnumMap<>(DType.class);
-    private final Map<String, cl_kernel> kernels = new HashMap<>();
+    private final Map<DType, Map<String, cl_kernel>> kernels = new EnumMap<>(DType.class);
 
     Programs(cl_context context, ClDevice device) {
         this.context = context;
@@ -38,11 +38,11 @@ final class Programs {
 
     /** @return the named kernel of the program for {@code dtype} (F32 or F64) */
     synchronized cl_kernel kernel(DType dtype, String name) {
-        String key = dtype + "/" + name;
-        cl_kernel k = kernels.get(key);
+        Map<String, cl_kernel> byName = kernels.computeIfAbsent(dtype, d -> new HashMap<>());
+        cl_kernel k = byName.get(name);
         if (k == null) {
             k = CL.clCreateKernel(program(dtype), name, null);
-            kernels.put(key, k);
+            byName.put(name, k);
         }
         return k;
     }

@@ -45,26 +45,8 @@ public final class CpuBackend extends HeapBackend {
         }
         if (in.buffer().dtype() == DType.I64) {
             COLD.unary(op, arg, in, out);
-        } else if (op == UnaryOp.IDENTITY && in.rank() == 2 && in.strides()[0] == 1 && in.shape()[0] > 1
-                && in.shape()[1] > 1 && out.isContiguous()) {
-            transpose(in, out);
-        } else if (in.buffer().dtype() == DType.F32 && out.numel() < Elementwise.PARALLEL_GRAIN
-                && in.isContiguous() && out.isContiguous()) {
-            // The common small case, without the row machinery: per-op overhead dominates small tensors.
-            FloatUnary.apply(op, (float) arg, ((HeapBuffer) in.buffer()).f32, in.offset(),
-                    ((HeapBuffer) out.buffer()).f32, out.offset(), out.numel());
         } else {
             Elementwise.unary(op, arg, in, out);
-        }
-    }
-
-    private static void transpose(View in, View out) {
-        HeapBuffer src = (HeapBuffer) in.buffer(), dst = (HeapBuffer) out.buffer();
-        int rows = in.shape()[0], cols = in.shape()[1], ld = in.strides()[1];
-        if (src.dtype() == DType.F32) {
-            Transpose.copy(src.f32, in.offset(), ld, dst.f32, out.offset(), rows, cols);
-        } else {
-            Transpose.copy(src.f64, in.offset(), ld, dst.f64, out.offset(), rows, cols);
         }
     }
 
@@ -75,10 +57,6 @@ public final class CpuBackend extends HeapBackend {
         }
         if (a.buffer().dtype() == DType.I64) {
             COLD.binary(op, a, b, out);
-        } else if (a.buffer().dtype() == DType.F32 && out.numel() < Elementwise.PARALLEL_GRAIN
-                && a.isContiguous() && b.isContiguous() && out.isContiguous()) {
-            FloatBinary.apply(op, ((HeapBuffer) a.buffer()).f32, a.offset(), ((HeapBuffer) b.buffer()).f32, b.offset(),
-                    ((HeapBuffer) out.buffer()).f32, out.offset(), out.numel());
         } else {
             Elementwise.binary(op, a, b, out);
         }

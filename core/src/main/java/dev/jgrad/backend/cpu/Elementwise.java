@@ -16,12 +16,24 @@ import dev.jgrad.backend.View;
  */
 final class Elementwise {
     private static final int CHUNK = 1024;
-    static final int PARALLEL_GRAIN = 1 << 18;
+    private static final int PARALLEL_GRAIN = 1 << 18;
 
     private Elementwise() {
     }
 
     static void unary(UnaryOp op, double arg, View in, View out) {
+        boolean f32 = out.buffer().dtype() == DType.F32;
+        if (f32 && out.numel() < PARALLEL_GRAIN && in.isContiguous() && out.isContiguous()) {
+            // The common small case, without the row machinery: per-op overhead dominates small tensors.
+            FloatUnary.apply(op, (float) arg, ((HeapBuffer) in.buffer()).f32, in.offset(),
+                    ((HeapBuffer) out.buffer()).f32, out.offset(), out.numel());
+            return;
+        }
+        if (op == UnaryOp.IDENTITY && in.rank() == 2 && in.strides()[0] == 1 && in.shape()[0] > 1
+                && in.shape()[1] > 1 && out.isContiguous()) {
+            transpose(in, out);
+            return;
+        }
         Rows rows = Rows.of(out.shape(), in, out);
         int xs = rows.innerStrides[0], os = rows.innerStrides[1];
         HeapBuffer x = (HeapBuffer) in.buffer(), o = (HeapBuffer) out.buffer();
@@ -39,6 +51,12 @@ final class Elementwise {
     }
 
     static void binary(BinaryOp op, View a, View b, View out) {
+        if (out.buffer().dtype() == DType.F32 && out.numel() < PARALLEL_GRAIN && a.isContiguous() && b.isContiguous()
+                && out.isContiguous()) {
+            FloatBinary.apply(op, ((HeapBuffer) a.buffer()).f32, a.offset(), ((HeapBuffer) b.buffer()).f32, b.offset(),
+                    ((HeapBuffer) out.buffer()).f32, out.offset(), out.numel());
+            return;
+        }
         Rows rows = Rows.of(out.shape(), a, b, out);
         int as = rows.innerStrides[0], bs = rows.innerStrides[1], os = rows.innerStrides[2];
         HeapBuffer x = (HeapBuffer) a.buffer(), y = (HeapBuffer) b.buffer(), o = (HeapBuffer) out.buffer();
@@ -51,6 +69,17 @@ final class Elementwise {
                     o.f64[off[2] + i * os] = apply64(op, x.f64[off[0] + i * as], y.f64[off[1] + i * bs]);
                 }
             });
+        }
+    }
+
+    /** A transposed matrix copied row-major, tile by tile ({@link Transpose}). */
+    private static void transpose(View in, View out) {
+        HeapBuffer src = (HeapBuffer) in.buffer(), dst = (HeapBuffer) out.buffer();
+        int rows = in.shape()[0], cols = in.shape()[1], ld = in.strides()[1];
+        if (src.dtype() == DType.F32) {
+            Transpose.copy(src.f32, in.offset(), ld, dst.f32, out.offset(), rows, cols);
+        } else {
+            Transpose.copy(src.f64, in.offset(), ld, dst.f64, out.offset(), rows, cols);
         }
     }
 
@@ -72,19 +101,13 @@ final class Elementwise {
     private static void forRows(Rows rows, RowPiece piece) {
         int n = rows.length;
         if (rows.count() == 1 && n >= 2 * PARALLEL_GRAIN) {
-            int[] offsets = firstOffsets(rows);
+            int[] offsets = rows.start();
             int parts = Parallel.parts(n, PARALLEL_GRAIN);
             int per = (n + parts - 1) / parts;
             Parallel.forEach(parts, p -> piece.run(offsets, p * per, Math.min(n, (p + 1) * per) - p * per));
             return;
         }
         rows.forEach(off -> piece.run(off, 0, n));
-    }
-
-    private static int[] firstOffsets(Rows rows) {
-        int[][] holder = new int[1][];
-        rows.forEach(off -> holder[0] = off.clone());
-        return holder[0];
     }
 
     private static void unaryRow(UnaryOp op, float arg, float[] x, int xo, int xs, float[] o, int oo, int os, int n) {

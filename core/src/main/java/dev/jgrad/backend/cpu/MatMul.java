@@ -37,8 +37,8 @@ final class MatMul {
         if (count == 0 || m == 0 || n == 0) {
             return;
         }
-        boolean direct = out.isContiguous();
-        View c = direct ? out : View.contiguous(HeapBuffer.allocate(CpuBackend.INSTANCE, out.buffer().dtype(), out.numel()), out.shape());
+        boolean contiguousOut = out.isContiguous();
+        View c = contiguousOut ? out : View.contiguous(HeapBuffer.allocate(CpuBackend.INSTANCE, out.buffer().dtype(), out.numel()), out.shape());
         int[][] offsets = new int[count][];
         Odometer it = Odometer.of(batch, a, b, c);
         int q = 0;
@@ -58,7 +58,7 @@ final class MatMul {
                 one(a, b, c, off, m, n, k, true);
             }
         }
-        if (!direct) {
+        if (!contiguousOut) {
             Elementwise.unary(UnaryOp.IDENTITY, 0, c, out);
         }
     }

@@ -74,6 +74,11 @@ final class Rows {
         return Odometer.count(outerShape);
     }
 
+    /** @return the operands' offsets at the first row */
+    int[] start() {
+        return offsets.clone();
+    }
+
     /** Calls {@code kernel} once per row, in order. */
     void forEach(RowKernel kernel) {
         Odometer it = new Odometer(outerShape, outerStrides, offsets);
