@@ -29,7 +29,7 @@ class CpuKernelsTest {
     @TestFactory
     Stream<DynamicTest> packedGemmMatchesReference() {
         int[][] shapes = {{97, 131, 45}, {6, 32, 256}, {7, 33, 257}, {128, 128, 128}, {300, 70, 600}, {50, 1000, 40},
-            {70, 129, 300}};
+            {70, 129, 300}, {130, 45, 1100}, {19, 40, 2100}};
         List<DynamicTest> tests = new ArrayList<>();
         for (int[] s : shapes) {
             for (DType dt : List.of(DType.F32, DType.F64)) {
@@ -43,7 +43,10 @@ class CpuKernelsTest {
         return tests.stream();
     }
 
-    /** layout bit 0: A given transposed; bit 1: B given transposed (both as strided views). */
+    /**
+     * layout bit 0: A given transposed; bit 1: B given transposed (both as strided views). Depths
+     * beyond one packed slice (1100, 2100) exercise the accumulating passes and their edge tiles.
+     */
     private static void compareGemm(int m, int n, int k, DType dt, int layout) {
         SplittableRandom rng = new SplittableRandom(m * 31L + n * 7L + k + layout);
         Tensor a = (layout & 1) == 0 ? random(rng, dt, m, k) : random(rng, dt, k, m).transpose(0, 1);

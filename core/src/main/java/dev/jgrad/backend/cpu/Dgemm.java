@@ -8,7 +8,8 @@ import jdk.incubator.vector.VectorSpecies;
  * (Goto; BLIS): the column range is cut into NC panels and the depth into KC slices; each KC×NC
  * slice of B is packed into NR-wide slivers, each MC×KC block of A into MR-tall slivers, both
  * zero-padded so the MR×NR micro-kernel never needs a mask. The micro-kernel keeps its 8×2 vector
- * accumulators in locals, so they stay in registers.
+ * accumulators in locals, so they stay in registers. The first depth slice stores into C and the
+ * later ones accumulate, so C is never zero-filled nor read before it holds partial sums.
  *
  * <p>Operands are given by offset and row/column strides, so transposed views (backward's
  * {@code dC·Bᵀ} and {@code Aᵀ·dC}) are absorbed by packing, never copied. C is row-major with
@@ -19,11 +20,13 @@ final class Dgemm {
     private static final int L = S.length();
     static final int MR = 8;
     static final int NR = 2 * L;
-    private static final int KC = 384;
-    private static final int MC = 24 * MR;
-    private static final int NC = 128 * NR;
+    /** Depth of a packed slice: half of Sgemm's, so the packed panels take the same bytes. */
+    private static final int KC = 512;
+    private static final int MC = 16 * MR;
+    private static final int NC = 64 * NR;
+    /** Per-thread packing buffers (A block, B panel, edge tile), grown to the largest product seen. */
     private static final ThreadLocal<double[][]> PACKS =
-            ThreadLocal.withInitial(() -> new double[][] {new double[MC * KC], new double[KC * NC], new double[MR * NR]});
+            ThreadLocal.withInitial(() -> new double[][] {new double[0], new double[0], new double[MR * NR]});
 
     private Dgemm() {
     }
@@ -34,11 +37,22 @@ final class Dgemm {
 
     /** Computes rows {@code [i0, i1)} and columns {@code [j0, j1)} of {@code C = A·B} (inner dim k). */
     static void gemm(int i0, int i1, int j0, int j1, int k, Operand a, Operand b, double[] c, int co, int ldc) {
-        double[][] packs = PACKS.get();
-        double[] ap = packs[0], bp = packs[1], tile = packs[2];
-        for (int i = i0; i < i1; i++) {
-            java.util.Arrays.fill(c, co + i * ldc + j0, co + i * ldc + j1, 0.0);
+        if (k == 0) {
+            for (int i = i0; i < i1; i++) {
+                java.util.Arrays.fill(c, co + i * ldc + j0, co + i * ldc + j1, 0.0);
+            }
+            return;
         }
+        double[][] packs = PACKS.get();
+        int kMax = Math.min(KC, k);
+        int needA = MC * kMax, needB = kMax * Math.min(NC, (j1 - j0 + NR - 1) / NR * NR);
+        if (packs[0].length < needA) {
+            packs[0] = new double[needA];
+        }
+        if (packs[1].length < needB) {
+            packs[1] = new double[needB];
+        }
+        double[] ap = packs[0], bp = packs[1], tile = packs[2];
         for (int jc = j0; jc < j1; jc += NC) {
             int nc = Math.min(NC, j1 - jc);
             for (int pc = 0; pc < k; pc += KC) {
@@ -47,27 +61,26 @@ final class Dgemm {
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
                     packA(a, ic, mc, pc, kc, ap);
-                    macroKernel(mc, nc, kc, ap, bp, c, co + ic * ldc + jc, ldc, tile);
+                    macroKernel(mc, nc, kc, ap, bp, c, co + ic * ldc + jc, ldc, tile, pc > 0);
                 }
             }
         }
     }
 
     private static void macroKernel(int mc, int nc, int kc, double[] ap, double[] bp, double[] c, int co, int ldc,
-                                    double[] tile) {
+                                    double[] tile, boolean accumulate) {
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
             for (int ir = 0; ir < mc; ir += MR) {
                 int mr = Math.min(MR, mc - ir);
                 int cOff = co + ir * ldc + jr;
                 if (mr == MR && nr == NR) {
-                    kernel(kc, ap, ir * kc, bp, jr * kc, c, cOff, ldc);
+                    kernel(kc, ap, ir * kc, bp, jr * kc, c, cOff, ldc, accumulate);
                 } else {
-                    java.util.Arrays.fill(tile, 0.0);
-                    kernel(kc, ap, ir * kc, bp, jr * kc, tile, 0, NR);
+                    kernel(kc, ap, ir * kc, bp, jr * kc, tile, 0, NR, false);
                     for (int r = 0; r < mr; r++) {
                         for (int j = 0; j < nr; j++) {
-                            c[cOff + r * ldc + j] += tile[r * NR + j];
+                            c[cOff + r * ldc + j] = (accumulate ? c[cOff + r * ldc + j] : 0.0) + tile[r * NR + j];
                         }
                     }
                 }
@@ -76,10 +89,11 @@ final class Dgemm {
     }
 
     /**
-     * The MR×NR micro-kernel: 8 rows × 2 vectors of C += kc rank-1 updates. The C update is written
+     * The MR×NR micro-kernel: 8 rows × 2 vectors of C (+)= kc rank-1 updates. The C update is written
      * out inline: handing vectors to a helper the JIT might not inline would box them.
      */
-    private static void kernel(int kc, double[] ap, int aOff, double[] bp, int bOff, double[] c, int cOff, int ldc) {
+    private static void kernel(int kc, double[] ap, int aOff, double[] bp, int bOff, double[] c, int cOff, int ldc,
+                               boolean accumulate) {
         DoubleVector c00 = DoubleVector.zero(S), c01 = DoubleVector.zero(S);
         DoubleVector c10 = DoubleVector.zero(S), c11 = DoubleVector.zero(S);
         DoubleVector c20 = DoubleVector.zero(S), c21 = DoubleVector.zero(S);
@@ -118,30 +132,57 @@ final class Dgemm {
             aOff += MR;
             bOff += NR;
         }
-        int o = cOff;
-        c00.add(DoubleVector.fromArray(S, c, o)).intoArray(c, o);
-        c01.add(DoubleVector.fromArray(S, c, o + L)).intoArray(c, o + L);
-        o += ldc;
-        c10.add(DoubleVector.fromArray(S, c, o)).intoArray(c, o);
-        c11.add(DoubleVector.fromArray(S, c, o + L)).intoArray(c, o + L);
-        o += ldc;
-        c20.add(DoubleVector.fromArray(S, c, o)).intoArray(c, o);
-        c21.add(DoubleVector.fromArray(S, c, o + L)).intoArray(c, o + L);
-        o += ldc;
-        c30.add(DoubleVector.fromArray(S, c, o)).intoArray(c, o);
-        c31.add(DoubleVector.fromArray(S, c, o + L)).intoArray(c, o + L);
-        o += ldc;
-        c40.add(DoubleVector.fromArray(S, c, o)).intoArray(c, o);
-        c41.add(DoubleVector.fromArray(S, c, o + L)).intoArray(c, o + L);
-        o += ldc;
-        c50.add(DoubleVector.fromArray(S, c, o)).intoArray(c, o);
-        c51.add(DoubleVector.fromArray(S, c, o + L)).intoArray(c, o + L);
-        o += ldc;
-        c60.add(DoubleVector.fromArray(S, c, o)).intoArray(c, o);
-        c61.add(DoubleVector.fromArray(S, c, o + L)).intoArray(c, o + L);
-        o += ldc;
-        c70.add(DoubleVector.fromArray(S, c, o)).intoArray(c, o);
-        c71.add(DoubleVector.fromArray(S, c, o + L)).intoArray(c, o + L);
+        if (accumulate) {
+            int o = cOff;
+            c00.add(DoubleVector.fromArray(S, c, o)).intoArray(c, o);
+            c01.add(DoubleVector.fromArray(S, c, o + L)).intoArray(c, o + L);
+            o += ldc;
+            c10.add(DoubleVector.fromArray(S, c, o)).intoArray(c, o);
+            c11.add(DoubleVector.fromArray(S, c, o + L)).intoArray(c, o + L);
+            o += ldc;
+            c20.add(DoubleVector.fromArray(S, c, o)).intoArray(c, o);
+            c21.add(DoubleVector.fromArray(S, c, o + L)).intoArray(c, o + L);
+            o += ldc;
+            c30.add(DoubleVector.fromArray(S, c, o)).intoArray(c, o);
+            c31.add(DoubleVector.fromArray(S, c, o + L)).intoArray(c, o + L);
+            o += ldc;
+            c40.add(DoubleVector.fromArray(S, c, o)).intoArray(c, o);
+            c41.add(DoubleVector.fromArray(S, c, o + L)).intoArray(c, o + L);
+            o += ldc;
+            c50.add(DoubleVector.fromArray(S, c, o)).intoArray(c, o);
+            c51.add(DoubleVector.fromArray(S, c, o + L)).intoArray(c, o + L);
+            o += ldc;
+            c60.add(DoubleVector.fromArray(S, c, o)).intoArray(c, o);
+            c61.add(DoubleVector.fromArray(S, c, o + L)).intoArray(c, o + L);
+            o += ldc;
+            c70.add(DoubleVector.fromArray(S, c, o)).intoArray(c, o);
+            c71.add(DoubleVector.fromArray(S, c, o + L)).intoArray(c, o + L);
+        } else {
+            int o = cOff;
+            c00.intoArray(c, o);
+            c01.intoArray(c, o + L);
+            o += ldc;
+            c10.intoArray(c, o);
+            c11.intoArray(c, o + L);
+            o += ldc;
+            c20.intoArray(c, o);
+            c21.intoArray(c, o + L);
+            o += ldc;
+            c30.intoArray(c, o);
+            c31.intoArray(c, o + L);
+            o += ldc;
+            c40.intoArray(c, o);
+            c41.intoArray(c, o + L);
+            o += ldc;
+            c50.intoArray(c, o);
+            c51.intoArray(c, o + L);
+            o += ldc;
+            c60.intoArray(c, o);
+            c61.intoArray(c, o + L);
+            o += ldc;
+            c70.intoArray(c, o);
+            c71.intoArray(c, o + L);
+        }
     }
 
     /**
