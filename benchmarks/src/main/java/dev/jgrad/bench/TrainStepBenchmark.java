@@ -23,11 +23,18 @@ import org.openjdk.jmh.annotations.State;
  * cross-entropy on the last),
  * backward, and an SGD update. Architecture {@code a-b-...-z:batch}; the same network is timed in
  * PyTorch by {@code benchmarks/compare/compare.py}.
+ *
+ * <p>The setup trains for a few seconds before JMH's warm-up starts: a step runs dozens of
+ * distinct vector kernels, and on two cores C2 needs about five seconds to compile them all, far
+ * longer than the other benchmarks' one-second warm-up iterations (measured: 590 → 380 → 270 µs/op
+ * over the first iterations of 784-128-10 without it).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class TrainStepBenchmark {
+    private static final long PRE_WARM_NANOS = 6_000_000_000L;
+
     /** Layer widths and batch size. */
     @Param({"2-16-16-2:32", "784-128-10:64", "1024-2048-2048-1024:256"})
     public String mlp;
@@ -40,7 +47,7 @@ public class TrainStepBenchmark {
     private Tensor input;
     private Tensor labels;
 
-    /** Builds the network and one batch. */
+    /** Builds the network and one batch, and trains until the step's kernels are compiled. */
     @Setup
     public void setup() {
         String[] parts = mlp.split(":");
@@ -59,6 +66,10 @@ public class TrainStepBenchmark {
             l[i] = rng.nextInt(classes);
         }
         labels = Tensor.of(l, batch).to(device);
+        long until = System.nanoTime() + PRE_WARM_NANOS;
+        while (System.nanoTime() < until) {
+            step();
+        }
     }
 
     /** @return the loss of this step */
