@@ -186,8 +186,9 @@ final class Dgemm {
     }
 
     /**
-     * Packs A[ic:ic+mc, pc:pc+kc] into MR-row slivers, each stored k-major, zero-padded. The loop
-     * order follows A's unit stride, so a transposed A (backward's Aᵀ·dC) is read sequentially too.
+     * Packs A[ic:ic+mc, pc:pc+kc] into MR-row slivers, each stored k-major, zero-padded. A
+     * transposed A (backward's Aᵀ·dC) copies MR-wide runs; a row-major A is interleaved 8 rows at a
+     * time ({@link Interleave}).
      */
     private static void packA(Operand a, int ic, int mc, int pc, int kc, double[] ap) {
         double[] d = a.data();
@@ -202,6 +203,10 @@ final class Dgemm {
                 }
                 continue;
             }
+            if (cs == 1 && rows == MR) {
+                Interleave.rows8(d, src0, rs, kc, ap, base, MR);
+                continue;
+            }
             for (int r = 0; r < MR; r++) {
                 int src = src0 + r * rs;
                 for (int p = 0; p < kc; p++) {
@@ -213,8 +218,8 @@ final class Dgemm {
 
     /**
      * Packs B[pc:pc+kc, jc:jc+nc] into NR-column slivers, each stored k-major, zero-padded. A
-     * row-major B copies rows; a transposed B (backward's dC·Bᵀ) is read column by column, which is
-     * sequential in its memory.
+     * row-major B copies rows; a transposed B (a linear layer's x·Wᵀ, backward's dC·Bᵀ) is the
+     * untransposed matrix's rows interleaved 8 at a time ({@link Interleave}).
      */
     private static void packB(Operand b, int pc, int kc, int jc, int nc, double[] bp) {
         double[] d = b.data();
@@ -227,6 +232,10 @@ final class Dgemm {
                 for (int p = 0; p < kc; p++) {
                     System.arraycopy(d, src0 + p * rs, bp, base + p * NR, cols);
                     java.util.Arrays.fill(bp, base + p * NR + cols, base + (p + 1) * NR, 0.0);
+                }
+            } else if (rs == 1 && cols == NR) {
+                for (int j = 0; j < NR; j += 8) {
+                    Interleave.rows8(d, src0 + j * cs, cs, kc, bp, base + j, NR);
                 }
             } else {
                 for (int j = 0; j < NR; j++) {

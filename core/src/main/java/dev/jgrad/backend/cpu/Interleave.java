@@ -1,0 +1,89 @@
+package dev.jgrad.backend.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Interleaves 8 rows of a row-major matrix column by column: {@code dst[base + p*stride + r] =
+ * src[off + r*ld + p]} for {@code r < 8, p < len}. This is the transposition GEMM packing does for
+ * a row-major A (8-row slivers) and for a transposed B (each 8 of a sliver's columns are 8 rows of
+ * the untransposed matrix). Element by element it reads one value per cache line from 8 rows that,
+ * for power-of-two leading dimensions, share cache sets; here each 8×8 block is loaded as 8
+ * vectors and transposed in registers by three rounds of two-vector permutes.
+ *
+ * <p>The vector path needs AVX-512, whose two-table permute does each round's step in one
+ * instruction; elsewhere the permutes may be emulated, so smaller vector units use the loop.
+ */
+final class Interleave {
+    private static final VectorSpecies<Float> S8 = FloatVector.SPECIES_256;
+    private static final boolean VECTOR = FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 512;
+    // Lane selectors into the concatenation (first, second) of two 8-lane vectors: zip the low or
+    // high halves in units of 1, 2 and 4 lanes.
+    private static final FloatVector LO1 = lanes(0, 8, 1, 9, 2, 10, 3, 11);
+    private static final FloatVector HI1 = lanes(4, 12, 5, 13, 6, 14, 7, 15);
+    private static final FloatVector LO2 = lanes(0, 1, 8, 9, 2, 3, 10, 11);
+    private static final FloatVector HI2 = lanes(4, 5, 12, 13, 6, 7, 14, 15);
+    private static final FloatVector LO4 = lanes(0, 1, 2, 3, 8, 9, 10, 11);
+    private static final FloatVector HI4 = lanes(4, 5, 6, 7, 12, 13, 14, 15);
+
+    private Interleave() {
+    }
+
+    private static FloatVector lanes(float... v) {
+        return FloatVector.fromArray(S8, v, 0);
+    }
+
+    /** See the class comment; {@code src} rows are {@code ld} apart. */
+    static void rows8(float[] src, int off, int ld, int len, float[] dst, int base, int stride) {
+        int p = 0;
+        if (VECTOR) {
+            for (; p + 8 <= len; p += 8) {
+                block(src, off + p, ld, dst, base + p * stride, stride);
+            }
+        }
+        for (; p < len; p++) {
+            int o = base + p * stride, s = off + p;
+            for (int r = 0; r < 8; r++) {
+                dst[o + r] = src[s + r * ld];
+            }
+        }
+    }
+
+    /** The F64 twin of {@link #rows8(float[], int, int, int, float[], int, int)}, as a plain loop. */
+    static void rows8(double[] src, int off, int ld, int len, double[] dst, int base, int stride) {
+        for (int p = 0; p < len; p++) {
+            int o = base + p * stride, s = off + p;
+            for (int r = 0; r < 8; r++) {
+                dst[o + r] = src[s + r * ld];
+            }
+        }
+    }
+
+    /** One 8×8 block: after the rounds, vector q holds column q of the 8 rows. */
+    private static void block(float[] src, int s, int ld, float[] dst, int o, int stride) {
+        FloatVector r0 = FloatVector.fromArray(S8, src, s);
+        FloatVector r1 = FloatVector.fromArray(S8, src, s + ld);
+        FloatVector r2 = FloatVector.fromArray(S8, src, s + 2 * ld);
+        FloatVector r3 = FloatVector.fromArray(S8, src, s + 3 * ld);
+        FloatVector r4 = FloatVector.fromArray(S8, src, s + 4 * ld);
+        FloatVector r5 = FloatVector.fromArray(S8, src, s + 5 * ld);
+        FloatVector r6 = FloatVector.fromArray(S8, src, s + 6 * ld);
+        FloatVector r7 = FloatVector.fromArray(S8, src, s + 7 * ld);
+        FloatVector t0 = LO1.selectFrom(r0, r1), t1 = HI1.selectFrom(r0, r1);
+        FloatVector t2 = LO1.selectFrom(r2, r3), t3 = HI1.selectFrom(r2, r3);
+        FloatVector t4 = LO1.selectFrom(r4, r5), t5 = HI1.selectFrom(r4, r5);
+        FloatVector t6 = LO1.selectFrom(r6, r7), t7 = HI1.selectFrom(r6, r7);
+        FloatVector u0 = LO2.selectFrom(t0, t2), u1 = HI2.selectFrom(t0, t2);
+        FloatVector u2 = LO2.selectFrom(t1, t3), u3 = HI2.selectFrom(t1, t3);
+        FloatVector u4 = LO2.selectFrom(t4, t6), u5 = HI2.selectFrom(t4, t6);
+        FloatVector u6 = LO2.selectFrom(t5, t7), u7 = HI2.selectFrom(t5, t7);
+        LO4.selectFrom(u0, u4).intoArray(dst, o);
+        HI4.selectFrom(u0, u4).intoArray(dst, o + stride);
+        LO4.selectFrom(u1, u5).intoArray(dst, o + 2 * stride);
+        HI4.selectFrom(u1, u5).intoArray(dst, o + 3 * stride);
+        LO4.selectFrom(u2, u6).intoArray(dst, o + 4 * stride);
+        HI4.selectFrom(u2, u6).intoArray(dst, o + 5 * stride);
+        LO4.selectFrom(u3, u7).intoArray(dst, o + 6 * stride);
+        HI4.selectFrom(u3, u7).intoArray(dst, o + 7 * stride);
+    }
+}
