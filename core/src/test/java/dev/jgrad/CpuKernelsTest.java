@@ -29,7 +29,7 @@ class CpuKernelsTest {
     @TestFactory
     Stream<DynamicTest> packedGemmMatchesReference() {
         int[][] shapes = {{97, 131, 45}, {6, 32, 256}, {7, 33, 257}, {128, 128, 128}, {300, 70, 600}, {50, 1000, 40},
-            {70, 129, 300}, {130, 45, 1100}, {19, 40, 2100}};
+            {70, 129, 300}, {130, 45, 1100}, {19, 40, 2100}, {64, 256, 1100}};
         List<DynamicTest> tests = new ArrayList<>();
         for (int[] s : shapes) {
             for (DType dt : List.of(DType.F32, DType.F64)) {
@@ -45,7 +45,8 @@ class CpuKernelsTest {
 
     /**
      * layout bit 0: A given transposed; bit 1: B given transposed (both as strided views). Depths
-     * beyond one packed slice (1100, 2100) exercise the accumulating passes and their edge tiles.
+     * beyond one packed slice (1100, 2100) exercise the accumulating passes and their edge tiles;
+     * products of 2M+ multiply-adds with 128+ columns run on shared packed panels across threads.
      */
     private static void compareGemm(int m, int n, int k, DType dt, int layout) {
         SplittableRandom rng = new SplittableRandom(m * 31L + n * 7L + k + layout);

@@ -75,6 +75,8 @@ final class MatMul {
             } else if (m <= DOT_MAX_ROWS && acs == 1 && brs == 1 && k >= 64) {
                 split(m, n, k, parallel, 4, 4, (i0, i1, j0, j1) -> DotGemm.gemm(i0, i1, j0, j1, k, ha.f32, off[0], ars,
                         hb.f32, off[1], bcs, hc.f32, off[2], n));
+            } else if (columnParts(m, n, k, parallel, Sgemm.NR) > 1) {
+                Sgemm.gemmParallel(m, n, k, oa, ob, hc.f32, off[2], n, columnParts(m, n, k, parallel, Sgemm.NR));
             } else {
                 split(m, n, k, parallel, Sgemm.MR, Sgemm.NR, (i0, i1, j0, j1) -> Sgemm.gemm(i0, i1, j0, j1, k, oa, ob,
                         hc.f32, off[2], n));
@@ -84,6 +86,8 @@ final class MatMul {
             Dgemm.Operand ob = new Dgemm.Operand(hb.f64, off[1], brs, bcs);
             if ((long) m * n * k <= DIRECT_LIMIT || m < Dgemm.MR) {
                 directF64(m, n, k, oa, ob, hc.f64, off[2], n);
+            } else if (columnParts(m, n, k, parallel, Dgemm.NR) > 1) {
+                Dgemm.gemmParallel(m, n, k, oa, ob, hc.f64, off[2], n, columnParts(m, n, k, parallel, Dgemm.NR));
             } else {
                 split(m, n, k, parallel, Dgemm.MR, Dgemm.NR, (i0, i1, j0, j1) -> Dgemm.gemm(i0, i1, j0, j1, k, oa, ob,
                         hc.f64, off[2], n));
@@ -93,6 +97,15 @@ final class MatMul {
 
     private interface Block {
         void run(int i0, int i1, int j0, int j1);
+    }
+
+    /**
+     * @return how many threads share a packed product by column panels ({@link Sgemm#gemmParallel}),
+     *     or 1 when it is too small to split or too narrow, in which case {@link #split} cuts rows
+     */
+    private static int columnParts(int m, int n, int k, boolean parallel, int nr) {
+        int parts = parallel ? Parallel.parts((long) m * n * k, PARALLEL_GRAIN) : 1;
+        return parts > 1 && n >= parts * 2 * nr ? parts : 1;
     }
 
     private static void split(int m, int n, int k, boolean parallel, int mr, int nr, Block block) {
