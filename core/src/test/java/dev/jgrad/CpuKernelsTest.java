@@ -95,6 +95,26 @@ class CpuKernelsTest {
     }
 
     @Test
+    void largeAxpyAndFillSplitAcrossThreadsCorrectly() {
+        int n = 1_000_003;
+        SplittableRandom rng = new SplittableRandom(6);
+        Tensor x = random(rng, DType.F32, n);
+        Tensor y = random(rng, DType.F32, n);
+        float[] xs = x.toFloatArray(), ys = y.toFloatArray();
+        float[] updated;
+        try (var g = dev.jgrad.autograd.NoGrad.enter()) {
+            updated = y.addInPlace(x, -0.5).toFloatArray();
+        }
+        for (int i = 0; i < n; i++) {
+            assertEquals(Math.fma(-0.5f, xs[i], ys[i]), updated[i], Math.ulp(ys[i]) * 2, "axpy at " + i);
+        }
+        float[] filled = y.fillInPlace(2.5).toFloatArray();
+        for (int i = 0; i < n; i++) {
+            assertEquals(2.5f, filled[i], 0f, "fill at " + i);
+        }
+    }
+
+    @Test
     void transcendentalsAreWithinAFewUlps() {
         float[] xs = new float[20001];
         for (int i = 0; i < xs.length; i++) {

@@ -79,6 +79,26 @@ final class Parallel {
         }
     }
 
+    /** A piece of an index range, {@code [from, to)}. */
+    interface Range {
+        void run(int from, int to);
+    }
+
+    /**
+     * Runs {@code task} over {@code [0, n)} cut into one contiguous chunk per thread, or on the
+     * calling thread when {@code n} is below twice {@code grain}. Chunk bounds are multiples of 64
+     * elements, so neighbouring threads never write the same cache line.
+     */
+    static void chunks(int n, int grain, Range task) {
+        int parts = parts(n, grain);
+        if (parts <= 1) {
+            task.run(0, n);
+            return;
+        }
+        int per = (n / parts + 63) & ~63;
+        forEach(parts, p -> task.run(Math.min(n, p * per), p == parts - 1 ? n : Math.min(n, (p + 1) * per)));
+    }
+
     /** A split task: parts are claimed with an atomic counter by whichever thread comes first. */
     private static final class Job {
         private final IntConsumer task;
