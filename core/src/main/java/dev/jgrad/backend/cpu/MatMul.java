@@ -13,8 +13,10 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Batched matmul dispatch: walks the batch, picks the direct kernel for small products (where
- * packing costs more than it saves) or the packed GEMM, and splits large products across threads
- * by columns (or rows, when there are too few columns), each thread packing its own panels.
+ * packing costs more than it saves), the row-dot kernel for a mini-batch times a transposed weight,
+ * or the packed GEMM. Large packed products share their packed A between threads and split by
+ * column panels ({@link Sgemm#gemmParallel}); products with too few columns split by rows instead,
+ * each thread packing its own (small) B.
  */
 final class MatMul {
     private static final VectorSpecies<Float> SF = FloatVector.SPECIES_PREFERRED;

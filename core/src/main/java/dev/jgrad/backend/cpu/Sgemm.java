@@ -22,8 +22,8 @@ final class Sgemm {
     static final int NR = 2 * L;
     /**
      * Depth of a packed slice. Deep slices mean fewer passes over C: with k ≤ KC, C is written
-     * once and never read, which measured 4–6% faster at n = 1024 than KC = 384 (three passes).
-     * A 1024-deep B sliver is 128 KiB and a 128-row A block 512 KiB, both within a 1 MiB L2.
+     * once and never read, which measured 4–6% faster at n = 1024 than a 384-deep slice (three
+     * passes). A B sliver is then 128 KiB and an A block 512 KiB, both within a 1 MiB L2.
      */
     private static final int KC = 1024;
     private static final int MC = 16 * MR;
@@ -83,7 +83,8 @@ final class Sgemm {
         float[] shared = holder[0];
         for (int pc = 0; pc < k; pc += KC) {
             int kc = Math.min(KC, k - pc), p0 = pc;
-            Parallel.forEach((m + MC - 1) / MC, q -> packA(a, q * MC, Math.min(MC, m - q * MC), p0, kc, shared, q * MC * kc));
+            Parallel.forEach((m + MC - 1) / MC,
+                    q -> packA(a, q * MC, Math.min(MC, m - q * MC), p0, kc, shared, q * MC * kc));
             Parallel.forEach(panels, q -> {
                 int j0 = q * width, nc = Math.min(width, n - j0);
                 float[][] packs = packs(kMax, nc);
@@ -260,7 +261,7 @@ final class Sgemm {
 
     /**
      * Packs B[pc:pc+kc, jc:jc+nc] into NR-column slivers, each stored k-major, zero-padded. A
-     * row-major B copies rows; a transposed B (a linear layer's x·Wᵀ, backward's dC·Bᵀ) is the
+     * row-major B copies two vectors per row (a 128-byte arraycopy call costs 40% more); a transposed B (a linear layer's x·Wᵀ, backward's dC·Bᵀ) is the
      * untransposed matrix's rows interleaved 8 at a time ({@link Interleave}).
      */
     private static void packB(Operand b, int pc, int kc, int jc, int nc, float[] bp) {
@@ -270,7 +271,13 @@ final class Sgemm {
             int base = t * kc;
             int cols = Math.min(NR, nc - t);
             int src0 = b.off() + pc * rs + (jc + t) * cs;
-            if (cs == 1) {
+            if (cs == 1 && cols == NR) {
+                for (int p = 0; p < kc; p++) {
+                    int src = src0 + p * rs, dst = base + p * NR;
+                    FloatVector.fromArray(S, d, src).intoArray(bp, dst);
+                    FloatVector.fromArray(S, d, src + L).intoArray(bp, dst + L);
+                }
+            } else if (cs == 1) {
                 for (int p = 0; p < kc; p++) {
                     System.arraycopy(d, src0 + p * rs, bp, base + p * NR, cols);
                     java.util.Arrays.fill(bp, base + p * NR + cols, base + (p + 1) * NR, 0f);
