@@ -37,37 +37,62 @@ final class FloatUnary {
             case MUL_SCALAR -> mulScalar(arg, x, xo, o, oo, n);
             case DIV_SCALAR -> divScalar(arg, x, xo, o, oo, n);
             case POW_SCALAR -> pow(arg, x, xo, o, oo, n);
-            case GT_SCALAR -> compare(VectorOperators.GT, arg, x, xo, o, oo, n);
-            case GE_SCALAR -> compare(VectorOperators.GE, arg, x, xo, o, oo, n);
-            case LT_SCALAR -> compare(VectorOperators.LT, arg, x, xo, o, oo, n);
-            case LE_SCALAR -> compare(VectorOperators.LE, arg, x, xo, o, oo, n);
+            case GT_SCALAR -> greater(arg, x, xo, o, oo, n);
+            case GE_SCALAR -> greaterOrEqual(arg, x, xo, o, oo, n);
+            case LT_SCALAR -> less(arg, x, xo, o, oo, n);
+            case LE_SCALAR -> lessOrEqual(arg, x, xo, o, oo, n);
             default -> scalar(op, arg, x, xo, o, oo, n);
         }
     }
 
-    /** The reference formula, for ops too rare to vectorise (comparisons, sign). */
+    /** The reference formula: for ops too rare to vectorise (sign, ...) and for the vector loops' tails. */
     private static void scalar(UnaryOp op, float arg, float[] x, int xo, float[] o, int oo, int n) {
         for (int i = 0; i < n; i++) {
             o[oo + i] = (float) op.apply(x[xo + i], arg);
         }
     }
 
-    /**
-     * Masks for backward rules (relu, clamp). The comparison operator is a parameter here, but each
-     * call site passes a constant and the method is small enough to be inlined into it.
+    /*
+     * Masks for backward rules (relu, clamp): 1 where the comparison holds, else 0. One loop per
+     * comparison: with the operator as a parameter, the JIT did not inline the shared loop into
+     * apply's large switch, and compare() then ran the Vector API's boxed fallback (11% of a small
+     * MLP's training step).
      */
-    private static void compare(VectorOperators.Comparison cmp, float c, float[] x, int xo, float[] o, int oo, int n) {
-        FloatVector one = FloatVector.broadcast(S, 1f);
-        FloatVector zero = FloatVector.zero(S);
+
+    private static void greater(float c, float[] x, int xo, float[] o, int oo, int n) {
+        FloatVector one = FloatVector.broadcast(S, 1f), zero = FloatVector.zero(S);
         int i = 0;
         for (int b = S.loopBound(n); i < b; i += L) {
-            zero.blend(one, FloatVector.fromArray(S, x, xo + i).compare(cmp, c)).intoArray(o, oo + i);
+            zero.blend(one, FloatVector.fromArray(S, x, xo + i).compare(VectorOperators.GT, c)).intoArray(o, oo + i);
         }
-        UnaryOp op = cmp == VectorOperators.GT ? UnaryOp.GT_SCALAR : cmp == VectorOperators.GE ? UnaryOp.GE_SCALAR
-                : cmp == VectorOperators.LT ? UnaryOp.LT_SCALAR : UnaryOp.LE_SCALAR;
-        for (; i < n; i++) {
-            o[oo + i] = (float) op.apply(x[xo + i], c);
+        scalar(UnaryOp.GT_SCALAR, c, x, xo + i, o, oo + i, n - i);
+    }
+
+    private static void greaterOrEqual(float c, float[] x, int xo, float[] o, int oo, int n) {
+        FloatVector one = FloatVector.broadcast(S, 1f), zero = FloatVector.zero(S);
+        int i = 0;
+        for (int b = S.loopBound(n); i < b; i += L) {
+            zero.blend(one, FloatVector.fromArray(S, x, xo + i).compare(VectorOperators.GE, c)).intoArray(o, oo + i);
         }
+        scalar(UnaryOp.GE_SCALAR, c, x, xo + i, o, oo + i, n - i);
+    }
+
+    private static void less(float c, float[] x, int xo, float[] o, int oo, int n) {
+        FloatVector one = FloatVector.broadcast(S, 1f), zero = FloatVector.zero(S);
+        int i = 0;
+        for (int b = S.loopBound(n); i < b; i += L) {
+            zero.blend(one, FloatVector.fromArray(S, x, xo + i).compare(VectorOperators.LT, c)).intoArray(o, oo + i);
+        }
+        scalar(UnaryOp.LT_SCALAR, c, x, xo + i, o, oo + i, n - i);
+    }
+
+    private static void lessOrEqual(float c, float[] x, int xo, float[] o, int oo, int n) {
+        FloatVector one = FloatVector.broadcast(S, 1f), zero = FloatVector.zero(S);
+        int i = 0;
+        for (int b = S.loopBound(n); i < b; i += L) {
+            zero.blend(one, FloatVector.fromArray(S, x, xo + i).compare(VectorOperators.LE, c)).intoArray(o, oo + i);
+        }
+        scalar(UnaryOp.LE_SCALAR, c, x, xo + i, o, oo + i, n - i);
     }
 
     private static void neg(float[] x, int xo, float[] o, int oo, int n) {

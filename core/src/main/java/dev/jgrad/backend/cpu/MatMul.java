@@ -78,7 +78,8 @@ final class MatMul {
                 split(m, n, k, parallel, 4, 4, (i0, i1, j0, j1) -> DotGemm.gemm(i0, i1, j0, j1, k, ha.f32, off[0], ars,
                         hb.f32, off[1], bcs, hc.f32, off[2], n));
             } else if (columnParts(m, n, k, parallel, Sgemm.NR) > 1) {
-                Sgemm.gemmParallel(m, n, k, oa, ob, hc.f32, off[2], n, columnParts(m, n, k, parallel, Sgemm.NR));
+                Sgemm.gemmParallel(m, n, k, oa, ob, hc.f32, off[2], n,
+                        pieceSize(n, (long) m * k, columnParts(m, n, k, parallel, Sgemm.NR), Sgemm.NR));
             } else {
                 split(m, n, k, parallel, Sgemm.MR, Sgemm.NR, (i0, i1, j0, j1) -> Sgemm.gemm(i0, i1, j0, j1, k, oa, ob,
                         hc.f32, off[2], n));
@@ -89,7 +90,8 @@ final class MatMul {
             if ((long) m * n * k <= DIRECT_LIMIT || m < Dgemm.MR) {
                 directF64(m, n, k, oa, ob, hc.f64, off[2], n);
             } else if (columnParts(m, n, k, parallel, Dgemm.NR) > 1) {
-                Dgemm.gemmParallel(m, n, k, oa, ob, hc.f64, off[2], n, columnParts(m, n, k, parallel, Dgemm.NR));
+                Dgemm.gemmParallel(m, n, k, oa, ob, hc.f64, off[2], n,
+                        pieceSize(n, (long) m * k, columnParts(m, n, k, parallel, Dgemm.NR), Dgemm.NR));
             } else {
                 split(m, n, k, parallel, Dgemm.MR, Dgemm.NR, (i0, i1, j0, j1) -> Dgemm.gemm(i0, i1, j0, j1, k, oa, ob,
                         hc.f64, off[2], n));
@@ -115,12 +117,24 @@ final class MatMul {
         if (parts <= 1) {
             block.run(0, m, 0, n);
         } else if (n >= parts * 2 * nr) {
-            int per = roundUp((n + parts - 1) / parts, nr);
-            Parallel.forEach(parts, p -> block.run(0, m, Math.min(n, p * per), Math.min(n, (p + 1) * per)));
+            int per = pieceSize(n, (long) m * k, parts, nr);
+            Parallel.forEach((n + per - 1) / per, p -> block.run(0, m, p * per, Math.min(n, (p + 1) * per)));
         } else {
-            int per = roundUp((m + parts - 1) / parts, mr);
-            Parallel.forEach(parts, p -> block.run(Math.min(m, p * per), Math.min(m, (p + 1) * per), 0, n));
+            int per = pieceSize(m, (long) n * k, parts, mr);
+            Parallel.forEach((m + per - 1) / per, p -> block.run(p * per, Math.min(m, (p + 1) * per), 0, n));
         }
+    }
+
+    /**
+     * The width of the pieces a dimension of {@code extent} is cut into for {@code parts} threads:
+     * about four pieces per thread, claimed dynamically, so that a thread that starts late or runs
+     * on a busier core does not hold the others up, but each piece at least a quarter of the grain
+     * ({@code unitWork} multiply-adds per row or column) and a multiple of {@code unit}.
+     */
+    static int pieceSize(int extent, long unitWork, int parts, int unit) {
+        int per = roundUp((extent + 4 * parts - 1) / (4 * parts), unit);
+        int minimum = roundUp((int) Math.min(extent, PARALLEL_GRAIN / 4 / Math.max(1, unitWork) + 1), unit);
+        return Math.max(per, minimum);
     }
 
     private static int roundUp(int v, int unit) {

@@ -66,15 +66,14 @@ final class Sgemm {
     }
 
     /**
-     * {@code C = A·B} on {@code parts} threads, as BLAS libraries share work: each depth slice of A
-     * is packed once (its row blocks in parallel) into a buffer all threads read, then column
-     * panels, several per thread, are claimed dynamically; each packs its own slice of B. Splitting
-     * C into one fixed half per thread instead packs A on every thread and leaves the faster core
-     * idle at the end (measured 9% of a 2-thread MLP step spent waiting).
+     * {@code C = A·B} on the worker threads, as BLAS libraries share work: each depth slice of A is
+     * packed once (its row blocks in parallel) into a buffer all threads read, then column panels
+     * {@code width} wide (a multiple of NR), several per thread, are claimed dynamically; each packs
+     * its own slice of B. Splitting C into one fixed half per thread instead packs A on every thread
+     * and leaves the faster core idle at the end (measured 9% of a 2-thread MLP step spent waiting).
      */
-    static void gemmParallel(int m, int n, int k, Operand a, Operand b, float[] c, int co, int ldc, int parts) {
-        int width = Math.min(NC, Math.max(4 * NR, (n / (4 * parts) + NR - 1) / NR * NR));
-        int panels = (n + width - 1) / width;
+    static void gemmParallel(int m, int n, int k, Operand a, Operand b, float[] c, int co, int ldc, int width) {
+        int w = Math.min(NC, width), panels = (n + w - 1) / w;
         int kMax = Math.min(KC, k);
         float[][] holder = SHARED.get();
         if (holder[0].length < (m + MR - 1) / MR * MR * kMax) {
@@ -86,7 +85,7 @@ final class Sgemm {
             Parallel.forEach((m + MC - 1) / MC,
                     q -> packA(a, q * MC, Math.min(MC, m - q * MC), p0, kc, shared, q * MC * kc));
             Parallel.forEach(panels, q -> {
-                int j0 = q * width, nc = Math.min(width, n - j0);
+                int j0 = q * w, nc = Math.min(w, n - j0);
                 float[][] packs = packs(kMax, nc);
                 packB(b, p0, kc, j0, nc, packs[1]);
                 for (int ic = 0; ic < m; ic += MC) {
