@@ -1,0 +1,37 @@
+package dev.jgrad.backend.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** {@link Interleave} against its definition, on both the 8×8 register blocks and the tail loop. */
+class InterleaveTest {
+    @ParameterizedTest(name = "len {0}, ld {1}, stride {2}")
+    @CsvSource({"0, 8, 8", "7, 7, 8", "8, 8, 8", "19, 1024, 8", "64, 70, 32", "1031, 1031, 32", "40, 2048, 16"})
+    void matchesTheDefinition(int len, int ld, int stride) {
+        SplittableRandom rng = new SplittableRandom(len * 31L + ld);
+        int off = 3, base = 5;
+        float[] src = new float[off + 7 * ld + len + 1];
+        double[] src64 = new double[src.length];
+        for (int i = 0; i < src.length; i++) {
+            src[i] = (float) rng.nextGaussian();
+            src64[i] = src[i];
+        }
+        float[] expected = new float[base + len * stride + 8];
+        double[] expected64 = new double[expected.length];
+        for (int p = 0; p < len; p++) {
+            for (int r = 0; r < 8; r++) {
+                expected[base + p * stride + r] = src[off + r * ld + p];
+                expected64[base + p * stride + r] = src[off + r * ld + p];
+            }
+        }
+        float[] dst = new float[expected.length];
+        double[] dst64 = new double[expected.length];
+        Interleave.rows8(src, off, ld, len, dst, base, stride);
+        Interleave.rows8(src64, off, ld, len, dst64, base, stride);
+        assertArrayEquals(expected, dst);
+        assertArrayEquals(expected64, dst64);
+    }
+}
