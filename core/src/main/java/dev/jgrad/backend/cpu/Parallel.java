@@ -86,8 +86,9 @@ final class Parallel {
 
     /**
      * Runs {@code task} over {@code [0, n)} cut into one contiguous chunk per thread, or on the
-     * calling thread when {@code n} is below twice {@code grain}. Chunk bounds are multiples of 64
-     * elements, so neighbouring threads never write the same cache line.
+     * calling thread when {@code n} is below twice {@code grain}. Chunk lengths are multiples of 64
+     * elements, so each chunk but the last is whole vectors and two threads share at most the one
+     * cache line where their chunks meet.
      */
     static void chunks(int n, int grain, Range task) {
         int parts = parts(n, grain);
