@@ -1,6 +1,7 @@
 package dev.jgrad;
 
 import static dev.jgrad.conformance.BackendConformanceTest.assertClose;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -92,6 +93,28 @@ class CpuKernelsTest {
             assertEquals(xs[i] + ys[i], sum[i], 0f);
             assertEquals(Math.max(xs[i], 0f), relu[i], 0f);
         }
+    }
+
+    @Test
+    void largeReductionsSplitAcrossThreadsMatchReference() {
+        int rows = 600, cols = 1001;
+        SplittableRandom rng = new SplittableRandom(7);
+        float[] data = new float[rows * cols];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (float) Math.round(rng.nextGaussian() * 4) / 4;   // coarse values: many ties
+        }
+        data[5 * cols + 700] = Float.NaN;                                // NaN propagates, argmax finds it
+        for (int j = 0; j < cols; j++) {
+            data[9 * cols + j] = j == 3 ? -0f : j == 40 ? 0f : -1f;
+        }
+        Tensor x = Tensor.of(data, rows, cols).to("cpu");
+        Tensor ref = x.to("reference");
+        assertClose(ref.sum(1, false).toDoubleArray(), x.sum(1, false).toDoubleArray(), 1e-4, "row sums");
+        assertClose(ref.sum(0, false).toDoubleArray(), x.sum(0, false).toDoubleArray(), 1e-4, "column sums");
+        assertClose(ref.max(1, false).toDoubleArray(), x.max(1, false).toDoubleArray(), 0, "row maxima");
+        assertClose(ref.min(1, false).toDoubleArray(), x.min(1, false).toDoubleArray(), 0, "row minima");
+        assertArrayEquals(ref.argmax(1).toLongArray(), x.argmax(1).toLongArray(), "argmax");
+        assertArrayEquals(ref.argmin(1).toLongArray(), x.argmin(1).toLongArray(), "argmin");
     }
 
     @Test

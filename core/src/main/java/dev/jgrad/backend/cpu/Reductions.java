@@ -6,6 +6,7 @@ import dev.jgrad.backend.ReduceOp;
 import dev.jgrad.backend.View;
 import dev.jgrad.backend.reference.ReferenceBackend;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -22,6 +23,8 @@ final class Reductions {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     private static final int BLOCK = 4096;
+    /** Elements per thread before a reduction is split across threads. */
+    private static final int PARALLEL_GRAIN = 1 << 18;
 
     private Reductions() {
     }
@@ -39,12 +42,19 @@ final class Reductions {
         int outer = in.numel() / reduced;
         float[] x = ((HeapBuffer) in.buffer()).f32;
         HeapBuffer o = (HeapBuffer) out.buffer();
+        int io = in.offset(), oo = out.offset(), n = reduced;
         if (isSuffix(axes, rank)) {
-            for (int i = 0; i < outer; i++) {
-                rowReduce(op, x, in.offset() + i * reduced, reduced, o, out.offset() + i);
-            }
+            // Rows split across threads (each row stays on one thread, so results do not depend on
+            // the thread count).
+            Parallel.chunks(outer, Math.max(1, PARALLEL_GRAIN / n), (from, to) -> {
+                for (int i = from; i < to; i++) {
+                    rowReduce(op, x, io + i * n, n, o, oo + i);
+                }
+            });
         } else if (isPrefix(axes) && op == ReduceOp.SUM) {
-            columnSums(x, in.offset(), reduced, outer, o.f32, out.offset());
+            // Columns split across threads; each column's sum is computed in one order regardless.
+            Parallel.chunks(outer, Math.max(1, PARALLEL_GRAIN / n), (from, to) ->
+                    columnSums(x, io + from, n, outer, to - from, o.f32, oo + from));
         } else {
             ReferenceBackend.INSTANCE.reduce(op, in, axes, out);
         }
@@ -99,16 +109,22 @@ final class Reductions {
         return total;
     }
 
-    /** NaN-propagating maximum (vector max behaves like {@link Math#max}). */
+    /**
+     * NaN-propagating maximum (vector max behaves like {@link Math#max}). Four accumulators: one
+     * chain of dependent max operations ran at 60% of memory bandwidth.
+     */
     static float max(float[] x, int off, int n) {
         float m = Float.NEGATIVE_INFINITY;
         int i = 0;
-        if (n >= L) {
-            FloatVector acc = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-            for (int b = S.loopBound(n); i < b; i += L) {
-                acc = acc.max(FloatVector.fromArray(S, x, off + i));
+        if (n >= 4 * L) {
+            FloatVector a0 = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY), a1 = a0, a2 = a0, a3 = a0;
+            for (int b = n - n % (4 * L); i < b; i += 4 * L) {
+                a0 = a0.max(FloatVector.fromArray(S, x, off + i));
+                a1 = a1.max(FloatVector.fromArray(S, x, off + i + L));
+                a2 = a2.max(FloatVector.fromArray(S, x, off + i + 2 * L));
+                a3 = a3.max(FloatVector.fromArray(S, x, off + i + 3 * L));
             }
-            m = acc.reduceLanes(VectorOperators.MAX);
+            m = a0.max(a1).max(a2.max(a3)).reduceLanes(VectorOperators.MAX);
         }
         for (; i < n; i++) {
             m = Math.max(m, x[off + i]);
@@ -116,15 +132,19 @@ final class Reductions {
         return m;
     }
 
+    /** The NaN-propagating minimum, as {@link #max}. */
     static float min(float[] x, int off, int n) {
         float m = Float.POSITIVE_INFINITY;
         int i = 0;
-        if (n >= L) {
-            FloatVector acc = FloatVector.broadcast(S, Float.POSITIVE_INFINITY);
-            for (int b = S.loopBound(n); i < b; i += L) {
-                acc = acc.min(FloatVector.fromArray(S, x, off + i));
+        if (n >= 4 * L) {
+            FloatVector a0 = FloatVector.broadcast(S, Float.POSITIVE_INFINITY), a1 = a0, a2 = a0, a3 = a0;
+            for (int b = n - n % (4 * L); i < b; i += 4 * L) {
+                a0 = a0.min(FloatVector.fromArray(S, x, off + i));
+                a1 = a1.min(FloatVector.fromArray(S, x, off + i + L));
+                a2 = a2.min(FloatVector.fromArray(S, x, off + i + 2 * L));
+                a3 = a3.min(FloatVector.fromArray(S, x, off + i + 3 * L));
             }
-            m = acc.reduceLanes(VectorOperators.MIN);
+            m = a0.min(a1).min(a2.min(a3)).reduceLanes(VectorOperators.MIN);
         }
         for (; i < n; i++) {
             m = Math.min(m, x[off + i]);
@@ -134,23 +154,34 @@ final class Reductions {
 
     /** The first position holding {@code v} (a NaN {@code v} matches the first NaN). */
     private static long firstIndexOf(float[] x, int off, int n, float v) {
-        boolean nan = Float.isNaN(v);
-        for (int i = 0; i < n; i++) {
+        int i = 0;
+        if (!Float.isNaN(v)) {
+            for (int b = S.loopBound(n); i < b; i += L) {
+                VectorMask<Float> hit = FloatVector.fromArray(S, x, off + i).compare(VectorOperators.EQ, v);
+                if (hit.anyTrue()) {
+                    return i + hit.firstTrue();
+                }
+            }
+        }
+        for (; i < n; i++) {
             float e = x[off + i];
-            if (e == v || (nan && Float.isNaN(e))) {
+            if (e == v || (Float.isNaN(v) && Float.isNaN(e))) {
                 return i;
             }
         }
         return 0;
     }
 
-    /** {@code o[j] = sum_i x[i*cols + j]}: rows added as vectors, flushed to double every block. */
-    private static void columnSums(float[] x, int off, int rows, int cols, float[] o, int oo) {
+    /**
+     * {@code o[j] = sum_i x[i*ld + j]} for {@code j < cols}: rows added as vectors, flushed to
+     * double every block.
+     */
+    private static void columnSums(float[] x, int off, int rows, int ld, int cols, float[] o, int oo) {
         double[] total = new double[cols];
         float[] acc = new float[cols];
         int bound = S.loopBound(cols);
         for (int i = 0; i < rows; i++) {
-            int row = off + i * cols;
+            int row = off + i * ld;
             int j = 0;
             for (; j < bound; j += L) {
                 FloatVector.fromArray(S, acc, j).add(FloatVector.fromArray(S, x, row + j)).intoArray(acc, j);
