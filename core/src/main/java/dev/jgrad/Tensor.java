@@ -702,6 +702,11 @@ public final class Tensor {
         return InPlace.scalar("mulInPlace", this, UnaryOp.MUL_SCALAR, value);
     }
 
+    /** {@code this = max(this, 0)}, PyTorch's {@code relu_} (NaN stays NaN). @return this */
+    public Tensor reluInPlace() {
+        return InPlace.scalar("reluInPlace", this, UnaryOp.RELU, 0);
+    }
+
     /** Sets every element to {@code value}. @return this */
     public Tensor fillInPlace(double value) {
         return InPlace.fill(this, value);

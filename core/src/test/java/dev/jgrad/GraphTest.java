@@ -145,6 +145,18 @@ class GraphTest {
     }
 
     @Test
+    void reluInPlaceClampsBumpsTheVersionAndIsCaughtWhenSaved() {
+        Tensor x = Tensor.of(new double[] {-1, 0.5, Double.NaN, -0.0, 3}, 5);
+        Tensor w = leaf(1, 1, 1, 1, 1);
+        Tensor y = w.mul(x).sum();
+        assertSame(x, x.reluInPlace());
+        assertArrayEquals(new double[] {0, 0.5, Double.NaN, 0, 3}, x.toDoubleArray());
+        assertEquals(1, x.version());
+        IllegalStateException e = assertThrows(IllegalStateException.class, y::backward);
+        assertTrue(e.getMessage().contains("modified by an in-place operation"), e.getMessage());
+    }
+
+    @Test
     void inPlaceOnATensorThatRequiresGradNeedsNoGrad() {
         Tensor w = leaf(1, 2);
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> w.subInPlace(w.mul(0.1)));

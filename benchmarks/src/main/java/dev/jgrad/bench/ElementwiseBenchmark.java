@@ -13,9 +13,10 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * add, mul and relu on 16M floats. {@code inPlace} variants write into an existing tensor (what an
- * optimizer or a fused training loop does); the others allocate the result, which in Java also
- * zero-fills it. Traffic counted: add/mul 12 bytes per element, relu 8.
+ * add, mul and relu on 16M floats. {@code InPlace} variants write into an existing tensor (what an
+ * optimizer or a fused training loop does), as {@code System.arraycopy} in {@link PeakBenchmark}
+ * does; the others allocate the result, which the JVM zero-fills first. Traffic counted: add/mul
+ * 12 bytes per element, relu 8.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -31,6 +32,8 @@ public class ElementwiseBenchmark {
     private Tensor x;
     private Tensor y;
     private Tensor out;
+    private Tensor signs;
+    private Tensor rectified;
 
     /** Builds the operands. */
     @Setup
@@ -38,6 +41,8 @@ public class ElementwiseBenchmark {
         x = Tensor.randn(1, n).to(device);
         y = Tensor.randn(2, n).to(device);
         out = Tensor.zeros(n).to(device);
+        signs = Tensor.rand(3, n).gt(Tensor.full(0.5, 1)).mul(2).sub(1).to(device);
+        rectified = Tensor.randn(4, n).to(device);
     }
 
     /** @return x + y, allocated */
@@ -69,6 +74,22 @@ public class ElementwiseBenchmark {
     public Object addInPlace() {
         try (var g = NoGrad.enter()) {
             return sync(out.addInPlace(y));
+        }
+    }
+
+    /** @return out *= signs: the in-place multiply (by ±1, so values stay normal over iterations) */
+    @Benchmark
+    public Object mulInPlace() {
+        try (var g = NoGrad.enter()) {
+            return sync(out.mulInPlace(signs));
+        }
+    }
+
+    /** @return relu(rectified) in place (PyTorch's {@code relu_}) */
+    @Benchmark
+    public Object reluInPlace() {
+        try (var g = NoGrad.enter()) {
+            return sync(rectified.reluInPlace());
         }
     }
 

@@ -74,8 +74,10 @@ final class Report {
                 flops = 2.0 * d[0] * d[1] * d[2];
                 threads = Integer.parseInt(p.getParam("threads"));
             }
-            case "ElementwiseBenchmark.relu" -> bytes = 8.0 * Integer.parseInt(p.getParam("n"));
-            case "ElementwiseBenchmark.add", "ElementwiseBenchmark.mul", "ElementwiseBenchmark.addInPlace" ->
+            case "ElementwiseBenchmark.relu", "ElementwiseBenchmark.reluInPlace" ->
+                    bytes = 8.0 * Integer.parseInt(p.getParam("n"));
+            case "ElementwiseBenchmark.add", "ElementwiseBenchmark.mul", "ElementwiseBenchmark.addInPlace",
+                 "ElementwiseBenchmark.mulInPlace" ->
                     bytes = 12.0 * Integer.parseInt(p.getParam("n"));
             case "ActivationBenchmark.activation", "ActivationBenchmark.scalarExpLoop" ->
                     bytes = 8.0 * Integer.parseInt(p.getParam("n"));
