@@ -6,10 +6,6 @@ import dev.jgrad.backend.Odometer;
 import dev.jgrad.backend.UnaryOp;
 import dev.jgrad.backend.View;
 import java.util.Arrays;
-import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Batched matmul dispatch: walks the batch, picks the direct kernel for small products (where
@@ -19,8 +15,6 @@ import jdk.incubator.vector.VectorSpecies;
  * each thread packing its own (small) B.
  */
 final class MatMul {
-    private static final VectorSpecies<Float> SF = FloatVector.SPECIES_PREFERRED;
-    private static final VectorSpecies<Double> SD = DoubleVector.SPECIES_PREFERRED;
     /** Below this many multiply-adds a product runs the direct kernel. */
     private static final long DIRECT_LIMIT = 48L * 48 * 48;
     /** Up to this many rows, {@code A·Wᵀ} runs as row dot products: packing Wᵀ would cost as much as the product. */
@@ -69,17 +63,17 @@ final class MatMul {
         int r = a.rank();
         int ars = a.strides()[r - 2], acs = a.strides()[r - 1], brs = b.strides()[r - 2], bcs = b.strides()[r - 1];
         HeapBuffer ha = (HeapBuffer) a.buffer(), hb = (HeapBuffer) b.buffer(), hc = (HeapBuffer) c.buffer();
+        int columns;
         if (hc.dtype() == DType.F32) {
             Sgemm.Operand oa = new Sgemm.Operand(ha.f32, off[0], ars, acs);
             Sgemm.Operand ob = new Sgemm.Operand(hb.f32, off[1], brs, bcs);
             if ((long) m * n * k <= DIRECT_LIMIT || m < Sgemm.MR) {
-                directF32(m, n, k, oa, ob, hc.f32, off[2], n);
+                Sgemm.direct(m, n, k, oa, ob, hc.f32, off[2], n);
             } else if (m <= DOT_MAX_ROWS && acs == 1 && brs == 1 && k >= 64) {
                 split(m, n, k, parallel, 4, 4, (i0, i1, j0, j1) -> DotGemm.gemm(i0, i1, j0, j1, k, ha.f32, off[0], ars,
                         hb.f32, off[1], bcs, hc.f32, off[2], n));
-            } else if (columnParts(m, n, k, parallel, Sgemm.NR) > 1) {
-                Sgemm.gemmParallel(m, n, k, oa, ob, hc.f32, off[2], n,
-                        pieceSize(n, (long) m * k, columnParts(m, n, k, parallel, Sgemm.NR), Sgemm.NR));
+            } else if ((columns = columnParts(m, n, k, parallel, Sgemm.NR)) > 1) {
+                Sgemm.gemmParallel(m, n, k, oa, ob, hc.f32, off[2], n, pieceSize(n, (long) m * k, columns, Sgemm.NR));
             } else {
                 split(m, n, k, parallel, Sgemm.MR, Sgemm.NR, (i0, i1, j0, j1) -> Sgemm.gemm(i0, i1, j0, j1, k, oa, ob,
                         hc.f32, off[2], n));
@@ -88,10 +82,9 @@ final class MatMul {
             Dgemm.Operand oa = new Dgemm.Operand(ha.f64, off[0], ars, acs);
             Dgemm.Operand ob = new Dgemm.Operand(hb.f64, off[1], brs, bcs);
             if ((long) m * n * k <= DIRECT_LIMIT || m < Dgemm.MR) {
-                directF64(m, n, k, oa, ob, hc.f64, off[2], n);
-            } else if (columnParts(m, n, k, parallel, Dgemm.NR) > 1) {
-                Dgemm.gemmParallel(m, n, k, oa, ob, hc.f64, off[2], n,
-                        pieceSize(n, (long) m * k, columnParts(m, n, k, parallel, Dgemm.NR), Dgemm.NR));
+                Dgemm.direct(m, n, k, oa, ob, hc.f64, off[2], n);
+            } else if ((columns = columnParts(m, n, k, parallel, Dgemm.NR)) > 1) {
+                Dgemm.gemmParallel(m, n, k, oa, ob, hc.f64, off[2], n, pieceSize(n, (long) m * k, columns, Dgemm.NR));
             } else {
                 split(m, n, k, parallel, Dgemm.MR, Dgemm.NR, (i0, i1, j0, j1) -> Dgemm.gemm(i0, i1, j0, j1, k, oa, ob,
                         hc.f64, off[2], n));
@@ -140,108 +133,4 @@ final class MatMul {
     private static int roundUp(int v, int unit) {
         return (v + unit - 1) / unit * unit;
     }
-
-    /**
-     * Small products without packing: for each group of 4 rows and each vector-wide column block,
-     * accumulate over k in registers (4 independent FMA chains sharing each load of B), then store
-     * once. Accumulating into C in memory instead stalls on store-to-load forwarding of wide
-     * vectors, which costs more than the arithmetic at these sizes. Column tails use masks.
-     */
-    private static void directF32(int m, int n, int k, Sgemm.Operand a, Sgemm.Operand b, float[] c, int co, int ldc) {
-        float[] bd = b.data();
-        int bo = b.off(), brs = b.rs();
-        if (b.cs() != 1) {
-            bd = new float[k * n];
-            for (int p = 0; p < k; p++) {
-                for (int j = 0; j < n; j++) {
-                    bd[p * n + j] = b.data()[b.off() + p * b.rs() + j * b.cs()];
-                }
-            }
-            bo = 0;
-            brs = n;
-        }
-        float[] ad = a.data();
-        int ars = a.rs(), acs = a.cs();
-        int l = SF.length();
-        for (int j = 0; j < n; j += l) {
-            VectorMask<Float> mask = SF.indexInRange(j, n);
-            int i = 0;
-            for (; i + 4 <= m; i += 4) {
-                int a0 = a.off() + i * ars;
-                FloatVector c0 = FloatVector.zero(SF), c1 = c0, c2 = c0, c3 = c0;
-                for (int p = 0; p < k; p++) {
-                    FloatVector bv = FloatVector.fromArray(SF, bd, bo + p * brs + j, mask);
-                    int ap = a0 + p * acs;
-                    c0 = FloatVector.broadcast(SF, ad[ap]).fma(bv, c0);
-                    c1 = FloatVector.broadcast(SF, ad[ap + ars]).fma(bv, c1);
-                    c2 = FloatVector.broadcast(SF, ad[ap + 2 * ars]).fma(bv, c2);
-                    c3 = FloatVector.broadcast(SF, ad[ap + 3 * ars]).fma(bv, c3);
-                }
-                int row = co + i * ldc + j;
-                c0.intoArray(c, row, mask);
-                c1.intoArray(c, row + ldc, mask);
-                c2.intoArray(c, row + 2 * ldc, mask);
-                c3.intoArray(c, row + 3 * ldc, mask);
-            }
-            for (; i < m; i++) {
-                int a0 = a.off() + i * ars;
-                FloatVector c0 = FloatVector.zero(SF);
-                for (int p = 0; p < k; p++) {
-                    c0 = FloatVector.broadcast(SF, ad[a0 + p * acs]).fma(
-                            FloatVector.fromArray(SF, bd, bo + p * brs + j, mask), c0);
-                }
-                c0.intoArray(c, co + i * ldc + j, mask);
-            }
-        }
-    }
-
-    /** The F64 twin of {@link #directF32}. */
-    private static void directF64(int m, int n, int k, Dgemm.Operand a, Dgemm.Operand b, double[] c, int co, int ldc) {
-        double[] bd = b.data();
-        int bo = b.off(), brs = b.rs();
-        if (b.cs() != 1) {
-            bd = new double[k * n];
-            for (int p = 0; p < k; p++) {
-                for (int j = 0; j < n; j++) {
-                    bd[p * n + j] = b.data()[b.off() + p * b.rs() + j * b.cs()];
-                }
-            }
-            bo = 0;
-            brs = n;
-        }
-        double[] ad = a.data();
-        int ars = a.rs(), acs = a.cs();
-        int l = SD.length();
-        for (int j = 0; j < n; j += l) {
-            VectorMask<Double> mask = SD.indexInRange(j, n);
-            int i = 0;
-            for (; i + 4 <= m; i += 4) {
-                int a0 = a.off() + i * ars;
-                DoubleVector c0 = DoubleVector.zero(SD), c1 = c0, c2 = c0, c3 = c0;
-                for (int p = 0; p < k; p++) {
-                    DoubleVector bv = DoubleVector.fromArray(SD, bd, bo + p * brs + j, mask);
-                    int ap = a0 + p * acs;
-                    c0 = DoubleVector.broadcast(SD, ad[ap]).fma(bv, c0);
-                    c1 = DoubleVector.broadcast(SD, ad[ap + ars]).fma(bv, c1);
-                    c2 = DoubleVector.broadcast(SD, ad[ap + 2 * ars]).fma(bv, c2);
-                    c3 = DoubleVector.broadcast(SD, ad[ap + 3 * ars]).fma(bv, c3);
-                }
-                int row = co + i * ldc + j;
-                c0.intoArray(c, row, mask);
-                c1.intoArray(c, row + ldc, mask);
-                c2.intoArray(c, row + 2 * ldc, mask);
-                c3.intoArray(c, row + 3 * ldc, mask);
-            }
-            for (; i < m; i++) {
-                int a0 = a.off() + i * ars;
-                DoubleVector c0 = DoubleVector.zero(SD);
-                for (int p = 0; p < k; p++) {
-                    c0 = DoubleVector.broadcast(SD, ad[a0 + p * acs]).fma(
-                            DoubleVector.fromArray(SD, bd, bo + p * brs + j, mask), c0);
-                }
-                c0.intoArray(c, co + i * ldc + j, mask);
-            }
-        }
-    }
-
 }

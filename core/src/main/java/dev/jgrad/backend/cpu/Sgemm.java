@@ -1,6 +1,7 @@
 package dev.jgrad.backend.cpu;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -13,7 +14,8 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Operands are given by offset and row/column strides, so transposed views (backward's
  * {@code dC·Bᵀ} and {@code Aᵀ·dC}) are absorbed by packing, never copied. C is row-major with
- * leading dimension {@code ldc} and is overwritten.
+ * leading dimension {@code ldc} and is overwritten. Products too small for packing to pay run
+ * {@link #direct} instead.
  */
 final class Sgemm {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -292,6 +294,59 @@ final class Sgemm {
                         bp[base + p * NR + j] = j < cols ? d[src + p * rs] : 0f;
                     }
                 }
+            }
+        }
+    }
+
+    /**
+     * Small products without packing (C overwritten): for each group of 4 rows and each
+     * vector-wide column block, accumulate over k in registers (4 independent FMA chains sharing each load of B), then store
+     * once. Accumulating into C in memory instead stalls on store-to-load forwarding of wide
+     * vectors, which costs more than the arithmetic at these sizes. Column tails use masks.
+     */
+    static void direct(int m, int n, int k, Operand a, Operand b, float[] c, int co, int ldc) {
+        float[] bd = b.data();
+        int bo = b.off(), brs = b.rs();
+        if (b.cs() != 1) {
+            bd = new float[k * n];
+            for (int p = 0; p < k; p++) {
+                for (int j = 0; j < n; j++) {
+                    bd[p * n + j] = b.data()[b.off() + p * b.rs() + j * b.cs()];
+                }
+            }
+            bo = 0;
+            brs = n;
+        }
+        float[] ad = a.data();
+        int ars = a.rs(), acs = a.cs();
+        for (int j = 0; j < n; j += L) {
+            VectorMask<Float> mask = S.indexInRange(j, n);
+            int i = 0;
+            for (; i + 4 <= m; i += 4) {
+                int a0 = a.off() + i * ars;
+                FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
+                for (int p = 0; p < k; p++) {
+                    FloatVector bv = FloatVector.fromArray(S, bd, bo + p * brs + j, mask);
+                    int ap = a0 + p * acs;
+                    c0 = FloatVector.broadcast(S, ad[ap]).fma(bv, c0);
+                    c1 = FloatVector.broadcast(S, ad[ap + ars]).fma(bv, c1);
+                    c2 = FloatVector.broadcast(S, ad[ap + 2 * ars]).fma(bv, c2);
+                    c3 = FloatVector.broadcast(S, ad[ap + 3 * ars]).fma(bv, c3);
+                }
+                int row = co + i * ldc + j;
+                c0.intoArray(c, row, mask);
+                c1.intoArray(c, row + ldc, mask);
+                c2.intoArray(c, row + 2 * ldc, mask);
+                c3.intoArray(c, row + 3 * ldc, mask);
+            }
+            for (; i < m; i++) {
+                int a0 = a.off() + i * ars;
+                FloatVector c0 = FloatVector.zero(S);
+                for (int p = 0; p < k; p++) {
+                    c0 = FloatVector.broadcast(S, ad[a0 + p * acs]).fma(
+                            FloatVector.fromArray(S, bd, bo + p * brs + j, mask), c0);
+                }
+                c0.intoArray(c, co + i * ldc + j, mask);
             }
         }
     }
