@@ -9,6 +9,7 @@ import dev.jgrad.backend.UnaryOp;
 import dev.jgrad.backend.View;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.UnaryOperator;
 import java.util.random.RandomGenerator;
@@ -662,17 +663,41 @@ public final class Tensor {
         Autograd.backward(this, Objects.requireNonNull(gradOutput, "gradOutput"), retainGraph, false);
     }
 
-    /** Synchronised: graphs built on several threads may share a leaf, as in PyTorch. */
-    private synchronized void accumulateGrad(Tensor g) {
+    /**
+     * Synchronised: graphs built on several threads may share a leaf, as in PyTorch. The first
+     * gradient is kept without a copy unless its memory is already held, by another leaf of this
+     * pass or by the caller's gradOutput: then it is copied, so that changing one {@code .grad()}
+     * in place never changes another (PyTorch copies when the gradient has other references).
+     * Later gradients add into {@code .grad()} in place, as in PyTorch outside createGraph; under
+     * createGraph the sum is recorded, so it differentiates again.
+     */
+    private synchronized void accumulateGrad(Tensor g, Set<Object> held, Tensor[] seeds) {
         if (!java.util.Arrays.equals(g.shape, shape)) {
             throw new IllegalStateException("backward: gradient of shape " + Checks.str(g.shape)
                     + " reached a leaf of shape " + Checks.str(shape));
         }
+        boolean recording = NoGrad.isGradEnabled();
         if (grad == null) {
-            grad = NoGrad.isGradEnabled() ? g : g.detach().contiguous();
-        } else {
+            Tensor own = recording ? g : g.detach().contiguous();
+            if (!held.add(own.storage) || sharesStorage(own, seeds)) {
+                own = own.copy();
+                held.add(own.storage);
+            }
+            grad = own;
+        } else if (recording || grad.requiresGrad()) {
             grad = grad.add(g);
+        } else {
+            grad.addInPlace(g);
         }
+    }
+
+    private static boolean sharesStorage(Tensor t, Tensor[] others) {
+        for (Tensor o : others) {
+            if (o.storage == t.storage) {
+                return true;
+            }
+        }
+        return false;
     }
 
     // ---------------------------------------------------------------- in-place updates

@@ -60,6 +60,42 @@ class GraphTest {
     }
 
     @Test
+    void laterGradientsAddIntoTheSameGradTensorAsInPyTorch() {
+        Tensor x = leaf(2);
+        x.mul(x).sum().backward();
+        Tensor first = x.grad();
+        x.mul(x).sum().backward();
+        assertSame(first, x.grad(), "accumulation outside createGraph is in place");
+        assertEquals(8, first.item(), 0);
+    }
+
+    @Test
+    void leavesNeverShareGradientMemory() {
+        // add hands its incoming gradient to both inputs, reshape's backward a view of it: without
+        // a copy, a.grad and b.grad would be one buffer and scaling one would scale the other.
+        // PyTorch 1.13 copies only when the same tensor object is shared, so with the reshapes
+        // its two .grads do alias; without them it matches this test.
+        Tensor a = leaf(1, 2);
+        Tensor b = leaf(3, 4);
+        Tensor c = Tensor.of(new double[] {2, 3}, 1, 2);
+        a.reshape(1, 2).add(b.reshape(1, 2)).mul(c).sum().backward();
+        a.grad().mulInPlace(Tensor.scalar(5, DType.F64));
+        assertArrayEquals(new double[] {10, 15}, a.grad().toDoubleArray());
+        assertArrayEquals(new double[] {2, 3}, b.grad().toDoubleArray());
+    }
+
+    @Test
+    void aLeafGradientNeverSharesTheCallersGradOutput() {
+        Tensor a = leaf(1, 2);
+        Tensor b = leaf(3, 4);
+        Tensor seed = Tensor.of(new double[] {1, 1}, 2);
+        a.add(b).backward(seed);
+        seed.mulInPlace(Tensor.scalar(7, DType.F64));
+        assertArrayEquals(new double[] {1, 1}, a.grad().toDoubleArray());
+        assertArrayEquals(new double[] {1, 1}, b.grad().toDoubleArray());
+    }
+
+    @Test
     void detachCutsTheGraphButSharesMemory() {
         Tensor x = leaf(1, 2);
         Tensor d = x.mul(2.0).detach();

@@ -3,9 +3,11 @@ package dev.jgrad.autograd;
 import dev.jgrad.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Runs a backward pass: sorts the graph topologically with an explicit stack (so a chain of
@@ -42,14 +44,16 @@ final class Engine {
         Tensor[] captured = targets == null ? new Tensor[0] : new Tensor[targets.length];
         boolean previous = NoGrad.setEnabled(createGraph);
         try {
-            e.walk(grads, needed, targets, captured, retainGraph);
+            e.walk(grads, needed, targets, captured, retainGraph, rootGrads);
         } finally {
             NoGrad.setEnabled(previous);
         }
         return captured;
     }
 
-    private void walk(Tensor[] grads, boolean[] needed, Node[] targets, Tensor[] captured, boolean retainGraph) {
+    private void walk(Tensor[] grads, boolean[] needed, Node[] targets, Tensor[] captured, boolean retainGraph,
+                      Tensor[] seeds) {
+        Set<Object> held = null;
         for (int p = order.size() - 1; p >= 0; p--) {
             Node node = order.get(p);
             Tensor g = grads[p];
@@ -63,7 +67,10 @@ final class Engine {
             }
             if (node.isLeafAccumulator()) {
                 if (targets == null) {
-                    node.accumulate(g);
+                    if (held == null) {
+                        held = Collections.newSetFromMap(new IdentityHashMap<>());
+                    }
+                    node.accumulate(g, held, seeds);
                 }
                 continue;
             }

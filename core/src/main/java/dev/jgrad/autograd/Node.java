@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
-import java.util.function.Consumer;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 
 /**
@@ -17,15 +17,29 @@ import java.util.function.UnaryOperator;
  * since is an {@link IllegalStateException}, never a silently wrong gradient.
  */
 public final class Node {
+    /** Where a leaf's accumulator node delivers the gradients that reach it. */
+    @FunctionalInterface
+    public interface Sink {
+        /**
+         * @param grad  a gradient for the leaf
+         * @param held  identity set shared by every sink of one backward pass, in which a sink
+         *              records the memory it keeps: a rule may hand the same memory to several
+         *              inputs (add passes its gradient through to both), and two leaves must not
+         *              end up sharing one {@code .grad()}
+         * @param seeds the gradients the caller passed in, whose memory the caller still holds
+         */
+        void accept(Tensor grad, Set<Object> held, Tensor[] seeds);
+    }
+
     private final String name;
     private final Node[] next;
     private final Backward backward;
-    private final Consumer<Tensor> sink;
+    private final Sink sink;
     private Tensor[] saved;
     private final int[] savedVersions;
     private List<UnaryOperator<Tensor>> hooks;
 
-    private Node(String name, Node[] next, Backward backward, Consumer<Tensor> sink, Tensor[] saved) {
+    private Node(String name, Node[] next, Backward backward, Sink sink, Tensor[] saved) {
         this.name = name;
         this.next = next;
         this.backward = backward;
@@ -52,7 +66,7 @@ public final class Node {
      * @param sink receives each gradient that reaches the leaf
      * @return a gradient-accumulator node for a leaf tensor
      */
-    public static Node leaf(Consumer<Tensor> sink) {
+    public static Node leaf(Sink sink) {
         return new Node("AccumulateGrad", new Node[0], null, sink, new Tensor[0]);
     }
 
@@ -128,8 +142,8 @@ public final class Node {
         return backward.apply(this, grad);
     }
 
-    void accumulate(Tensor grad) {
-        sink.accept(grad);
+    void accumulate(Tensor grad, Set<Object> held, Tensor[] seeds) {
+        sink.accept(grad, held, seeds);
     }
 
     void release() {
