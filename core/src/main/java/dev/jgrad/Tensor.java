@@ -666,12 +666,13 @@ public final class Tensor {
     /**
      * Synchronised: graphs built on several threads may share a leaf, as in PyTorch. The first
      * gradient is kept without a copy unless its memory is already held, by another leaf of this
-     * pass or by the caller's gradOutput: then it is copied, so that changing one {@code .grad()}
-     * in place never changes another (PyTorch copies when the gradient has other references).
+     * pass, the caller's gradOutput or a tensor a hook saw: then it is copied, so that changing one
+     * {@code .grad()} in place never changes another tensor (PyTorch copies when the gradient has
+     * other references).
      * Later gradients add into {@code .grad()} in place, as in PyTorch outside createGraph; under
      * createGraph the sum is recorded, so it differentiates again.
      */
-    private synchronized void accumulateGrad(Tensor g, Set<Object> held, Tensor[] seeds) {
+    private synchronized void accumulateGrad(Tensor g, Set<Object> held, List<Tensor> seen) {
         if (!java.util.Arrays.equals(g.shape, shape)) {
             throw new IllegalStateException("backward: gradient of shape " + Checks.str(g.shape)
                     + " reached a leaf of shape " + Checks.str(shape));
@@ -679,7 +680,7 @@ public final class Tensor {
         boolean recording = NoGrad.isGradEnabled();
         if (grad == null) {
             Tensor own = recording ? g : g.detach().contiguous();
-            if (!held.add(own.storage) || sharesStorage(own, seeds)) {
+            if (!held.add(own.storage) || sharesStorage(own, seen)) {
                 own = own.copy();
                 held.add(own.storage);
             }
@@ -691,7 +692,7 @@ public final class Tensor {
         }
     }
 
-    private static boolean sharesStorage(Tensor t, Tensor[] others) {
+    private static boolean sharesStorage(Tensor t, List<Tensor> others) {
         for (Tensor o : others) {
             if (o.storage == t.storage) {
                 return true;

@@ -96,6 +96,20 @@ class GraphTest {
     }
 
     @Test
+    void aGradientAHookKeptIsNotChangedByLaterAccumulation() {
+        Tensor x = leaf(1, 1);
+        List<Tensor> kept = new java.util.ArrayList<>();
+        x.registerHook(g -> {
+            kept.add(g);
+            return g;
+        });
+        x.mul(2.0).sum().backward();
+        x.mul(3.0).sum().backward();
+        assertArrayEquals(new double[] {2, 2}, kept.get(0).toDoubleArray(), "the first gradient, as the hook saw it");
+        assertArrayEquals(new double[] {5, 5}, x.grad().toDoubleArray());
+    }
+
+    @Test
     void detachCutsTheGraphButSharesMemory() {
         Tensor x = leaf(1, 2);
         Tensor d = x.mul(2.0).detach();

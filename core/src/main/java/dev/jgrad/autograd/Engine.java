@@ -54,6 +54,7 @@ final class Engine {
     private void walk(Tensor[] grads, boolean[] needed, Node[] targets, Tensor[] captured, boolean retainGraph,
                       Tensor[] seeds) {
         Set<Object> held = null;
+        List<Tensor> seen = new ArrayList<>(Arrays.asList(seeds));
         for (int p = order.size() - 1; p >= 0; p--) {
             Node node = order.get(p);
             Tensor g = grads[p];
@@ -61,7 +62,7 @@ final class Engine {
             if (g == null || !needed[p]) {
                 continue;
             }
-            g = node.applyHooks(g);
+            g = node.applyHooks(g, seen);
             if (targets != null) {
                 capture(node, g, targets, captured);
             }
@@ -70,7 +71,7 @@ final class Engine {
                     if (held == null) {
                         held = Collections.newSetFromMap(new IdentityHashMap<>());
                     }
-                    node.accumulate(g, held, seeds);
+                    node.accumulate(g, held, seen);
                 }
                 continue;
             }

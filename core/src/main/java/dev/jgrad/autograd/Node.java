@@ -26,9 +26,10 @@ public final class Node {
          *              records the memory it keeps: a rule may hand the same memory to several
          *              inputs (add passes its gradient through to both), and two leaves must not
          *              end up sharing one {@code .grad()}
-         * @param seeds the gradients the caller passed in, whose memory the caller still holds
+         * @param seen  tensors user code may still hold: the gradients the caller passed in, and
+         *              those given to or returned by hooks; a kept gradient must not share their memory
          */
-        void accept(Tensor grad, Set<Object> held, Tensor[] seeds);
+        void accept(Tensor grad, Set<Object> held, List<Tensor> seen);
     }
 
     private final String name;
@@ -128,11 +129,14 @@ public final class Node {
         return next;
     }
 
-    Tensor applyHooks(Tensor grad) {
+    /** Runs the hooks; every tensor a hook was given or returned is added to {@code seen}, as user code may keep it. */
+    Tensor applyHooks(Tensor grad, List<Tensor> seen) {
         if (hooks != null) {
             for (UnaryOperator<Tensor> h : hooks) {
+                seen.add(grad);
                 Tensor replaced = h.apply(grad);
                 grad = replaced == null ? grad : replaced;
+                seen.add(grad);
             }
         }
         return grad;
@@ -142,8 +146,8 @@ public final class Node {
         return backward.apply(this, grad);
     }
 
-    void accumulate(Tensor grad, Set<Object> held, Tensor[] seeds) {
-        sink.accept(grad, held, seeds);
+    void accumulate(Tensor grad, Set<Object> held, List<Tensor> seen) {
+        sink.accept(grad, held, seen);
     }
 
     void release() {
