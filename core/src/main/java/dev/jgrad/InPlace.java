@@ -35,7 +35,10 @@ final class InPlace {
                     + " does not broadcast to the updated tensor's shape " + Checks.str(self.shape));
         }
         // An operand sharing memory with the target may overlap it in another order: read a copy.
-        return other.storage == self.storage ? Ops.unary(UnaryOp.IDENTITY, 0, other) : other;
+        // The very same view needs none: each element is read before it is written.
+        boolean sameView = other.offset == self.offset && java.util.Arrays.equals(other.shape, self.shape)
+                && java.util.Arrays.equals(other.strides, self.strides);
+        return other.storage == self.storage && !sameView ? Ops.unary(UnaryOp.IDENTITY, 0, other) : other;
     }
 
     static Tensor binary(String op, Tensor self, Tensor other, BinaryOp kind) {

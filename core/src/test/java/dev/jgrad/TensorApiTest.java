@@ -61,6 +61,19 @@ class TensorApiTest {
     }
 
     @Test
+    void inPlaceUpdatesReadOverlappingOperandsAsTheyWereBefore() {
+        Tensor x = Tensor.of(new float[] {1, 2, 3}, 3);
+        x.addInPlace(x, 0.5);
+        assertArrayEquals(new float[] {1.5f, 3, 4.5f}, x.toFloatArray());
+        Tensor a = Tensor.arange(1, 41, 1);
+        a.slice(0, 1, 40).addInPlace(a.slice(0, 0, 39));
+        float[] v = a.toFloatArray();
+        for (int i = 1; i < 40; i++) {
+            assertEquals(2 * i + 1, v[i], 0, "a[" + i + "] = old a[i] + old a[i-1]");
+        }
+    }
+
+    @Test
     void matmulFollowsTorchShapes() {
         assertArrayEquals(new int[] {}, Tensor.ones(3).matmul(Tensor.ones(3)).shape());
         assertArrayEquals(new int[] {4}, Tensor.ones(3).matmul(Tensor.ones(3, 4)).shape());
