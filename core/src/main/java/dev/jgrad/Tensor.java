@@ -664,13 +664,13 @@ public final class Tensor {
     }
 
     /**
-     * Synchronised: graphs built on several threads may share a leaf, as in PyTorch. The first
-     * gradient is kept without a copy unless its memory is already held, by another leaf of this
-     * pass, the caller's gradOutput or a tensor a hook saw: then it is copied, so that changing one
-     * {@code .grad()} in place never changes another tensor (PyTorch copies when the gradient has
-     * other references).
-     * Later gradients add into {@code .grad()} in place, as in PyTorch outside createGraph; under
-     * createGraph the sum is recorded, so it differentiates again.
+     * Synchronised: graphs built on several threads may share a leaf, as in PyTorch. Outside
+     * createGraph the first gradient is kept without a copy unless its memory is already held, by
+     * another leaf of this pass, the caller's gradOutput or a tensor a hook saw; then, and always
+     * under createGraph (as a recorded copy, so it differentiates again), the leaf keeps a copy,
+     * as PyTorch does when the gradient has other references. So changing one {@code .grad()} in
+     * place never changes another tensor, and later gradients can add into it in place, as in
+     * PyTorch outside createGraph.
      */
     private synchronized void accumulateGrad(Tensor g, Set<Object> held, List<Tensor> seen) {
         if (!java.util.Arrays.equals(g.shape, shape)) {
@@ -678,8 +678,10 @@ public final class Tensor {
                     + " reached a leaf of shape " + Checks.str(shape));
         }
         boolean recording = NoGrad.isGradEnabled();
-        if (grad == null) {
-            Tensor own = recording ? g : g.detach().contiguous();
+        if (grad == null && recording) {
+            grad = g.copy();
+        } else if (grad == null) {
+            Tensor own = g.detach().contiguous();
             if (!held.add(own.storage) || sharesStorage(own, seen)) {
                 own = own.copy();
                 held.add(own.storage);

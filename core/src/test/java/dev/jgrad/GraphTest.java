@@ -93,6 +93,11 @@ class GraphTest {
         seed.mulInPlace(Tensor.scalar(7, DType.F64));
         assertArrayEquals(new double[] {1, 1}, a.grad().toDoubleArray());
         assertArrayEquals(new double[] {1, 1}, b.grad().toDoubleArray());
+        Tensor c = leaf(5, 6);
+        Tensor createGraphSeed = Tensor.of(new double[] {2, 2}, 2);
+        Autograd.backward(c.add(b), createGraphSeed, false, true);
+        createGraphSeed.mulInPlace(Tensor.scalar(7, DType.F64));
+        assertArrayEquals(new double[] {2, 2}, c.grad().toDoubleArray(), "under createGraph the leaf keeps a copy too");
     }
 
     @Test
