@@ -45,6 +45,28 @@ class CpuKernelsTest {
     }
 
     /**
+     * The direct (unpacked) kernel, in every layout: row counts that use its 8-, 4- and 1-row
+     * blocks, column counts below, at and past one vector, and narrow B whose masked loads would
+     * run past the end of its array (copied first, like a transposed B).
+     */
+    @TestFactory
+    Stream<DynamicTest> directGemmMatchesReference() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (int m : new int[] {1, 3, 7, 8, 13, 21}) {
+            for (int n : new int[] {2, 16, 17, 33}) {
+                for (DType dt : List.of(DType.F32, DType.F64)) {
+                    for (int layout = 0; layout < 4; layout++) {
+                        int mm = m, nn = n, l = layout;
+                        tests.add(DynamicTest.dynamicTest(m + "x9 @ 9x" + n + " " + dt + " layout " + l,
+                                () -> compareGemm(mm, nn, 9, dt, l)));
+                    }
+                }
+            }
+        }
+        return tests.stream();
+    }
+
+    /**
      * layout bit 0: A given transposed; bit 1: B given transposed (both as strided views). Depths
      * beyond one packed slice (1100, 2100) exercise the accumulating passes and their edge tiles;
      * products of 2M+ multiply-adds with 128+ columns run on shared packed panels across threads.
