@@ -384,13 +384,17 @@ final class Dgemm {
         c3.intoArray(c, row + 3 * ldc, mask);
     }
 
-    /** B copied row-major into this thread's B packing buffer, rows {@code width} apart (a whole number of vectors). */
+    /**
+     * B copied row-major, rows {@code width} apart (a whole number of vectors), into this thread's B
+     * packing buffer, or into a temporary when it would outgrow the packed path's largest panel.
+     */
     private static double[] rowMajor(Operand b, int k, int n, int width) {
         double[][] packs = PACKS.get();
-        if (packs[1].length < k * width) {
-            packs[1] = new double[k * width];
+        int need = k * width;
+        if (packs[1].length < need && need <= KC * NC) {
+            packs[1] = new double[need];
         }
-        double[] dst = packs[1], src = b.data();
+        double[] dst = packs[1].length >= need ? packs[1] : new double[need], src = b.data();
         int off = b.off(), rs = b.rs(), cs = b.cs();
         for (int j = 0; j < n; j++) {
             for (int p = 0; p < k; p++) {

@@ -17,7 +17,10 @@ import java.util.Arrays;
 final class MatMul {
     /** Below this many multiply-adds a product runs the direct kernel. */
     private static final long DIRECT_LIMIT = 48L * 48 * 48;
-    /** Up to this many rows, {@code A·Wᵀ} runs as row dot products: packing Wᵀ would cost as much as the product. */
+    /**
+     * Up to this many rows, {@code A·Wᵀ} runs as row dot products: packing Wᵀ would cost as much as
+     * the product (for a single row, a matrix-vector product, many times as much).
+     */
     private static final int DOT_MAX_ROWS = 128;
     /** Multiply-adds per thread before splitting a product pays for the fork. */
     private static final long PARALLEL_GRAIN = 1L << 20;
@@ -67,11 +70,13 @@ final class MatMul {
         if (hc.dtype() == DType.F32) {
             Sgemm.Operand oa = new Sgemm.Operand(ha.f32, off[0], ars, acs);
             Sgemm.Operand ob = new Sgemm.Operand(hb.f32, off[1], brs, bcs);
-            if ((long) m * n * k <= DIRECT_LIMIT || m < Sgemm.MR) {
+            if ((long) m * n * k <= DIRECT_LIMIT) {
                 Sgemm.direct(m, n, k, oa, ob, hc.f32, off[2], n);
             } else if (m <= DOT_MAX_ROWS && acs == 1 && brs == 1 && k >= 64) {
                 split(m, n, k, parallel, 4, 4, (i0, i1, j0, j1) -> DotGemm.gemm(i0, i1, j0, j1, k, ha.f32, off[0], ars,
                         hb.f32, off[1], bcs, hc.f32, off[2], n));
+            } else if (m < Sgemm.MR) {
+                Sgemm.direct(m, n, k, oa, ob, hc.f32, off[2], n);
             } else if ((columns = columnParts(m, n, k, parallel, Sgemm.NR)) > 1) {
                 Sgemm.gemmParallel(m, n, k, oa, ob, hc.f32, off[2], n, pieceSize(n, (long) m * k, columns, Sgemm.NR));
             } else {
