@@ -32,7 +32,9 @@ class CpuKernelsTest {
         int[][] shapes = {{97, 131, 45}, {6, 32, 256}, {7, 33, 257}, {128, 128, 128}, {300, 70, 600}, {50, 1000, 40},
             {70, 129, 300}, {130, 45, 1100}, {19, 40, 2100}, {64, 256, 1100},
             // fewer rows than the micro-kernel: matrix-vector products and small batches (row dots for A·Wᵀ)
-            {1, 400, 300}, {3, 130, 300}, {7, 257, 70}};
+            {1, 400, 300}, {3, 130, 300}, {7, 257, 70},
+            // matrix-vector products, with A also column-major (computed as a row of Bᵀ·Aᵀ)
+            {300, 1, 100}, {5, 1, 3}};
         List<DynamicTest> tests = new ArrayList<>();
         for (int[] s : shapes) {
             for (DType dt : List.of(DType.F32, DType.F64)) {

@@ -16,7 +16,7 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Operands are given by offset and row/column strides, so transposed views (backward's
  * {@code dC·Bᵀ} and {@code Aᵀ·dC}) are absorbed by packing, never copied. C is row-major with
  * leading dimension {@code ldc} and is overwritten. Products too small for packing to pay run
- * {@link #direct} instead.
+ * {@link DgemmDirect} instead.
  */
 final class Dgemm {
     private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
@@ -297,110 +297,5 @@ final class Dgemm {
                 }
             }
         }
-    }
-
-    /**
-     * Small products without packing (C overwritten): for each group of 8 (then 4, then 1) rows and
-     * each vector-wide column block, accumulate over k in registers, then store once. Eight rows
-     * give eight independent FMA chains, which cover the FMA latency at the short depths of small
-     * layers; accumulating into C in memory instead stalls on store-to-load forwarding of wide
-     * vectors. Column tails use masks. B is read in place when its rows are contiguous and no masked
-     * load reaches past its array; otherwise (a transposed weight, or a narrow B that ends near its
-     * array's end, where the Vector API checks a masked load lane by lane) it is copied first.
-     */
-    static void direct(int m, int n, int k, Operand a, Operand b, double[] c, int co, int ldc) {
-        double[] bd = b.data();
-        int bo = b.off(), brs = b.rs(), width = (n + L - 1) / L * L;
-        if (b.cs() != 1 || bo + (long) Math.max(0, k - 1) * brs + width > bd.length) {
-            bd = rowMajor(b, k, n, width);
-            bo = 0;
-            brs = width;
-        }
-        for (int j = 0; j < n; j += L) {
-            VectorMask<Double> mask = S.indexInRange(j, n);
-            int i = 0;
-            for (; i + 8 <= m; i += 8) {
-                directRows8(k, a, i, bd, bo + j, brs, mask, c, co + i * ldc + j, ldc);
-            }
-            for (; i + 4 <= m; i += 4) {
-                directRows4(k, a, i, bd, bo + j, brs, mask, c, co + i * ldc + j, ldc);
-            }
-            for (; i < m; i++) {
-                double[] ad = a.data();
-                int a0 = a.off() + i * a.rs(), acs = a.cs();
-                DoubleVector c0 = DoubleVector.zero(S);
-                for (int p = 0; p < k; p++) {
-                    c0 = DoubleVector.broadcast(S, ad[a0 + p * acs]).fma(
-                            DoubleVector.fromArray(S, bd, bo + p * brs + j, mask), c0);
-                }
-                c0.intoArray(c, co + i * ldc + j, mask);
-            }
-        }
-    }
-
-    private static void directRows8(int k, Operand a, int i, double[] bd, int b0, int brs, VectorMask<Double> mask,
-                                    double[] c, int row, int ldc) {
-        double[] ad = a.data();
-        int ars = a.rs(), acs = a.cs(), a0 = a.off() + i * ars;
-        DoubleVector c0 = DoubleVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
-        for (int p = 0; p < k; p++) {
-            DoubleVector bv = DoubleVector.fromArray(S, bd, b0 + p * brs, mask);
-            int ap = a0 + p * acs;
-            c0 = DoubleVector.broadcast(S, ad[ap]).fma(bv, c0);
-            c1 = DoubleVector.broadcast(S, ad[ap + ars]).fma(bv, c1);
-            c2 = DoubleVector.broadcast(S, ad[ap + 2 * ars]).fma(bv, c2);
-            c3 = DoubleVector.broadcast(S, ad[ap + 3 * ars]).fma(bv, c3);
-            c4 = DoubleVector.broadcast(S, ad[ap + 4 * ars]).fma(bv, c4);
-            c5 = DoubleVector.broadcast(S, ad[ap + 5 * ars]).fma(bv, c5);
-            c6 = DoubleVector.broadcast(S, ad[ap + 6 * ars]).fma(bv, c6);
-            c7 = DoubleVector.broadcast(S, ad[ap + 7 * ars]).fma(bv, c7);
-        }
-        c0.intoArray(c, row, mask);
-        c1.intoArray(c, row + ldc, mask);
-        c2.intoArray(c, row + 2 * ldc, mask);
-        c3.intoArray(c, row + 3 * ldc, mask);
-        c4.intoArray(c, row + 4 * ldc, mask);
-        c5.intoArray(c, row + 5 * ldc, mask);
-        c6.intoArray(c, row + 6 * ldc, mask);
-        c7.intoArray(c, row + 7 * ldc, mask);
-    }
-
-    private static void directRows4(int k, Operand a, int i, double[] bd, int b0, int brs, VectorMask<Double> mask,
-                                    double[] c, int row, int ldc) {
-        double[] ad = a.data();
-        int ars = a.rs(), acs = a.cs(), a0 = a.off() + i * ars;
-        DoubleVector c0 = DoubleVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
-        for (int p = 0; p < k; p++) {
-            DoubleVector bv = DoubleVector.fromArray(S, bd, b0 + p * brs, mask);
-            int ap = a0 + p * acs;
-            c0 = DoubleVector.broadcast(S, ad[ap]).fma(bv, c0);
-            c1 = DoubleVector.broadcast(S, ad[ap + ars]).fma(bv, c1);
-            c2 = DoubleVector.broadcast(S, ad[ap + 2 * ars]).fma(bv, c2);
-            c3 = DoubleVector.broadcast(S, ad[ap + 3 * ars]).fma(bv, c3);
-        }
-        c0.intoArray(c, row, mask);
-        c1.intoArray(c, row + ldc, mask);
-        c2.intoArray(c, row + 2 * ldc, mask);
-        c3.intoArray(c, row + 3 * ldc, mask);
-    }
-
-    /**
-     * B copied row-major, rows {@code width} apart (a whole number of vectors), into this thread's B
-     * packing buffer, or into a temporary when it would outgrow the packed path's largest panel.
-     */
-    private static double[] rowMajor(Operand b, int k, int n, int width) {
-        double[][] packs = PACKS.get();
-        int need = k * width;
-        if (packs[1].length < need && need <= KC * NC) {
-            packs[1] = new double[need];
-        }
-        double[] dst = packs[1].length >= need ? packs[1] : new double[need], src = b.data();
-        int off = b.off(), rs = b.rs(), cs = b.cs();
-        for (int j = 0; j < n; j++) {
-            for (int p = 0; p < k; p++) {
-                dst[p * width + j] = src[off + p * rs + j * cs];
-            }
-        }
-        return dst;
     }
 }

@@ -18,8 +18,9 @@ final class MatMul {
     /** Below this many multiply-adds a product runs the direct kernel. */
     private static final long DIRECT_LIMIT = 48L * 48 * 48;
     /**
-     * Up to this many rows, {@code A·Wᵀ} runs as row dot products: packing Wᵀ would cost as much as
-     * the product (for a single row, a matrix-vector product, many times as much).
+     * Up to this many rows (or for any number of rows when C is narrower than a micro-kernel tile),
+     * {@code A·Wᵀ} with depth 64+ runs as row dot products: packing would cost as much as the
+     * product (for a single row or column, a matrix-vector product, many times as much).
      */
     private static final int DOT_MAX_ROWS = 128;
     /** Multiply-adds per thread before splitting a product pays for the fork. */
@@ -67,16 +68,23 @@ final class MatMul {
         int ars = a.strides()[r - 2], acs = a.strides()[r - 1], brs = b.strides()[r - 2], bcs = b.strides()[r - 1];
         HeapBuffer ha = (HeapBuffer) a.buffer(), hb = (HeapBuffer) b.buffer(), hc = (HeapBuffer) c.buffer();
         int columns;
-        if (hc.dtype() == DType.F32) {
+        // C a column and A column-major (a matrix-vector product with a transposed matrix): compute
+        // Cᵀ = Bᵀ·Aᵀ, whose one row is C's memory and whose B operand is Aᵀ, row-major.
+        boolean column = n == 1 && ars == 1 && acs != 1;
+        if (column && hc.dtype() == DType.F32) {
+            SgemmDirect.gemm(1, m, k, new Sgemm.Operand(hb.f32, off[1], bcs, brs), new Sgemm.Operand(ha.f32, off[0], acs,
+                    ars), hc.f32, off[2], m);
+        } else if (column) {
+            DgemmDirect.gemm(1, m, k, new Dgemm.Operand(hb.f64, off[1], bcs, brs), new Dgemm.Operand(ha.f64, off[0], acs,
+                    ars), hc.f64, off[2], m);
+        } else if (hc.dtype() == DType.F32) {
             Sgemm.Operand oa = new Sgemm.Operand(ha.f32, off[0], ars, acs);
             Sgemm.Operand ob = new Sgemm.Operand(hb.f32, off[1], brs, bcs);
-            if ((long) m * n * k <= DIRECT_LIMIT) {
-                Sgemm.direct(m, n, k, oa, ob, hc.f32, off[2], n);
-            } else if (m <= DOT_MAX_ROWS && acs == 1 && brs == 1 && k >= 64) {
+            if (acs == 1 && brs == 1 && k >= 64 && (m <= DOT_MAX_ROWS || n < Sgemm.NR)) {
                 split(m, n, k, parallel, 4, 4, (i0, i1, j0, j1) -> DotGemm.gemm(i0, i1, j0, j1, k, ha.f32, off[0], ars,
                         hb.f32, off[1], bcs, hc.f32, off[2], n));
-            } else if (m < Sgemm.MR) {
-                Sgemm.direct(m, n, k, oa, ob, hc.f32, off[2], n);
+            } else if ((long) m * n * k <= DIRECT_LIMIT || m < Sgemm.MR) {
+                SgemmDirect.gemm(m, n, k, oa, ob, hc.f32, off[2], n);
             } else if ((columns = columnParts(m, n, k, parallel, Sgemm.NR)) > 1) {
                 Sgemm.gemmParallel(m, n, k, oa, ob, hc.f32, off[2], n, pieceSize(n, (long) m * k, columns, Sgemm.NR));
             } else {
@@ -87,7 +95,7 @@ final class MatMul {
             Dgemm.Operand oa = new Dgemm.Operand(ha.f64, off[0], ars, acs);
             Dgemm.Operand ob = new Dgemm.Operand(hb.f64, off[1], brs, bcs);
             if ((long) m * n * k <= DIRECT_LIMIT || m < Dgemm.MR) {
-                Dgemm.direct(m, n, k, oa, ob, hc.f64, off[2], n);
+                DgemmDirect.gemm(m, n, k, oa, ob, hc.f64, off[2], n);
             } else if ((columns = columnParts(m, n, k, parallel, Dgemm.NR)) > 1) {
                 Dgemm.gemmParallel(m, n, k, oa, ob, hc.f64, off[2], n, pieceSize(n, (long) m * k, columns, Dgemm.NR));
             } else {
