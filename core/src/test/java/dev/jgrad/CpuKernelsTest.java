@@ -122,6 +122,19 @@ class CpuKernelsTest {
     }
 
     @Test
+    void reductionsOfATransposedMatrixMatchReference() {
+        SplittableRandom rng = new SplittableRandom(8);
+        Tensor x = random(rng, DType.F32, 70, 300).transpose(0, 1);
+        Tensor ref = x.to("reference");
+        for (int dim = 0; dim < 2; dim++) {
+            assertClose(ref.sum(dim, false).toDoubleArray(), x.sum(dim, false).toDoubleArray(), 1e-4, "sum " + dim);
+            assertClose(ref.max(dim, false).toDoubleArray(), x.max(dim, false).toDoubleArray(), 0, "max " + dim);
+            assertArrayEquals(ref.argmax(dim).toLongArray(), x.argmax(dim).toLongArray(), "argmax " + dim);
+        }
+        assertEquals(ref.sum().item(), x.sum().item(), 1e-2, "sum of all");
+    }
+
+    @Test
     void largeReductionsSplitAcrossThreadsMatchReference() {
         int rows = 600, cols = 1001;
         SplittableRandom rng = new SplittableRandom(7);

@@ -30,6 +30,19 @@ final class Reductions {
     }
 
     static void reduce(ReduceOp op, View in, int[] axes, View out) {
+        if (isTransposedMatrix(in) && out.isContiguous() && in.buffer().dtype() == DType.F32) {
+            // The transpose of a contiguous matrix: reduce the matrix itself over the other axis (a
+            // column sum becomes a row sum); the output, a vector, has the same memory either way.
+            int[] shape = {in.shape()[1], in.shape()[0]};
+            int[] swapped = new int[axes.length];
+            for (int i = 0; i < axes.length; i++) {
+                swapped[axes.length - 1 - i] = 1 - axes[i];
+            }
+            int[] outShape = {out.shape()[1], out.shape()[0]};
+            reduce(op, new View(in.buffer(), in.offset(), shape, View.contiguousStrides(shape)), swapped,
+                    new View(out.buffer(), out.offset(), outShape, View.contiguousStrides(outShape)));
+            return;
+        }
         if (in.buffer().dtype() != DType.F32 || !in.isContiguous() || !out.isContiguous() || in.numel() == 0) {
             ReferenceBackend.INSTANCE.reduce(op, in, axes, out);
             return;
@@ -58,6 +71,11 @@ final class Reductions {
         } else {
             ReferenceBackend.INSTANCE.reduce(op, in, axes, out);
         }
+    }
+
+    private static boolean isTransposedMatrix(View v) {
+        return v.rank() == 2 && v.shape()[0] > 1 && v.shape()[1] > 1 && v.strides()[0] == 1
+                && v.strides()[1] == v.shape()[0];
     }
 
     private static boolean isSuffix(int[] axes, int rank) {
