@@ -122,6 +122,19 @@ class CpuKernelsTest {
     }
 
     @Test
+    void columnBroadcastsRoundAsTheReference() {
+        SplittableRandom rng = new SplittableRandom(9);
+        Tensor x = random(rng, DType.F32, 30, 70);
+        Tensor col = random(rng, DType.F32, 30, 1);
+        Tensor xr = x.to("reference"), cr = col.to("reference");
+        assertArrayEquals(xr.add(cr).toFloatArray(), x.add(col).toFloatArray(), "add");
+        assertArrayEquals(xr.sub(cr).toFloatArray(), x.sub(col).toFloatArray(), "sub");
+        assertArrayEquals(xr.mul(cr).toFloatArray(), x.mul(col).toFloatArray(), "mul");
+        assertArrayEquals(xr.div(cr).toFloatArray(), x.div(col).toFloatArray(), "div");
+        assertArrayEquals(xr.maximum(cr).toFloatArray(), x.maximum(col).toFloatArray(), "maximum");
+    }
+
+    @Test
     void reductionsOfATransposedMatrixMatchReference() {
         SplittableRandom rng = new SplittableRandom(8);
         Tensor x = random(rng, DType.F32, 70, 300).transpose(0, 1);

@@ -135,6 +135,11 @@ final class Elementwise {
             FloatBinary.apply(op, a, ao, b, bo, o, oo, n);
             return;
         }
+        if (as == 1 && bs == 0 && os == 1 && scalarForm(op) != null) {
+            // a column broadcast along the row: one scalar (x - s rounds as x + (-s))
+            FloatUnary.apply(scalarForm(op), op == BinaryOp.SUB ? -b[bo] : b[bo], a, ao, o, oo, n);
+            return;
+        }
         int c = Math.min(n, CHUNK);
         float[] ta = as == 1 ? null : new float[c];
         float[] tb = bs == 1 ? null : new float[c];
@@ -153,6 +158,15 @@ final class Elementwise {
                 scatter(to, o, oo + s * os, os, len);
             }
         }
+    }
+
+    private static UnaryOp scalarForm(BinaryOp op) {
+        return switch (op) {
+            case ADD, SUB -> UnaryOp.ADD_SCALAR;
+            case MUL -> UnaryOp.MUL_SCALAR;
+            case DIV -> UnaryOp.DIV_SCALAR;
+            default -> null;
+        };
     }
 
     private static void gather(float[] src, int off, int stride, float[] dst, int n) {
