@@ -1,7 +1,6 @@
 package dev.jgrad;
 
 import dev.jgrad.autograd.Autograd;
-import dev.jgrad.autograd.NoGrad;
 import dev.jgrad.autograd.Node;
 import dev.jgrad.backend.Backend;
 import dev.jgrad.backend.BinaryOp;
@@ -663,44 +662,9 @@ public final class Tensor {
         Autograd.backward(this, Objects.requireNonNull(gradOutput, "gradOutput"), retainGraph, false);
     }
 
-    /**
-     * Synchronised: graphs built on several threads may share a leaf, as in PyTorch. Outside
-     * createGraph the first gradient is kept without a copy unless its memory is already held, by
-     * another leaf of this pass, the caller's gradOutput or a tensor a hook saw; then, and always
-     * under createGraph (as a recorded copy, so it differentiates again), the leaf keeps a copy,
-     * as PyTorch does when the gradient has other references. So changing one {@code .grad()} in
-     * place never changes another tensor, and later gradients can add into it in place, as in
-     * PyTorch outside createGraph.
-     */
+    /** Synchronised: graphs built on several threads may share a leaf, as in PyTorch. */
     private synchronized void accumulateGrad(Tensor g, Set<Object> held, List<Tensor> seen) {
-        if (!java.util.Arrays.equals(g.shape, shape)) {
-            throw new IllegalStateException("backward: gradient of shape " + Checks.str(g.shape)
-                    + " reached a leaf of shape " + Checks.str(shape));
-        }
-        boolean recording = NoGrad.isGradEnabled();
-        if (grad == null && recording) {
-            grad = g.copy();
-        } else if (grad == null) {
-            Tensor own = g.detach().contiguous();
-            if (!held.add(own.storage) || sharesStorage(own, seen)) {
-                own = own.copy();
-                held.add(own.storage);
-            }
-            grad = own;
-        } else if (recording || grad.requiresGrad()) {
-            grad = grad.add(g);
-        } else {
-            grad.addInPlace(g);
-        }
-    }
-
-    private static boolean sharesStorage(Tensor t, List<Tensor> others) {
-        for (Tensor o : others) {
-            if (o.storage == t.storage) {
-                return true;
-            }
-        }
-        return false;
+        grad = LeafGrad.accumulate(this, grad, g, held, seen);
     }
 
     // ---------------------------------------------------------------- in-place updates

@@ -19,8 +19,6 @@ public final class CpuBackend extends HeapBackend {
     /** The single instance; kernels are stateless apart from per-thread packing buffers. */
     public static final CpuBackend INSTANCE = new CpuBackend();
     private static final Backend COLD = ReferenceBackend.INSTANCE;
-    /** Elements per thread before a streaming op (fill, axpy) is split: below, the fork costs more. */
-    private static final int PARALLEL_GRAIN = 1 << 18;
 
     private CpuBackend() {
     }
@@ -35,8 +33,8 @@ public final class CpuBackend extends HeapBackend {
         HeapBuffer b = (HeapBuffer) out.buffer();
         if (out.isContiguous() && b.dtype() == DType.F32) {
             int o = out.offset();
-            Parallel.chunks(out.numel(), PARALLEL_GRAIN, (from, to) -> java.util.Arrays.fill(b.f32, o + from, o + to,
-                    (float) value));
+            Parallel.chunks(out.numel(), Parallel.STREAM_GRAIN,
+                    (from, to) -> java.util.Arrays.fill(b.f32, o + from, o + to, (float) value));
         } else {
             COLD.fill(out, value);
         }
@@ -121,8 +119,8 @@ public final class CpuBackend extends HeapBackend {
         }
         float[] xs = ((HeapBuffer) x.buffer()).f32, ys = ((HeapBuffer) y.buffer()).f32;
         int xo = x.offset(), yo = y.offset();
-        Parallel.chunks(y.numel(), PARALLEL_GRAIN, (from, to) -> Fused.axpy((float) alpha, xs, xo + from, ys, yo + from,
-                to - from));
+        Parallel.chunks(y.numel(), Parallel.STREAM_GRAIN,
+                (from, to) -> Fused.axpy((float) alpha, xs, xo + from, ys, yo + from, to - from));
     }
 
     @Override

@@ -33,7 +33,8 @@ final class DgemmDirect {
     static void gemm(int m, int n, int k, Dgemm.Operand a, Dgemm.Operand b, double[] c, int co, int ldc) {
         double[] bd = b.data();
         int bo = b.off(), brs = b.rs(), width = (n + L - 1) / L * L;
-        if (b.cs() != 1 || bo + (long) Math.max(0, k - 1) * brs + width > bd.length && k * n <= COPY_LIMIT) {
+        boolean overruns = bo + (long) Math.max(0, k - 1) * brs + width > bd.length;
+        if (b.cs() != 1 || (overruns && k * n <= COPY_LIMIT)) {
             bd = rowMajor(b, k, n, width);
             bo = 0;
             brs = width;

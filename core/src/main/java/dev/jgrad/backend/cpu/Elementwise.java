@@ -16,14 +16,13 @@ import dev.jgrad.backend.View;
  */
 final class Elementwise {
     private static final int CHUNK = 1024;
-    private static final int PARALLEL_GRAIN = 1 << 18;
 
     private Elementwise() {
     }
 
     static void unary(UnaryOp op, double arg, View in, View out) {
         boolean f32 = out.buffer().dtype() == DType.F32;
-        if (f32 && out.numel() < PARALLEL_GRAIN && in.isContiguous() && out.isContiguous()) {
+        if (f32 && out.numel() < Parallel.STREAM_GRAIN && in.isContiguous() && out.isContiguous()) {
             // The common small case, without the row machinery: per-op overhead dominates small tensors.
             FloatUnary.apply(op, (float) arg, ((HeapBuffer) in.buffer()).f32, in.offset(),
                     ((HeapBuffer) out.buffer()).f32, out.offset(), out.numel());
@@ -51,8 +50,8 @@ final class Elementwise {
     }
 
     static void binary(BinaryOp op, View a, View b, View out) {
-        if (out.buffer().dtype() == DType.F32 && out.numel() < PARALLEL_GRAIN && a.isContiguous() && b.isContiguous()
-                && out.isContiguous()) {
+        if (out.buffer().dtype() == DType.F32 && out.numel() < Parallel.STREAM_GRAIN && a.isContiguous()
+                && b.isContiguous() && out.isContiguous()) {
             FloatBinary.apply(op, ((HeapBuffer) a.buffer()).f32, a.offset(), ((HeapBuffer) b.buffer()).f32, b.offset(),
                     ((HeapBuffer) out.buffer()).f32, out.offset(), out.numel());
             return;
@@ -100,9 +99,9 @@ final class Elementwise {
 
     private static void forRows(Rows rows, RowPiece piece) {
         int n = rows.length;
-        if (rows.count() == 1 && n >= 2 * PARALLEL_GRAIN) {
+        if (rows.count() == 1 && n >= 2 * Parallel.STREAM_GRAIN) {
             int[] offsets = rows.start();
-            int parts = Parallel.parts(n, PARALLEL_GRAIN);
+            int parts = Parallel.parts(n, Parallel.STREAM_GRAIN);
             int per = (n + parts - 1) / parts;
             Parallel.forEach(parts, p -> piece.run(offsets, p * per, Math.min(n, (p + 1) * per) - p * per));
             return;
@@ -135,9 +134,10 @@ final class Elementwise {
             FloatBinary.apply(op, a, ao, b, bo, o, oo, n);
             return;
         }
-        if (as == 1 && bs == 0 && os == 1 && scalarForm(op) != null) {
+        UnaryOp scalar = as == 1 && bs == 0 && os == 1 ? scalarForm(op) : null;
+        if (scalar != null) {
             // a column broadcast along the row: one scalar (x - s rounds as x + (-s))
-            FloatUnary.apply(scalarForm(op), op == BinaryOp.SUB ? -b[bo] : b[bo], a, ao, o, oo, n);
+            FloatUnary.apply(scalar, op == BinaryOp.SUB ? -b[bo] : b[bo], a, ao, o, oo, n);
             return;
         }
         int c = Math.min(n, CHUNK);

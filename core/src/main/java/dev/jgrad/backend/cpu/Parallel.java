@@ -14,6 +14,11 @@ import java.util.function.IntConsumer;
  * the next job within microseconds. Work below a size threshold runs on the calling thread.
  */
 final class Parallel {
+    /**
+     * Elements per thread before a streaming op (elementwise, reduction, fill, axpy) is split:
+     * below it, handing out the work costs more than the second core saves.
+     */
+    static final int STREAM_GRAIN = 1 << 18;
     private static final int THREADS = configuredThreads();
     private static final long SPIN_NANOS = 200_000;
     private static final Worker[] WORKERS = startWorkers();

@@ -23,8 +23,6 @@ final class Reductions {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     private static final int BLOCK = 4096;
-    /** Elements per thread before a reduction is split across threads. */
-    private static final int PARALLEL_GRAIN = 1 << 18;
 
     private Reductions() {
     }
@@ -59,14 +57,14 @@ final class Reductions {
         if (isSuffix(axes, rank)) {
             // Rows split across threads (each row stays on one thread, so results do not depend on
             // the thread count).
-            Parallel.chunks(outer, Math.max(1, PARALLEL_GRAIN / n), (from, to) -> {
+            Parallel.chunks(outer, Math.max(1, Parallel.STREAM_GRAIN / n), (from, to) -> {
                 for (int i = from; i < to; i++) {
                     rowReduce(op, x, io + i * n, n, o, oo + i);
                 }
             });
         } else if (isPrefix(axes) && op == ReduceOp.SUM) {
             // Columns split across threads; each column's sum is computed in one order regardless.
-            Parallel.chunks(outer, Math.max(1, PARALLEL_GRAIN / n), (from, to) ->
+            Parallel.chunks(outer, Math.max(1, Parallel.STREAM_GRAIN / n), (from, to) ->
                     columnSums(x, io + from, n, outer, to - from, o.f32, oo + from));
         } else {
             ReferenceBackend.INSTANCE.reduce(op, in, axes, out);

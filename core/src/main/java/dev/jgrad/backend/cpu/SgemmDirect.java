@@ -32,7 +32,8 @@ final class SgemmDirect {
     static void gemm(int m, int n, int k, Sgemm.Operand a, Sgemm.Operand b, float[] c, int co, int ldc) {
         float[] bd = b.data();
         int bo = b.off(), brs = b.rs(), width = (n + L - 1) / L * L;
-        if (b.cs() != 1 || bo + (long) Math.max(0, k - 1) * brs + width > bd.length && k * n <= COPY_LIMIT) {
+        boolean overruns = bo + (long) Math.max(0, k - 1) * brs + width > bd.length;
+        if (b.cs() != 1 || (overruns && k * n <= COPY_LIMIT)) {
             bd = rowMajor(b, k, n, width);
             bo = 0;
             brs = width;
