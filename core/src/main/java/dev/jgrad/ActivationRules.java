@@ -53,6 +53,18 @@ final class ActivationRules {
         }, out);
     }
 
+    /** {@code x * sigmoid(x)}; derivative {@code s * (1 + x * (1 - s))}, composed so it differentiates again. */
+    static Tensor silu(Tensor x) {
+        Checks.floating("silu", x);
+        Tensor s = Ops.unary(UnaryOp.SIGMOID, 0, x);
+        Tensor out = Ops.binary("silu", BinaryOp.MUL, x, s);
+        return Rule.unary("silu", out, x, (n, g) -> {
+            Tensor v = n.saved(0);
+            Tensor sig = v.sigmoid();
+            return new Tensor[] {g.mul(sig.mul(v.mul(sig.neg().add(1)).add(1)))};
+        }, x);
+    }
+
     /** d/dx x*Phi(x) = Phi(x) + x*phi(x), with Phi via erf so that it differentiates again. */
     static Tensor gelu(Tensor x) {
         Checks.floating("gelu", x);

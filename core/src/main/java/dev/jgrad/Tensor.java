@@ -448,6 +448,11 @@ public final class Tensor {
         return ActivationRules.gelu(this);
     }
 
+    /** @return SiLU (swish) {@code x * sigmoid(x)} */
+    public Tensor silu() {
+        return ActivationRules.silu(this);
+    }
+
     /** @return softmax along {@code dim}, computed stably (max subtracted) */
     public Tensor softmax(int dim) {
         return ActivationRules.softmax(this, dim);

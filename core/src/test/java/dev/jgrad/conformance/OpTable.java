@@ -57,6 +57,7 @@ public final class OpTable {
             smooth("sigmoid[3,7]", x -> x.get(0).sigmoid(), normal(3, 7)),
             smooth("tanh[37]", x -> x.get(0).tanh(), normal(37)),
             smooth("gelu[5,7]", x -> x.get(0).gelu(), normal(5, 7)),
+            smooth("silu[3,19]", x -> x.get(0).silu(), normal(3, 19)),
             smooth("softmax[4,7]dim1", x -> x.get(0).softmax(1), normal(4, 7)),
             smooth("softmax[5,3]dim0", x -> x.get(0).softmax(0), normal(5, 3)),
             smooth("logSoftmax[3,19]", x -> x.get(0).logSoftmax(-1), normal(3, 19)),
