@@ -110,4 +110,15 @@ public final class NnRules {
             node.needsInputGrad(0) ? g.matmul(node.saved(1)) : null,
             node.needsInputGrad(1) ? g.transpose(0, 1).matmul(node.saved(0)) : null}, x, weight);
     }
+
+    /**
+     * Normalisation over {@code axes} with an optional affine transform (batch and layer norm), see
+     * {@code NormRules}; arguments are validated by {@link dev.jgrad.nn.Functional}.
+     *
+     * @return {@code {y, mean, biasedVar}}; the statistics keep {@code x}'s rank and are not in the graph
+     */
+    public static Tensor[] normalize(String name, Tensor x, int[] axes, Tensor weight, Tensor bias, int[] paramShape,
+            double eps) {
+        return NormRules.normalize(name, x, axes, weight, bias, paramShape, eps);
+    }
 }

@@ -13,6 +13,7 @@ import dev.jgrad.Tensor;
 import dev.jgrad.nn.Functional;
 import dev.jgrad.nn.Losses;
 import java.util.List;
+import java.util.SplittableRandom;
 
 /**
  * The op table. Adding an op to jgrad means adding its rows here; every backend and the gradient
@@ -126,6 +127,20 @@ public final class OpTable {
                     Functional.Activation.SIGMOID), normal(3, 4), normal(5, 4), normal(5)),
             smooth("linear none", x -> Functional.linear(x.get(0), x.get(1), x.get(2), Functional.Activation.NONE),
                     normal(4, 37), normal(3, 37), normal(3)),
+            // normalisation, dropout, embedding
+            smooth("layerNorm[3,4,5]", x -> Functional.layerNorm(x.get(0), new int[] {4, 5}, x.get(1), x.get(2), 1e-5),
+                    normal(3, 4, 5), normal(4, 5), normal(4, 5)),
+            smooth("layerNorm[2,37]noAffine", x -> Functional.layerNorm(x.get(0), new int[] {37}, null, null, 1e-3),
+                    normal(2, 37)),
+            smooth("batchNorm train[6,3,2]", x -> Functional.batchNorm(x.get(0), null, null, x.get(1), x.get(2), true,
+                    0.1, 1e-5), normal(6, 3, 2), normal(3), normal(3)),
+            smooth("batchNorm train[4,5]", x -> Functional.batchNorm(x.get(0), null, null, x.get(1), x.get(2), true,
+                    0.1, 1e-5), normal(4, 5), normal(5), normal(5)),
+            smooth("batchNorm eval[3,2,2,3]", x -> Functional.batchNorm(x.get(0), x.get(3), x.get(4), x.get(1), x.get(2),
+                    false, 0.1, 1e-5), normal(3, 2, 2, 3), normal(2), normal(2), normal(2), positive(2)),
+            smooth("dropout[5,7]p0.3", x -> Functional.dropout(x.get(0), 0.3, true, new SplittableRandom(7)),
+                    normal(5, 7)),
+            smooth("embedding[6,3]at[2,4]", x -> Functional.embedding(x.get(1), x.get(0)), normal(6, 3), index(6, 2, 4)),
             // a small MLP, the composition users actually run
             smooth("mlp 4-5-3", x -> x.get(0).matmul(x.get(1)).add(x.get(2)).tanh().matmul(x.get(3)).logSoftmax(1),
                     normal(2, 4), normal(4, 5), normal(5), normal(5, 3))
