@@ -12,6 +12,7 @@ import static dev.jgrad.conformance.OpCase.smooth;
 import dev.jgrad.Tensor;
 import dev.jgrad.nn.Functional;
 import dev.jgrad.nn.Losses;
+import dev.jgrad.nn.Reduction;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -116,6 +117,17 @@ public final class OpTable {
             smooth("nll[4,3]", x -> Losses.nll(x.get(0).logSoftmax(1), x.get(1)), normal(4, 3), index(3, 4)),
             smooth("bceWithLogits[5,2]", x -> Losses.binaryCrossEntropyWithLogits(x.get(0), x.get(1)), normal(5, 2),
                     prob(5, 2)),
+            smooth("l1[4,5]", x -> Losses.l1(x.get(0), x.get(1)), normal(4, 5), normal(4, 5)),
+            // against a zero target, so pred - target stays where kinkSafe keeps it (away from 0 and +-beta)
+            of("smoothL1[3,7]", x -> Losses.smoothL1(x.get(0), x.get(0).detach().mul(0.0), 0.5, Reduction.SUM),
+                    kinkSafe(3, 7)),
+            of("huber[3,7]none", x -> Losses.huber(x.get(0), x.get(0).detach().mul(0.0), 0.3, Reduction.NONE),
+                    kinkSafe(3, 7)),
+            smooth("bce[5,2]", x -> Losses.binaryCrossEntropy(x.get(0).sigmoid(), x.get(1)), normal(5, 2), prob(5, 2)),
+            smooth("klDiv[4,3]", x -> Losses.klDiv(x.get(0).logSoftmax(1), x.get(1), Reduction.SUM), normal(4, 3),
+                    prob(4, 3)),
+            smooth("crossEntropy smooth[6,5]", x -> Losses.crossEntropy(x.get(0), x.get(1), 0.2, Reduction.NONE),
+                    normal(6, 5), index(5, 6)),
             // fused linear layers: matmul, then bias add + activation in one kernel
             of("linear relu", x -> Functional.linear(x.get(0), x.get(1), x.get(2), Functional.Activation.RELU),
                     normal(5, 7), normal(6, 7), normal(6)),
