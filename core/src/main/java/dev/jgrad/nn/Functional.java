@@ -1,10 +1,10 @@
 package dev.jgrad.nn;
 
 import dev.jgrad.DType;
-import dev.jgrad.NnRules;
 import dev.jgrad.Tensor;
 import dev.jgrad.autograd.NoGrad;
 import dev.jgrad.backend.UnaryOp;
+import dev.jgrad.internal.Internals;
 import java.util.Arrays;
 import java.util.random.RandomGenerator;
 
@@ -49,19 +49,13 @@ public final class Functional {
     public static Tensor linear(Tensor x, Tensor weight, Tensor bias, Activation act) {
         if (weight.dim() != 2) {
             throw new IllegalArgumentException("linear: weight must be [out, in], got shape "
-                    + java.util.Arrays.toString(weight.shape()));
+                    + Arrays.toString(weight.shape()));
         }
-        Tensor h = NnRules.linear(x, weight);
+        Tensor h = Internals.bridge().linear(x, weight);
         if (bias == null) {
-            return switch (act) {
-                case NONE -> h;
-                case RELU -> h.relu();
-                case TANH -> h.tanh();
-                case SIGMOID -> h.sigmoid();
-                case GELU -> h.gelu();
-            };
+            return act == Activation.NONE ? h : Internals.bridge().activation(h, act.op);
         }
-        return NnRules.biasActivation(h, bias, act.op);
+        return Internals.bridge().biasActivation(h, bias, act.op);
     }
 
     /**
@@ -148,7 +142,7 @@ public final class Functional {
                 axes[k++] = i;
             }
         }
-        Tensor[] r = NnRules.normalize("batchNorm", x, axes, weight, bias, pshape, eps);
+        Tensor[] r = Internals.bridge().normalize("batchNorm", x, axes, weight, bias, pshape, eps);
         int n = x.numel() / c;
         try (var g = NoGrad.enter()) {
             if (runningMean != null) {
@@ -171,6 +165,6 @@ public final class Functional {
      */
     public static Tensor layerNorm(Tensor x, int[] normalizedShape, Tensor weight, Tensor bias, double eps) {
         int[] axes = Norms.checkLayerNorm("layerNorm", x, normalizedShape, weight, bias);
-        return NnRules.normalize("layerNorm", x, axes, weight, bias, normalizedShape.clone(), eps)[0];
+        return Internals.bridge().normalize("layerNorm", x, axes, weight, bias, normalizedShape.clone(), eps)[0];
     }
 }

@@ -4,7 +4,6 @@ import dev.jgrad.Tensor;
 import dev.jgrad.autograd.NoGrad;
 import java.util.Arrays;
 import java.util.Objects;
-import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 
 /**
@@ -15,8 +14,6 @@ import java.util.random.RandomGenerator;
  */
 public final class Init {
     private static final double SQRT3 = Math.sqrt(3);
-    private static RandomGenerator defaultGenerator = new SplittableRandom();
-
     private Init() {
     }
 
@@ -46,14 +43,9 @@ public final class Init {
         SELU
     }
 
-    /** @return the generator used when none is given (shared, not thread-safe) */
-    public static synchronized RandomGenerator defaultGenerator() {
-        return defaultGenerator;
-    }
-
-    /** Reseeds the default generator so that layers built afterwards are reproducible. */
-    public static synchronized void manualSeed(long seed) {
-        defaultGenerator = new SplittableRandom(seed);
+    /** @return the generator used when none is given: {@link Tensor#defaultGenerator()} ({@link Tensor#manualSeed}) */
+    public static RandomGenerator defaultGenerator() {
+        return Tensor.defaultGenerator();
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.jgrad.nn;
 
 import dev.jgrad.DType;
 import dev.jgrad.Tensor;
+import dev.jgrad.internal.Internals;
 import java.util.Arrays;
 import java.util.List;
 
@@ -161,7 +162,7 @@ public final class Losses {
      */
     public static Tensor crossEntropy(Tensor logits, Tensor labels) {
         checkClassification("crossEntropy", logits, labels);
-        return dev.jgrad.NnRules.crossEntropy(logits, labels);
+        return Internals.bridge().crossEntropy(logits, labels);
     }
 
     /** {@link #crossEntropy(Tensor, Tensor, double, Reduction)} averaged over the batch. */
@@ -184,7 +185,7 @@ public final class Losses {
             throw new IllegalArgumentException("crossEntropy: labelSmoothing must be in [0, 1], got " + labelSmoothing);
         }
         if (labelSmoothing == 0 && reduction == Reduction.MEAN) {
-            return dev.jgrad.NnRules.crossEntropy(logits, labels);
+            return Internals.bridge().crossEntropy(logits, labels);
         }
         Tensor logProbs = logits.logSoftmax(1);
         Tensor nll = logProbs.gather(1, labels.unsqueeze(1)).squeeze(1).neg();

@@ -51,7 +51,7 @@ class LayerTest {
 
     @Test
     void defaultInitialisation() {
-        Init.manualSeed(5);
+        Tensor.manualSeed(5);
         double[] e = new Embedding(1000, 50).weight().toDoubleArray();
         double mean = 0, sq = 0;
         for (double v : e) {

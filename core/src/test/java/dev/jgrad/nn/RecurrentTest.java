@@ -63,11 +63,11 @@ class RecurrentTest {
         assertArrayEquals(new int[] {28, 5}, lstm.namedParameters().get("weight_ih_l0").shape());
         assertArrayEquals(new int[] {28, 7}, lstm.namedParameters().get("weight_ih_l1").shape());
         assertArrayEquals(new int[] {21, 5}, new GRU(5, 7).namedParameters().get("weight_ih_l0").shape());
-        Recurrent.Output o = lstm.forward(Tensor.randn(1, 3, 4, 5), null);
+        Recurrent.Output o = lstm.forward(Tensor.randn(3, 4, 5), null);
         assertArrayEquals(new int[] {3, 4, 7}, o.output().shape());
         assertArrayEquals(new int[] {2, 3, 7}, o.state().c().shape());
         // truncated BPTT: the state passes on detached
-        Recurrent.Output next = lstm.forward(Tensor.randn(2, 3, 4, 5),
+        Recurrent.Output next = lstm.forward(Tensor.randn(3, 4, 5),
                 new Recurrent.State(o.state().h().detach(), o.state().c().detach()));
         next.output().sum().backward();
         assertArrayEquals(new int[] {28, 5}, lstm.namedParameters().get("weight_ih_l0").grad().shape());
