@@ -46,4 +46,10 @@ final class BridgeImpl implements Bridge {
     public Tensor crossEntropy(Tensor logits, Tensor labels) {
         return NnRules.crossEntropy(logits, labels);
     }
+
+    @Override
+    public Tensor[] normalize(String name, Tensor x, int[] axes, Tensor weight, Tensor bias, int[] paramShape,
+            double eps) {
+        return NormRules.normalize(name, x, axes, weight, bias, paramShape, eps);
+    }
 }
