@@ -4,6 +4,7 @@ import dev.jgrad.backend.Backend;
 import dev.jgrad.backend.BinaryOp;
 import dev.jgrad.backend.ReduceOp;
 import dev.jgrad.backend.UnaryOp;
+import dev.jgrad.backend.UpdateStep;
 import dev.jgrad.backend.View;
 import java.util.Arrays;
 
@@ -129,6 +130,11 @@ final class Ops {
     /** {@code target += alpha * src}. */
     static void axpy(double alpha, Tensor src, Tensor target) {
         target.backend().axpy(alpha, Broadcast.view(src.desc(), target.shape), target.desc());
+    }
+
+    /** One fused optimizer step over validated rows {@code {p, g, states...}} on {@code backend}. */
+    static void update(Backend backend, UpdateStep step, View[][] rows) {
+        backend.update(step, rows);
     }
 
     /** Sets every element of {@code target} to {@code value}. */

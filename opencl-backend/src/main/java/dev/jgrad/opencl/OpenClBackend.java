@@ -6,6 +6,7 @@ import dev.jgrad.backend.BinaryOp;
 import dev.jgrad.backend.Buffer;
 import dev.jgrad.backend.ReduceOp;
 import dev.jgrad.backend.UnaryOp;
+import dev.jgrad.backend.UpdateStep;
 import dev.jgrad.backend.View;
 import org.jocl.CL;
 import org.jocl.Pointer;
@@ -32,6 +33,7 @@ public final class OpenClBackend implements Backend {
     final Programs programs;
     private final MemoryPool pool;
     private final ClMath math;
+    private final ClUpdates updates;
 
     OpenClBackend(String name, ClDevice device) {
         this.name = name;
@@ -45,6 +47,7 @@ public final class OpenClBackend implements Backend {
         this.pool = new MemoryPool(context, name, device.memory());
         this.programs = new Programs(context, device);
         this.math = new ClMath(this);
+        this.updates = new ClUpdates(this);
     }
 
     @Override
@@ -258,6 +261,16 @@ public final class OpenClBackend implements Backend {
                     .buf(cl(y), y.offset()).i32(y.numel()).run(y.numel());
         } else {
             Backend.super.axpy(alpha, x, y);
+        }
+    }
+
+    /** The fused optimizer kernels ({@code optim.cl}), one launch per parameter; strided rows run composed. */
+    @Override
+    public synchronized void update(UpdateStep step, View[][] rows) {
+        for (View[] row : rows) {
+            if (row[0].numel() > 0 && !updates.run(step, row)) {
+                Backend.super.update(step, new View[][] {row});
+            }
         }
     }
 
