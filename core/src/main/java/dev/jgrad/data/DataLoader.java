@@ -28,7 +28,8 @@ public final class DataLoader implements Iterable<List<Tensor>> {
     private Epoch.Pipeline running;
 
     /**
-     * A loader with PyTorch's defaults: the last batch kept even when short, the default generator.
+     * A loader with PyTorch's defaults: the last batch kept even when short, orders drawn from the
+     * default generator ({@link Tensor#manualSeed}).
      *
      * @param data      the examples
      * @param batchSize examples per batch, {@code >= 1}
@@ -43,7 +44,7 @@ public final class DataLoader implements Iterable<List<Tensor>> {
      * @param batchSize examples per batch, {@code >= 1}
      * @param shuffle   whether every epoch visits the examples in a fresh random order
      * @param dropLast  whether to skip a last batch shorter than {@code batchSize}
-     * @param rng       draws the orders; null means the shared default generator
+     * @param rng       draws the orders; null means the default generator, which {@link Tensor#manualSeed} seeds
      */
     public DataLoader(Dataset data, int batchSize, boolean shuffle, boolean dropLast, RandomGenerator rng) {
         this(data, batchSize, shuffle, dropLast, rng, null, 2);

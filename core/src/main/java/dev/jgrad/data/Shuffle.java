@@ -1,25 +1,23 @@
 package dev.jgrad.data;
 
-import java.util.SplittableRandom;
+import dev.jgrad.Tensor;
 import java.util.random.RandomGenerator;
 
 /** Random orders for loaders and splits, and the generator used when the caller names none. */
 final class Shuffle {
-    /**
-     * The fallback generator, shared by every loader built without one and guarded by its own
-     * monitor. Its seed is fixed, so an unseeded program still runs the same way twice.
-     */
-    private static final RandomGenerator DEFAULT = new SplittableRandom(0x5EED_DA7AL);
-
     private Shuffle() {
     }
 
-    /** @return the generator that loaders and splits use when given none */
+    /** @return the generator that loaders use when given none: the one {@link Tensor#manualSeed} seeds */
     static RandomGenerator defaultGenerator() {
-        return DEFAULT;
+        return Tensor.defaultGenerator();
     }
 
-    /** @return a uniformly random permutation of {@code 0..n-1} (Fisher-Yates), drawn from {@code rng} */
+    /**
+     * @return a uniformly random permutation of {@code 0..n-1} (Fisher-Yates), drawn from {@code rng}
+     *         while holding its monitor, so that a shared generator yields each permutation's draws
+     *         together ({@link dev.jgrad.Generator} synchronises on itself too)
+     */
     static int[] permutation(int n, RandomGenerator rng) {
         int[] p = new int[n];
         for (int i = 0; i < n; i++) {

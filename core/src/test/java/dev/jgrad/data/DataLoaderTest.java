@@ -86,6 +86,15 @@ class DataLoaderTest {
     }
 
     @Test
+    void unseededLoadersFollowManualSeed() {
+        TensorDataset d = rows(30);
+        Tensor.manualSeed(99);
+        long[] first = flat(epoch(new DataLoader(d, 4, true)));
+        Tensor.manualSeed(99);
+        assertArrayEquals(first, flat(epoch(new DataLoader(d, 4, true))));
+    }
+
+    @Test
     void failuresSurfaceWithTheirCause() {
         RuntimeException boom = new IllegalArgumentException("disk on fire");
         Dataset failing = new Dataset() {

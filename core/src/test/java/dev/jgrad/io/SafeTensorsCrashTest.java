@@ -26,7 +26,7 @@ class SafeTensorsCrashTest {
         long[] delays = {0, 37, 113, 251};
         for (long delay : delays) {
             Process child = new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector",
-                    "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                    "--enable-native-access=ALL-UNNAMED", "-cp", classPath(),
                     SaveLoop.class.getName(), target.toString()).redirectErrorStream(true).start();
             int lastSaved;
             try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream()))) {
@@ -43,6 +43,16 @@ class SafeTensorsCrashTest {
                 assertEquals(version, t.max().item());
             }
         }
+    }
+
+    /** @return jgrad's classes and the tests' on one class path, whether surefire used the module path or not */
+    private static String classPath() throws Exception {
+        List<String> parts = new ArrayList<>();
+        for (Class<?> c : new Class<?>[] {Tensor.class, SaveLoop.class}) {
+            parts.add(Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
+        }
+        parts.add(System.getProperty("java.class.path"));
+        return String.join(java.io.File.pathSeparator, parts);
     }
 
     /** @return the last version announced once {@code n} saves have completed */

@@ -121,12 +121,12 @@ class SafeTensorsTest {
     @Test
     void largeStridedAndOddTensors() throws IOException {
         Map<String, Tensor> m = new LinkedHashMap<>();
-        m.put("big", Tensor.randn(1L, 700, 1000));
-        m.put("t", Tensor.randn(2L, 3, 5).to(DType.F64).transpose(0, 1));
+        m.put("big", Tensor.randn(new dev.jgrad.Generator(1), 700, 1000));
+        m.put("t", Tensor.randn(new dev.jgrad.Generator(2), 3, 5).to(DType.F64).transpose(0, 1));
         m.put("q\"uote\\d\n", Tensor.of(new long[] {Long.MIN_VALUE, Long.MAX_VALUE}, 2));
         m.put("scalar", Tensor.scalar(2.5, DType.F64));
         m.put("empty", Tensor.zeros(DType.I64, 4, 0));
-        m.put("grad", Tensor.randn(3L, 4).requiresGrad(true));
+        m.put("grad", Tensor.randn(new dev.jgrad.Generator(3), 4).requiresGrad(true));
         Path p = dir.resolve("b.safetensors");
         SafeTensors.save(m, p);
         Map<String, Tensor> back = SafeTensors.load(p);

@@ -116,7 +116,7 @@ class SafeTensorsValidationTest {
     @Test
     void fuzzedFilesOnlyEverThrowTheDocumentedException() throws IOException {
         Map<String, Tensor> m = new LinkedHashMap<>();
-        m.put("layer.weight", Tensor.randn(1L, 3, 4));
+        m.put("layer.weight", Tensor.randn(new dev.jgrad.Generator(1), 3, 4));
         m.put("layer.bias", Tensor.of(new long[] {1, 2, 3}, 3));
         m.put("s", Tensor.scalar(2.0));
         Path good = dir.resolve("good.safetensors");
