@@ -68,6 +68,7 @@ public final class Csv {
     private static final class Table {
         private final String name;
         private final CsvOptions opt;
+        private final java.util.regex.Pattern delimiter;
         private int columns = -1;
         private int label;
         private int firstLine;
@@ -79,6 +80,8 @@ public final class Csv {
         Table(String name, CsvOptions opt) {
             this.name = name;
             this.opt = opt;
+            this.delimiter = java.util.regex.Pattern.compile(
+                    opt.delimiter() == ' ' ? "\\s+" : java.util.regex.Pattern.quote(String.valueOf(opt.delimiter())));
         }
 
         void row(String line, int lineNo) {
@@ -168,9 +171,9 @@ public final class Csv {
 
         private String[] split(String line) {
             if (opt.delimiter() == ' ') {
-                return line.strip().split("\\s+");
+                return delimiter.split(line.strip());
             }
-            String[] parts = line.split(java.util.regex.Pattern.quote(String.valueOf(opt.delimiter())), -1);
+            String[] parts = delimiter.split(line, -1);
             for (int i = 0; i < parts.length; i++) {
                 parts[i] = parts[i].strip();
             }

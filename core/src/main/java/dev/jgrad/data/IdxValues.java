@@ -20,6 +20,9 @@ final class IdxValues {
             case 0x0C, 0x0D -> 4;
             default -> 8;
         };
+        if (type == 0x08 && out != DType.F64) {
+            return unsignedBytes(data, shape, out);
+        }
         return switch (out) {
             case F32 -> {
                 float[] v = new float[n];
@@ -43,6 +46,22 @@ final class IdxValues {
                 yield Tensor.of(v, shape);
             }
         };
+    }
+
+    /** The common case (MNIST pixels and labels), without the per-element type dispatch. */
+    private static Tensor unsignedBytes(byte[] data, int[] shape, DType out) {
+        if (out == DType.F32) {
+            float[] v = new float[data.length];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = data[i] & 0xff;
+            }
+            return Tensor.of(v, shape);
+        }
+        long[] v = new long[data.length];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = data[i] & 0xff;
+        }
+        return Tensor.of(v, shape);
     }
 
     private static double value(ByteBuffer b, byte type, int i) {
