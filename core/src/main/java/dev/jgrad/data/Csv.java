@@ -134,13 +134,14 @@ public final class Csv {
                 return;
             }
             try {
-                long v = Long.parseLong(text);
-                if (v >= 0) {
-                    classes[rows] = v;
+                // "3" or "3.0" (as pandas writes integer columns that once held NaN), not "3.5"
+                double v = text.indexOf('.') < 0 ? Long.parseLong(text) : number(text, lineNo, c);
+                if (v >= 0 && v == Math.rint(v) && v < Long.MAX_VALUE) {
+                    classes[rows] = (long) v;
                     return;
                 }
-            } catch (NumberFormatException e) {
-                // reported below, with the position
+            } catch (IllegalArgumentException e) {
+                // reported below, with the position and the hint
             }
             throw error(lineNo, c, "label '" + text + "' is not a class index (an integer >= 0);"
                     + " use CsvOptions.withLabels(FLOAT_TARGET) for real-valued targets");

@@ -39,8 +39,7 @@ record Header(long dataStart, List<Entry> entries, Map<String, String> metadata)
     }
 
     /**
-     * @param prefix   the first {@code min(size, 8)} bytes (the length), then as much as asked for
-     * @param reader   reads {@code n} header bytes at file offset 8
+     * @param reader   supplies the length field and then the header bytes
      * @param fileSize the whole file's size
      * @param op       the calling method, for messages
      * @param file     the file, for messages

@@ -26,7 +26,7 @@ class CsvTest {
 
     @Test
     void readsFeaturesAndClassIndices() throws IOException {
-        TensorDataset d = Csv.read(file("a.csv", "x1,x2,label\n1.5, 2,0\n\n-3,4e2 ,\"2\"\n"),
+        TensorDataset d = Csv.read(file("a.csv", "x1,x2,label\n1.5, 2,0\n\n-3,4e2 ,\"2.0\"\n"),
                 CsvOptions.defaults().withHeader(true));
         assertEquals(2, d.size());
         assertArrayEquals(new int[] {2, 2}, d.tensors().get(0).shape());
