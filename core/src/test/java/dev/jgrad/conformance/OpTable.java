@@ -111,6 +111,18 @@ public final class OpTable {
             smooth("gather[4,5]dim1", x -> x.get(0).gather(1, x.get(1)), normal(4, 5), index(5, 4, 2)),
             smooth("scatterAdd[4,5]", x -> x.get(0).scatterAdd(1, x.get(2), x.get(1)), normal(4, 5), normal(4, 3),
                     index(5, 4, 3)),
+            // I64 data (labels, token ids) through the exact copies: selection, gathers, movement
+            of("indexSelect I64[6,3]", x -> x.get(0).indexSelect(0, x.get(1)), index(1000, 6, 3), index(6, 5)),
+            of("indexSelect I64 transposed dim1", x -> x.get(0).transpose(0, 1).indexSelect(1, x.get(1)),
+                    index(1000, 6, 3), index(6, 4)),
+            of("gather I64[4,5]dim1", x -> x.get(0).gather(1, x.get(1)), index(1000, 4, 5), index(5, 4, 2)),
+            of("where I64 float cond", x -> Tensor.where(x.get(0), x.get(1), x.get(2)), mask(3, 4),
+                    index(1000, 3, 4), index(1000, 4)),
+            of("where I64 I64 cond", x -> Tensor.where(x.get(0), x.get(1), x.get(2)), index(2, 3, 1),
+                    index(1000, 3, 4), index(1000, 3, 4)),
+            of("cat/stack I64", x -> Tensor.cat(List.of(x.get(0), Tensor.stack(List.of(x.get(1), x.get(1)), 0)), 0),
+                    index(1000, 3, 5), index(1000, 5)),
+            of("views I64", x -> x.get(0).permute(2, 0, 1).narrow(1, 1, 2).reshape(-1), index(1000, 3, 4, 5)),
             // losses
             smooth("mse[8,3]", x -> Losses.mse(x.get(0), x.get(1)), normal(8, 3), normal(8, 3)),
             smooth("crossEntropy[6,5]", x -> Losses.crossEntropy(x.get(0), x.get(1)), normal(6, 5), index(5, 6)),

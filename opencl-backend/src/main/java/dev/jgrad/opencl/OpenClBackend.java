@@ -207,15 +207,20 @@ public final class OpenClBackend implements Backend {
         }
     }
 
-    /** Selection; a condition of another dtype than the operands runs on the host. */
+    /**
+     * Selection. Float operands take a condition of their own dtype on the device; I64 operands take
+     * any condition on the device; the other mixes run on the host.
+     */
     @Override
     public synchronized void where(View cond, View a, View b, View out) {
-        DType t = a.buffer().dtype();
-        if (out.rank() > 8 || cond.buffer().dtype() != t) {
+        DType t = a.buffer().dtype(), c = cond.buffer().dtype();
+        String kernel = t != DType.I64 ? (c == t ? "where_strided" : null)
+                : c == DType.I64 ? "where_long_cond_long_strided" : "where_long_strided";
+        if (out.rank() > 8 || kernel == null) {
             HostFallback.run(this, (ref, v) -> ref.where(v[0], v[1], v[2], v[3]), cond, a, b, out);
             return;
         }
-        launch(t, "where_strided").buf(cl(cond), cond.offset()).buf(cl(a), a.offset())
+        launch(t == DType.I64 ? c : t, kernel).buf(cl(cond), cond.offset()).buf(cl(a), a.offset())
                 .buf(cl(b), b.offset()).buf(cl(out), out.offset()).i32(out.numel()).i32(out.rank()).int8(out.shape())
                 .int8(cond.strides()).int8(a.strides()).int8(b.strides()).int8(out.strides()).run(out.numel());
     }

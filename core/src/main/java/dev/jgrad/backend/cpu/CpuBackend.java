@@ -82,7 +82,9 @@ public final class CpuBackend extends HeapBackend {
 
     @Override
     public void gather(View in, int dim, View index, View out) {
-        COLD.gather(in, dim, index, out);
+        if (!RowGather.tryRun(in, dim, index, out)) {
+            COLD.gather(in, dim, index, out);
+        }
     }
 
     @Override
