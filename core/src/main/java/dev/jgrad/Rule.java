@@ -1,12 +1,14 @@
 package dev.jgrad;
 
+import dev.jgrad.autograd.Anomaly;
 import dev.jgrad.autograd.Backward;
 import dev.jgrad.autograd.NoGrad;
 import dev.jgrad.autograd.Node;
 
 /**
  * Attaches a backward rule to a freshly computed output. Recording costs nothing when grad mode is
- * off or no input requires grad: then the output is returned untouched.
+ * off or no input requires grad: then the output is returned untouched. Every op passes through
+ * here, so this is also where {@link Anomaly} mode checks forward results (one static read when off).
  */
 final class Rule {
     private Rule() {
@@ -21,6 +23,9 @@ final class Rule {
      * @return {@code out}, now carrying a {@code gradFn} if any input requires grad
      */
     static Tensor record(String name, Tensor out, Tensor[] inputs, Backward backward, Tensor... saved) {
+        if (Anomaly.isEnabled()) {
+            Anomaly.checkForward(name, out, inputs);
+        }
         if (!NoGrad.isGradEnabled()) {
             return out;
         }
@@ -34,17 +39,21 @@ final class Rule {
             }
         }
         if (next != null) {
-            out.gradFn = Node.op(name, next, backward, saved);
+            out.gradFn = Node.op(name, next, backward, saved).describeOutput(out.shape, out.dtype, out.device());
         }
         return out;
     }
 
     /** Single-input form of {@link #record(String, Tensor, Tensor[], Backward, Tensor...)}. */
     static Tensor unary(String name, Tensor out, Tensor input, Backward backward, Tensor... saved) {
+        if (Anomaly.isEnabled()) {
+            Anomaly.checkForward(name, out, input);
+        }
         if (!NoGrad.isGradEnabled() || !input.requiresGrad()) {
             return out;
         }
-        out.gradFn = Node.op(name, new Node[] {input.gradEdge()}, backward, saved);
+        out.gradFn = Node.op(name, new Node[] {input.gradEdge()}, backward, saved)
+                .describeOutput(out.shape, out.dtype, out.device());
         return out;
     }
 }
