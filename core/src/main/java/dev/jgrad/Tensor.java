@@ -602,7 +602,7 @@ public final class Tensor {
             return null;
         }
         if (accumulator == null) {
-            accumulator = Node.leaf(this::accumulateGrad).describeOutput(shape, dtype, device());
+            accumulator = Node.leaf(this, this::accumulateGrad).describeOutput(shape, dtype, device());
         }
         return accumulator;
     }

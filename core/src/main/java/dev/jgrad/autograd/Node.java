@@ -45,6 +45,8 @@ public final class Node {
     private int[] outShape;
     private DType outDType;
     private Device outDevice;
+    /** For a leaf's accumulator, the leaf. */
+    private Tensor variable;
     /** The user's line that created this op, recorded only in {@link Anomaly} mode. */
     private final String callSite;
 
@@ -73,11 +75,19 @@ public final class Node {
     }
 
     /**
-     * @param sink receives each gradient that reaches the leaf
+     * @param variable the leaf tensor (kept, as PyTorch's {@code AccumulateGrad} keeps its variable)
+     * @param sink     receives each gradient that reaches the leaf
      * @return a gradient-accumulator node for a leaf tensor
      */
-    public static Node leaf(Sink sink) {
-        return new Node("AccumulateGrad", new Node[0], null, sink, new Tensor[0]);
+    public static Node leaf(Tensor variable, Sink sink) {
+        Node n = new Node("AccumulateGrad", new Node[0], null, sink, new Tensor[0]);
+        n.variable = variable;
+        return n;
+    }
+
+    /** @return for a leaf's accumulator, the leaf tensor; null for an op node */
+    public Tensor variable() {
+        return variable;
     }
 
     /** @return the op name, e.g. {@code mul} or {@code AccumulateGrad} */
