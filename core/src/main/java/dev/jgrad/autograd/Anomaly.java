@@ -128,14 +128,18 @@ public final class Anomaly implements AutoCloseable {
                 + f.getLineNumber() + ")").orElse("unknown");
     }
 
-    /** jgrad-core's own classes (by module, or on the class path by jar/directory) and the JDK's. */
+    /**
+     * jgrad-core's own classes and the JDK's. On the class path a class is jgrad's when it is in a
+     * {@code dev.jgrad} package and was loaded from the same jar or directory as this class: jgrad's
+     * own tests and examples count as user code, and so does user code shaded into one jar with jgrad.
+     */
     private static boolean isInternal(Class<?> c) {
         Module m = c.getModule();
-        if (m.isNamed()) {
-            return m == Anomaly.class.getModule() || m.getName().startsWith("java.") || m.getName().startsWith("jdk.");
+        if (m.isNamed() && m != Anomaly.class.getModule()) {
+            return m.getName().startsWith("java.") || m.getName().startsWith("jdk.");
         }
-        URL where = location(c);
-        return CORE_LOCATION != null ? CORE_LOCATION.equals(where) : c.getName().startsWith("dev.jgrad.");
+        // Tests patched into jgrad's module come from another directory, so they stay user code there too.
+        return c.getName().startsWith("dev.jgrad.") && (CORE_LOCATION == null || CORE_LOCATION.equals(location(c)));
     }
 
     private static URL location(Class<?> c) {
