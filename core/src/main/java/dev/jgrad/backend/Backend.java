@@ -94,6 +94,22 @@ public interface Backend {
      */
     void scatterAdd(View src, int dim, View index, View out);
 
+    /**
+     * Sliding windows (im2col): for {@code x [N, C, H, W]} and {@code out [N, C, kH, kW, oH, oW]}
+     * (any strides: the caller picks the memory layout the following product wants),
+     * {@code out[n, c, i, j, p, q] = x[n, c, p*sH - padH + i*dH, q*sW - padW + j*dW]}, or
+     * {@code padValue} where that position lies outside {@code x} (0 for convolution, -inf for max
+     * pooling). Only {@code out} is written.
+     */
+    void unfold(View x, Window window, double padValue, View out);
+
+    /**
+     * The adjoint of {@link #unfold} (col2im): {@code out [N, C, H, W]} is overwritten with, at each
+     * position, the sum of the {@code cols [N, C, kH, kW, oH, oW]} entries that {@code unfold} would
+     * have read from it; entries in the padding are dropped.
+     */
+    void fold(View cols, Window window, View out);
+
     // ---- fused ops: each has a default composed of the primitives above; backends override
     // ---- them where one pass over memory pays (benchmarks: TrainStepBenchmark).
 

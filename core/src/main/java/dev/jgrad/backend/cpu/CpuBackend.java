@@ -8,6 +8,7 @@ import dev.jgrad.backend.HeapBuffer;
 import dev.jgrad.backend.ReduceOp;
 import dev.jgrad.backend.UnaryOp;
 import dev.jgrad.backend.View;
+import dev.jgrad.backend.Window;
 import dev.jgrad.backend.reference.ReferenceBackend;
 
 /**
@@ -87,6 +88,24 @@ public final class CpuBackend extends HeapBackend {
     @Override
     public void scatterAdd(View src, int dim, View index, View out) {
         COLD.scatterAdd(src, dim, index, out);
+    }
+
+    @Override
+    public void unfold(View x, Window window, double padValue, View out) {
+        if (x.buffer().dtype() == DType.I64) {
+            COLD.unfold(x, window, padValue, out);
+        } else {
+            Unfold.unfold(x, window, padValue, out);
+        }
+    }
+
+    @Override
+    public void fold(View cols, Window window, View out) {
+        if (cols.buffer().dtype() == DType.I64) {
+            COLD.fold(cols, window, out);
+        } else {
+            Unfold.fold(cols, window, out);
+        }
     }
 
     @Override
