@@ -46,4 +46,24 @@ final class BridgeImpl implements Bridge {
     public Tensor crossEntropy(Tensor logits, Tensor labels) {
         return NnRules.crossEntropy(logits, labels);
     }
+
+    @Override
+    public Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int stride, int padding, int dilation, int groups) {
+        return ConvRules.conv2d(x, weight, bias, stride, padding, dilation, groups);
+    }
+
+    @Override
+    public Tensor maxPool2d(Tensor x, int kernel, int stride, int padding) {
+        return PoolRules.maxPool2d(x, kernel, stride, padding);
+    }
+
+    @Override
+    public Tensor avgPool2d(Tensor x, int kernel, int stride, int padding) {
+        return PoolRules.avgPool2d(x, kernel, stride, padding);
+    }
+
+    @Override
+    public Tensor adaptiveAvgPool2d(Tensor x, int outputSize) {
+        return PoolRules.adaptiveAvgPool2d(x, outputSize);
+    }
 }

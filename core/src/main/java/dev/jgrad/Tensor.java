@@ -752,36 +752,6 @@ public final class Tensor {
         return InPlace.copy(this, src);
     }
 
-    // ---------------------------------------------------------------- convolution and pooling (torch.*)
-
-    /**
-     * {@code torch.conv2d}: {@code y[n, o] = bias[o] + sum over the group's channels c and kernel
-     * offsets (i, j) of weight[o, c, i, j] * x[n, c, p*stride - padding + i*dilation, q*stride - padding + j*dilation]}.
-     *
-     * @param x      input {@code [N, C, H, W]}
-     * @param weight {@code [out, C/groups, k, k]}
-     * @param bias   {@code [out]}, or null
-     * @return {@code [N, out, oH, oW]}, {@code oH = floor((H + 2·padding - dilation·(k-1) - 1) / stride) + 1}
-     */
-    public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int stride, int padding, int dilation, int groups) {
-        return ConvRules.conv2d(x, weight, bias, stride, padding, dilation, groups);
-    }
-
-    /** {@code torch.max_pool2d}: the maximum of each {@code kernel×kernel} window (padding counts as -inf). */
-    public static Tensor maxPool2d(Tensor x, int kernel, int stride, int padding) {
-        return PoolRules.maxPool2d(x, kernel, stride, padding);
-    }
-
-    /** {@code torch.avg_pool2d}: the mean of each window, zero padding included in the count. */
-    public static Tensor avgPool2d(Tensor x, int kernel, int stride, int padding) {
-        return PoolRules.avgPool2d(x, kernel, stride, padding);
-    }
-
-    /** {@code torch.adaptive_avg_pool2d}: means over {@code outputSize×outputSize} near-equal windows. */
-    public static Tensor adaptiveAvgPool2d(Tensor x, int outputSize) {
-        return PoolRules.adaptiveAvgPool2d(x, outputSize);
-    }
-
     // ---------------------------------------------------------------- package internals
 
     View desc() {
