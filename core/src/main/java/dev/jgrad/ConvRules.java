@@ -1,5 +1,6 @@
 package dev.jgrad;
 
+import dev.jgrad.backend.BinaryOp;
 import dev.jgrad.backend.Window;
 
 /**
@@ -18,8 +19,8 @@ import dev.jgrad.backend.Window;
 final class ConvRules {
     /** Memory order for convolution columns: logical dims (n, c, i, j, p, q) stored as (c, i, j, n, p, q). */
     private static final int[] CONV_ORDER = {1, 2, 3, 0, 4, 5};
-    /** Memory order for pooling windows: row-major in the logical dims. */
-    static final int[] NATURAL_ORDER = {0, 1, 2, 3, 4, 5};
+    /** Memory order for fold's backward: row-major in the logical dims. */
+    private static final int[] NATURAL_ORDER = {0, 1, 2, 3, 4, 5};
 
     private ConvRules() {
     }
@@ -29,9 +30,24 @@ final class ConvRules {
         Window w = checkConv(x, weight, bias, stride, padding, dilation, groups);
         int n = x.shape[0], out = weight.shape[0], oh = w.outH(x.shape[2]), ow = w.outW(x.shape[3]);
         int depth = weight.shape[1] * w.kernelH() * w.kernelW();
-        Tensor cols = unfold(x, w, 0, CONV_ORDER).permute(CONV_ORDER).reshape(groups, depth, n * oh * ow);
+        Tensor cols = unfold(x, w, CONV_ORDER).permute(CONV_ORDER).reshape(groups, depth, n * oh * ow);
         Tensor y = weight.reshape(groups, out / groups, depth).matmul(cols).reshape(out, n, oh, ow).permute(1, 0, 2, 3);
-        return bias == null ? y.contiguous() : y.add(bias.reshape(1, out, 1, 1));
+        return bias == null ? y.contiguous() : addBias(y, bias);
+    }
+
+    /**
+     * {@code y + bias[None, :, None, None]} in one pass (which also makes the permuted product
+     * contiguous). Recorded with a backward that sums the bias gradient as two one-axis
+     * reductions, over pixels then over the batch; the generic broadcast rule would reduce axes
+     * (0, 2, 3) at once, which has no fast kernel.
+     */
+    private static Tensor addBias(Tensor y, Tensor bias) {
+        int n = y.shape[0], c = y.shape[1], pixels = y.shape[2] * y.shape[3];
+        Tensor b = bias.alias(new int[] {1, c, 1, 1}, new int[] {0, bias.strides[0], 0, 0}, bias.offset);
+        Tensor out = Ops.binary("conv2d", BinaryOp.ADD, y, b);
+        return Rule.record("conv2dBias", out, new Tensor[] {y, bias}, (node, g) -> new Tensor[] {
+            node.needsInputGrad(0) ? g : null,
+            node.needsInputGrad(1) ? g.reshape(n, c, pixels).sum(2, false).sum(0, false) : null});
     }
 
     private static Window checkConv(Tensor x, Tensor weight, Tensor bias, int stride, int padding, int dilation,
@@ -86,7 +102,7 @@ final class ConvRules {
      * {@code [N, C, kH, kW, oH, oW]}, stored with its dims in {@code memoryOrder} (so that the
      * permutation by {@code memoryOrder} is contiguous). The backward is {@link #fold}.
      */
-    static Tensor unfold(Tensor x, Window w, double padValue, int[] memoryOrder) {
+    static Tensor unfold(Tensor x, Window w, int[] memoryOrder) {
         int h = x.shape[2], wd = x.shape[3];
         int[] shape = {x.shape[0], x.shape[1], w.kernelH(), w.kernelW(), w.outH(h), w.outW(wd)};
         int[] memShape = new int[6];
@@ -99,7 +115,7 @@ final class ConvRules {
             strides[memoryOrder[d]] = memStrides[d];
         }
         Tensor cols = mem.alias(shape, strides, 0);
-        x.backend().unfold(x.desc(), w, padValue, cols.desc());
+        x.backend().unfold(x.desc(), w, cols.desc());
         return Rule.unary("unfold", cols, x, (node, g) -> new Tensor[] {fold(g, w, h, wd)});
     }
 
@@ -107,6 +123,6 @@ final class ConvRules {
     static Tensor fold(Tensor cols, Window w, int h, int wd) {
         Tensor out = Ops.empty(cols.device(), cols.dtype(), new int[] {cols.shape[0], cols.shape[1], h, wd});
         cols.backend().fold(cols.desc(), w, out.desc());
-        return Rule.unary("fold", out, cols, (node, g) -> new Tensor[] {unfold(g, w, 0, NATURAL_ORDER)});
+        return Rule.unary("fold", out, cols, (node, g) -> new Tensor[] {unfold(g, w, NATURAL_ORDER)});
     }
 }

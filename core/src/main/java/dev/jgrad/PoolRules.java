@@ -1,13 +1,14 @@
 package dev.jgrad;
 
+import dev.jgrad.backend.View;
 import dev.jgrad.backend.Window;
 
 /**
- * 2-D pooling composed of recorded ops: the windows are unfolded ({@link ConvRules#unfold}, padded
- * with -inf for max and 0 for average) into {@code [N, C, k·k, oH, oW]} and reduced over the window
- * axis, so max pooling's gradient goes to the first maximal element of each window (as PyTorch's
- * argmax) and every backward differentiates again. Adaptive pooling is two products with constant
- * averaging matrices, {@code P_H · x · P_Wᵀ}.
+ * 2-D pooling: the forward is one backend pass ({@code pool2d}, which for max pooling also records
+ * each window's first maximum, as PyTorch's indices); the backward passes are recorded Tensor ops
+ * (a scatter-add for max, a fold for average), so they differentiate again. Adaptive pooling is an
+ * ordinary average pool when the sizes divide, else two products with constant averaging matrices,
+ * {@code P_H · x · P_Wᵀ}.
  */
 final class PoolRules {
     private PoolRules() {
@@ -32,11 +33,64 @@ final class PoolRules {
                     + Checks.str(x.shape));
         }
         Window w = ConvRules.window(op, x4, kernel, stride, padding, 1);
-        int n = x4.shape[0], c = x4.shape[1], oh = w.outH(x4.shape[2]), ow = w.outW(x4.shape[3]);
-        Tensor windows = ConvRules.unfold(x4, w, max ? Double.NEGATIVE_INFINITY : 0, ConvRules.NATURAL_ORDER)
-                .reshape(n, c, kernel * kernel, oh, ow);
-        Tensor y = max ? windows.max(2, false) : windows.mean(2, false);
+        Tensor y = max ? max(x4, w) : average(x4, w);
         return x.dim() == 3 ? y.squeeze(0) : y;
+    }
+
+    /**
+     * Max pooling by the backend's one-pass kernel, which also records each window's argmax (its
+     * position in the input plane). The backward scatters the gradient to those positions,
+     * {@code dx.view(N, C, H·W).scatterAdd(2, argmax, dy)}, a recorded op (its own backward is a
+     * gather), so it differentiates again.
+     */
+    private static Tensor max(Tensor x, Window w) {
+        int n = x.shape[0], c = x.shape[1], h = x.shape[2], wd = x.shape[3];
+        int[] shape = {n, c, w.outH(h), w.outW(wd)};
+        Tensor out = Ops.empty(x.device(), x.dtype(), shape);
+        Tensor argmax = Ops.empty(x.device(), DType.I64, shape);
+        x.backend().pool2d(true, x.desc(), w, out.desc(), argmax.desc());
+        Tensor index = argmax.reshape(n, c, shape[2] * shape[3]);
+        return Rule.unary("maxPool2d", out, x, (node, g) -> new Tensor[] {unpool(g, index, h, wd)});
+    }
+
+    /**
+     * {@code dx.view(N, C, H·W)[n, c, index[n, c, l]] += g[n, c, l]}, recorded with {@link #gatherAt}
+     * as its backward (and that with this), so the chain differentiates to any order. The indices
+     * come from the forward kernel, so they are in range and are not read back to the host to be
+     * checked, as the public scatterAdd does.
+     */
+    private static Tensor unpool(Tensor g, Tensor index, int h, int wd) {
+        int n = index.shape[0], c = index.shape[1];
+        Tensor gc = Ops.contiguous(g);
+        Tensor src = gc.alias(index.shape, View.contiguousStrides(index.shape), gc.offset);
+        Tensor out = Ops.scatterAdd(Ops.full(g.device(), g.dtype, new int[] {n, c, h * wd}, 0), 2, index, src);
+        Tensor dx = out.alias(new int[] {n, c, h, wd}, View.contiguousStrides(new int[] {n, c, h, wd}), 0);
+        int[] gShape = g.shape;
+        return Rule.unary("maxUnpool2d", dx, g, (node, gg) -> new Tensor[] {gatherAt(gg, index, gShape)});
+    }
+
+    /** {@code out[n, c, l] = x.view(N, C, H·W)[n, c, index[n, c, l]]} shaped {@code shape}, the adjoint of {@link #unpool}. */
+    private static Tensor gatherAt(Tensor x, Tensor index, int[] shape) {
+        int n = x.shape[0], c = x.shape[1], h = x.shape[2], wd = x.shape[3];
+        Tensor flat = Ops.contiguous(x);
+        flat = flat.alias(new int[] {n, c, h * wd}, View.contiguousStrides(new int[] {n, c, h * wd}), flat.offset);
+        Tensor picked = Ops.gather(flat, 2, index);
+        Tensor out = picked.alias(shape, View.contiguousStrides(shape), 0);
+        return Rule.unary("maxPoolGather", out, x, (node, g) -> new Tensor[] {unpool(g, index, h, wd)});
+    }
+
+    /**
+     * Average pooling by the backend's kernel. Each input element receives {@code dy / k²} from
+     * every window containing it: the gradient, scaled and broadcast over the kernel axes as a
+     * stride-0 view (no copy), is folded back ({@link ConvRules#fold}, recorded, adjoint of unfold).
+     */
+    private static Tensor average(Tensor x, Window w) {
+        int n = x.shape[0], c = x.shape[1], h = x.shape[2], wd = x.shape[3], oh = w.outH(h), ow = w.outW(wd);
+        Tensor out = Ops.empty(x.device(), x.dtype(), new int[] {n, c, oh, ow});
+        x.backend().pool2d(false, x.desc(), w, out.desc(), null);
+        int area = w.kernelH() * w.kernelW();
+        return Rule.unary("avgPool2d", out, x, (node, g) -> new Tensor[] {ConvRules.fold(
+                g.div(area).reshape(n, c, 1, 1, oh, ow).expand(n, c, w.kernelH(), w.kernelW(), oh, ow), w, h, wd)});
     }
 
     /**

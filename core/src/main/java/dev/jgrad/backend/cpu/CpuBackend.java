@@ -82,20 +82,28 @@ public final class CpuBackend extends HeapBackend {
 
     @Override
     public void gather(View in, int dim, View index, View out) {
-        COLD.gather(in, dim, index, out);
+        if (out.numel() > 0 && Indexing.fast(in, dim, index, out)) {
+            Indexing.gather(in, index, out);
+        } else {
+            COLD.gather(in, dim, index, out);
+        }
     }
 
     @Override
     public void scatterAdd(View src, int dim, View index, View out) {
-        COLD.scatterAdd(src, dim, index, out);
+        if (src.numel() > 0 && Indexing.fast(out, dim, index, src)) {
+            Indexing.scatterAdd(src, index, out);
+        } else {
+            COLD.scatterAdd(src, dim, index, out);
+        }
     }
 
     @Override
-    public void unfold(View x, Window window, double padValue, View out) {
+    public void unfold(View x, Window window, View out) {
         if (x.buffer().dtype() == DType.I64) {
-            COLD.unfold(x, window, padValue, out);
+            COLD.unfold(x, window, out);
         } else {
-            Unfold.unfold(x, window, padValue, out);
+            Unfold.unfold(x, window, out);
         }
     }
 
@@ -106,6 +114,11 @@ public final class CpuBackend extends HeapBackend {
         } else {
             Unfold.fold(cols, window, out);
         }
+    }
+
+    @Override
+    public void pool2d(boolean max, View x, Window window, View out, View argmax) {
+        Pool.pool2d(max, x, window, out, argmax);
     }
 
     @Override

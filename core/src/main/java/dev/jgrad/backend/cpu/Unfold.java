@@ -19,7 +19,7 @@ final class Unfold {
     private Unfold() {
     }
 
-    static void unfold(View x, Window w, double pad, View out) {
+    static void unfold(View x, Window w, View out) {
         int[] s = out.shape();
         int n = s[0], c = s[1];
         if (out.numel() == 0) {
@@ -29,12 +29,12 @@ final class Unfold {
         int parts = Parallel.parts(out.numel(), GRAIN);
         Parallel.forEach(parts, part -> {
             for (int pl = part; pl < n * c; pl += parts) {
-                unfoldPlane(src, x, w, pad, dst, out, pl / c, pl % c);
+                unfoldPlane(src, x, w, dst, out, pl / c, pl % c);
             }
         });
     }
 
-    private static void unfoldPlane(HeapBuffer src, View x, Window w, double pad, HeapBuffer dst, View out, int n, int c) {
+    private static void unfoldPlane(HeapBuffer src, View x, Window w, HeapBuffer dst, View out, int n, int c) {
         int[] s = out.shape(), os = out.strides(), xs = x.strides();
         int h = x.shape()[2], width = x.shape()[3], oh = s[4], ow = s[5];
         int xBase = x.offset() + n * xs[0] + c * xs[1];
@@ -47,13 +47,13 @@ final class Unfold {
                     int row = p * w.strideH() - w.padH() + i * w.dilationH();
                     int d = out.offset() + n * os[0] + c * os[1] + i * os[2] + j * os[3] + p * os[4];
                     if (row < 0 || row >= h) {
-                        fill(dst, d, os[5], 0, ow, pad);
+                        fill(dst, d, os[5], 0, ow, 0);
                         continue;
                     }
-                    fill(dst, d, os[5], 0, qLo, pad);
+                    fill(dst, d, os[5], 0, qLo, 0);
                     copy(src, xBase + row * xs[2] + (qLo * w.strideW() + shift) * xs[3], w.strideW() * xs[3], dst,
                             d + qLo * os[5], os[5], qHi - qLo);
-                    fill(dst, d, os[5], qHi, ow, pad);
+                    fill(dst, d, os[5], qHi, ow, 0);
                 }
             }
         }

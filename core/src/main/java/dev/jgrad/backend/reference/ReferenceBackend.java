@@ -230,7 +230,7 @@ public final class ReferenceBackend extends HeapBackend {
     }
 
     @Override
-    public void unfold(View x, Window w, double padValue, View out) {
+    public void unfold(View x, Window w, View out) {
         HeapBuffer src = heap(x), dst = heap(out);
         int[] s = out.shape();
         int h = x.shape()[2], wd = x.shape()[3];
@@ -238,7 +238,7 @@ public final class ReferenceBackend extends HeapBackend {
             int row = i[4] * w.strideH() - w.padH() + i[2] * w.dilationH();
             int col = i[5] * w.strideW() - w.padW() + i[3] * w.dilationW();
             boolean inside = row >= 0 && row < h && col >= 0 && col < wd;
-            dst.set(at(out, i), inside ? src.get(at(x, i[0], i[1], row, col)) : padValue);
+            dst.set(at(out, i), inside ? src.get(at(x, i[0], i[1], row, col)) : 0);
         }
     }
 
@@ -257,6 +257,36 @@ public final class ReferenceBackend extends HeapBackend {
         }
         if (sums.length > 0) {
             writeAll(sums, out);
+        }
+    }
+
+    @Override
+    public void pool2d(boolean max, View x, Window w, View out, View argmax) {
+        HeapBuffer src = heap(x), dst = heap(out);
+        int h = x.shape()[2], wd = x.shape()[3];
+        for (int[] i : WindowIndex.all(out.shape())) {
+            double best = max ? Double.NEGATIVE_INFINITY : 0;
+            int where = -1;
+            for (int ki = 0; ki < w.kernelH(); ki++) {
+                for (int kj = 0; kj < w.kernelW(); kj++) {
+                    int row = i[2] * w.strideH() - w.padH() + ki * w.dilationH();
+                    int col = i[3] * w.strideW() - w.padW() + kj * w.dilationW();
+                    if (row < 0 || row >= h || col < 0 || col >= wd) {
+                        continue;
+                    }
+                    double v = src.get(at(x, i[0], i[1], row, col));
+                    if (!max) {
+                        best += v;
+                    } else if (where < 0 || v > best || (Double.isNaN(v) && !Double.isNaN(best))) {
+                        best = v;
+                        where = row * wd + col;
+                    }
+                }
+            }
+            dst.set(at(out, i), max ? best : best / (w.kernelH() * w.kernelW()));
+            if (max) {
+                heap(argmax).i64[at(argmax, i)] = where;
+            }
         }
     }
 
