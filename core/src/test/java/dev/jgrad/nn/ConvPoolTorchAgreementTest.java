@@ -25,13 +25,16 @@ import org.junit.jupiter.api.TestFactory;
  */
 class ConvPoolTorchAgreementTest {
 
-    private record Case(String name, String op, int[] params, Map<String, Tensor> tensors) {
+    record Case(String name, String op, int[] params, Map<String, Tensor> tensors) {
     }
 
     @TestFactory
     Stream<DynamicTest> matchesPyTorch() throws IOException {
         List<DynamicTest> tests = new ArrayList<>();
         for (Case c : load()) {
+            if (c.op.equals("module")) {
+                continue;
+            }
             for (String device : List.of("reference", "cpu")) {
                 for (DType dt : List.of(DType.F64, DType.F32)) {
                     tests.add(DynamicTest.dynamicTest(c.name + " " + c.op + " " + device + " " + dt,
@@ -73,7 +76,7 @@ class ConvPoolTorchAgreementTest {
         return c.tensors.get(label).to(dt).to(device).detach().copy().requiresGrad(true);
     }
 
-    private static List<Case> load() throws IOException {
+    static List<Case> load() throws IOException {
         List<Case> cases = new ArrayList<>();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(
                 ConvPoolTorchAgreementTest.class.getResourceAsStream("conv_pool_fixtures.txt"), StandardCharsets.UTF_8))) {
