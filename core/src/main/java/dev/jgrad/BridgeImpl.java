@@ -66,4 +66,10 @@ final class BridgeImpl implements Bridge {
     public Tensor adaptiveAvgPool2d(Tensor x, int outputSize) {
         return PoolRules.adaptiveAvgPool2d(x, outputSize);
     }
+
+    @Override
+    public Tensor[] normalize(String name, Tensor x, int[] axes, Tensor weight, Tensor bias, int[] paramShape,
+            double eps) {
+        return NormRules.normalize(name, x, axes, weight, bias, paramShape, eps);
+    }
 }

@@ -56,4 +56,15 @@ public interface Bridge {
 
     /** {@code adaptive_avg_pool2d}; see {@code dev.jgrad.nn.Functional#adaptiveAvgPool2d}. */
     Tensor adaptiveAvgPool2d(Tensor x, int outputSize);
+
+    /**
+     * Normalisation over sorted distinct {@code axes} with an optional affine transform, the rule
+     * behind batch and layer norm; arguments validated by {@code nn.Functional}.
+     *
+     * @param weight     scale or null, broadcast as {@code paramShape}
+     * @param bias       shift or null, shaped like {@code weight}
+     * @return {@code {y, mean, biasedVar}}; the statistics keep {@code x}'s rank (extent 1 on
+     *         {@code axes}) and are not in the graph
+     */
+    Tensor[] normalize(String name, Tensor x, int[] axes, Tensor weight, Tensor bias, int[] paramShape, double eps);
 }
