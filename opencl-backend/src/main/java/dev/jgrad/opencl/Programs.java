@@ -25,7 +25,8 @@ import org.jocl.cl_program;
  * with the compiler's log.
  */
 final class Programs {
-    private static final String[] SOURCES = {"common.cl", "elementwise.cl", "reduce.cl", "nn.cl", "gemm.cl", "optim.cl"};
+    private static final String[] SOURCES = {"common.cl", "elementwise.cl", "reduce.cl", "nn.cl", "gemm.cl", "optim.cl",
+        "conv.cl"};
     private final cl_context context;
     private final ClDevice device;
     private final Map<DType, cl_program> programs = new EnumMap<>(DType.class);

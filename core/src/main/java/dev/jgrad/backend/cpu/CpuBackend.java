@@ -9,6 +9,7 @@ import dev.jgrad.backend.ReduceOp;
 import dev.jgrad.backend.UnaryOp;
 import dev.jgrad.backend.UpdateStep;
 import dev.jgrad.backend.View;
+import dev.jgrad.backend.Window;
 import dev.jgrad.backend.reference.ReferenceBackend;
 
 /**
@@ -82,14 +83,46 @@ public final class CpuBackend extends HeapBackend {
 
     @Override
     public void gather(View in, int dim, View index, View out) {
-        if (!RowGather.tryRun(in, dim, index, out)) {
+        if (RowGather.tryRun(in, dim, index, out)) {
+            return;
+        }
+        if (out.numel() > 0 && Indexing.fast(in, dim, index, out)) {
+            Indexing.gather(in, index, out);
+        } else {
             COLD.gather(in, dim, index, out);
         }
     }
 
     @Override
     public void scatterAdd(View src, int dim, View index, View out) {
-        COLD.scatterAdd(src, dim, index, out);
+        if (src.numel() > 0 && Indexing.fast(out, dim, index, src)) {
+            Indexing.scatterAdd(src, index, out);
+        } else {
+            COLD.scatterAdd(src, dim, index, out);
+        }
+    }
+
+    @Override
+    public void unfold(View x, Window window, View out) {
+        if (x.buffer().dtype() == DType.I64) {
+            COLD.unfold(x, window, out);
+        } else {
+            Unfold.unfold(x, window, out);
+        }
+    }
+
+    @Override
+    public void fold(View cols, Window window, View out) {
+        if (cols.buffer().dtype() == DType.I64) {
+            COLD.fold(cols, window, out);
+        } else {
+            Unfold.fold(cols, window, out);
+        }
+    }
+
+    @Override
+    public void pool2d(boolean max, View x, Window window, View out, View argmax) {
+        Pool.pool2d(max, x, window, out, argmax);
     }
 
     @Override
