@@ -22,7 +22,8 @@ import org.jocl.cl_program;
 /**
  * Builds the kernel sources once per dtype for one context, with the element type and the op
  * codes passed as {@code -D} macros, and caches the programs and kernels. A build failure throws
- * with the compiler's log.
+ * with the compiler's log; sources whose op switches miss a constant of the enums are refused
+ * before compiling ({@link KernelCases}).
  */
 final class Programs {
     private static final String[] SOURCES = {"common.cl", "elementwise.cl", "reduce.cl", "nn.cl", "gemm.cl"};
@@ -117,6 +118,8 @@ final class Programs {
         for (BinaryOp b : BinaryOp.values()) {
             sb.append("BINARY_CONTIG(").append(b.name()).append(")\n");
         }
-        return sb.toString();
+        String source = sb.toString();
+        KernelCases.check(source);
+        return source;
     }
 }
