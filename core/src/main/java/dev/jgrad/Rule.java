@@ -3,6 +3,7 @@ package dev.jgrad;
 import dev.jgrad.autograd.Backward;
 import dev.jgrad.autograd.NoGrad;
 import dev.jgrad.autograd.Node;
+import dev.jgrad.internal.Internals;
 
 /**
  * Attaches a backward rule to a freshly computed output. Recording costs nothing when grad mode is
@@ -34,7 +35,7 @@ final class Rule {
             }
         }
         if (next != null) {
-            out.gradFn = Node.op(name, next, backward, saved);
+            out.gradFn = Internals.nodes().op(name, next, backward, saved);
         }
         return out;
     }
@@ -44,7 +45,7 @@ final class Rule {
         if (!NoGrad.isGradEnabled() || !input.requiresGrad()) {
             return out;
         }
-        out.gradFn = Node.op(name, new Node[] {input.gradEdge()}, backward, saved);
+        out.gradFn = Internals.nodes().op(name, new Node[] {input.gradEdge()}, backward, saved);
         return out;
     }
 }

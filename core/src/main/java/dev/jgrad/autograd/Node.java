@@ -1,6 +1,8 @@
 package dev.jgrad.autograd;
 
 import dev.jgrad.Tensor;
+import dev.jgrad.internal.Internals;
+import dev.jgrad.internal.Nodes;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -17,30 +19,30 @@ import java.util.function.UnaryOperator;
  * since is an {@link IllegalStateException}, never a silently wrong gradient.
  */
 public final class Node {
-    /** Where a leaf's accumulator node delivers the gradients that reach it. */
-    @FunctionalInterface
-    public interface Sink {
-        /**
-         * @param grad  a gradient for the leaf
-         * @param held  identity set shared by every sink of one backward pass, in which a sink
-         *              records the memory it keeps: a rule may hand the same memory to several
-         *              inputs (add passes its gradient through to both), and two leaves must not
-         *              end up sharing one {@code .grad()}
-         * @param seen  tensors user code may still hold: the gradients the caller passed in, and
-         *              those given to or returned by hooks; a kept gradient must not share their memory
-         */
-        void accept(Tensor grad, Set<Object> held, List<Tensor> seen);
+    static {
+        Internals.install(new Nodes() {
+            @Override
+            public Node op(String name, Node[] next, Backward backward, Tensor... saved) {
+                return new Node(name, next, backward, null, saved);
+            }
+
+            @Override
+            public Node leaf(Tensor leaf) {
+                return new Node("AccumulateGrad", new Node[0], null, leaf, new Tensor[0]);
+            }
+        });
     }
 
     private final String name;
     private final Node[] next;
     private final Backward backward;
-    private final Sink sink;
+    /** For an accumulator node, the leaf whose {@code .grad()} it writes; else null. */
+    private final Tensor sink;
     private Tensor[] saved;
     private final int[] savedVersions;
     private List<UnaryOperator<Tensor>> hooks;
 
-    private Node(String name, Node[] next, Backward backward, Sink sink, Tensor[] saved) {
+    private Node(String name, Node[] next, Backward backward, Tensor sink, Tensor[] saved) {
         this.name = name;
         this.next = next;
         this.backward = backward;
@@ -50,25 +52,6 @@ public final class Node {
         for (int i = 0; i < saved.length; i++) {
             savedVersions[i] = saved[i] == null ? 0 : saved[i].version();
         }
-    }
-
-    /**
-     * @param name     the op name, shown in errors and graph inspection
-     * @param next     per input, the node receiving its gradient, or null if it needs none
-     * @param backward the rule
-     * @param saved    tensors the rule reads in backward (may contain nulls)
-     * @return an op node
-     */
-    public static Node op(String name, Node[] next, Backward backward, Tensor... saved) {
-        return new Node(name, next, backward, null, saved);
-    }
-
-    /**
-     * @param sink receives each gradient that reaches the leaf
-     * @return a gradient-accumulator node for a leaf tensor
-     */
-    public static Node leaf(Sink sink) {
-        return new Node("AccumulateGrad", new Node[0], null, sink, new Tensor[0]);
     }
 
     /** @return the op name, e.g. {@code mul} or {@code AccumulateGrad} */
@@ -147,7 +130,7 @@ public final class Node {
     }
 
     void accumulate(Tensor grad, Set<Object> held, List<Tensor> seen) {
-        sink.accept(grad, held, seen);
+        AccumulateGrad.accumulate(sink, grad, held, seen);
     }
 
     void release() {

@@ -1,8 +1,9 @@
 package dev.jgrad.nn;
 
-import dev.jgrad.NnRules;
 import dev.jgrad.Tensor;
 import dev.jgrad.backend.UnaryOp;
+import dev.jgrad.internal.Internals;
+import java.util.Arrays;
 
 /**
  * Layer functions in PyTorch's {@code torch.nn.functional} style. {@link #linear} runs the bias add
@@ -45,18 +46,12 @@ public final class Functional {
     public static Tensor linear(Tensor x, Tensor weight, Tensor bias, Activation act) {
         if (weight.dim() != 2) {
             throw new IllegalArgumentException("linear: weight must be [out, in], got shape "
-                    + java.util.Arrays.toString(weight.shape()));
+                    + Arrays.toString(weight.shape()));
         }
-        Tensor h = NnRules.linear(x, weight);
+        Tensor h = Internals.bridge().linear(x, weight);
         if (bias == null) {
-            return switch (act) {
-                case NONE -> h;
-                case RELU -> h.relu();
-                case TANH -> h.tanh();
-                case SIGMOID -> h.sigmoid();
-                case GELU -> h.gelu();
-            };
+            return Internals.bridge().activation(h, act.op);
         }
-        return NnRules.biasActivation(h, bias, act.op);
+        return Internals.bridge().biasActivation(h, bias, act.op);
     }
 }

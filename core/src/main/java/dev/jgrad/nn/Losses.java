@@ -2,6 +2,7 @@ package dev.jgrad.nn;
 
 import dev.jgrad.DType;
 import dev.jgrad.Tensor;
+import dev.jgrad.internal.Internals;
 import java.util.Arrays;
 import java.util.List;
 
@@ -36,7 +37,7 @@ public final class Losses {
      */
     public static Tensor crossEntropy(Tensor logits, Tensor labels) {
         checkClassification("crossEntropy", logits, labels);
-        return dev.jgrad.NnRules.crossEntropy(logits, labels);
+        return Internals.bridge().crossEntropy(logits, labels);
     }
 
     /**
