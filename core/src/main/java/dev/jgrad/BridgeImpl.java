@@ -1,6 +1,7 @@
 package dev.jgrad;
 
 import dev.jgrad.autograd.Node;
+import dev.jgrad.backend.Backend;
 import dev.jgrad.backend.UnaryOp;
 import dev.jgrad.internal.Bridge;
 
@@ -45,5 +46,10 @@ final class BridgeImpl implements Bridge {
     @Override
     public Tensor crossEntropy(Tensor logits, Tensor labels) {
         return NnRules.crossEntropy(logits, labels);
+    }
+
+    @Override
+    public void checkRange(Tensor t, double lo, double hi, Backend.RangeFailure failure) {
+        t.backend().checkRange(t.desc(), lo, hi, failure);
     }
 }

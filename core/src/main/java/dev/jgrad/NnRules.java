@@ -14,7 +14,8 @@ final class NnRules {
 
     /**
      * Mean cross-entropy of {@code logits [N, C]} at {@code labels [N]} (validated by the caller).
-     * A plain backward runs the backend's one-pass gradient {@code (softmax - onehot) * g / N};
+     * A plain backward runs the backend's one-pass gradient {@code (softmax - onehot) * g / N}, with
+     * {@code g} left on the device;
      * under {@code createGraph} the same formula is composed of Tensor ops through the recorded
      * log-softmax, so it differentiates again.
      *
@@ -32,7 +33,8 @@ final class NnRules {
             Tensor lp = node.saved(0);
             if (!NoGrad.isGradEnabled()) {
                 Tensor out = Ops.empty(lp.device(), lp.dtype, lp.shape);
-                lp.backend().crossEntropyBackward(Ops.contiguous(lp).desc(), labels.desc(), g.item() / n, out.desc());
+                lp.backend().crossEntropyBackward(Ops.contiguous(lp).desc(), labels.desc(), g.desc(), 1.0 / n,
+                        out.desc());
                 return new Tensor[] {out};
             }
             Tensor ones = Ops.full(lp.device(), lp.dtype, new int[] {n, 1}, 1);

@@ -39,7 +39,9 @@ __kernel void reduce_general(int op, __global const T* x, int xo, int nOut, int 
         if (op == R_SUM) {
             T y = v - comp;          // Kahan summation: long float rows do not drift
             T t = acc + y;
-            comp = (t - acc) - y;
+            // Once the sum is infinite or NaN the correction term is meaningless ((Inf - Inf) - y
+            // is NaN): drop it, so sums follow IEEE (1 + Inf + 2 is Inf, Inf + -Inf is NaN).
+            comp = isfinite(t) ? (t - acc) - y : (T) 0;
             acc = t;
         } else if (!seen || better(op, v, acc)) {
             seen = true;

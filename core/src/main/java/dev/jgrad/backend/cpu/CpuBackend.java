@@ -99,13 +99,14 @@ public final class CpuBackend extends HeapBackend {
     }
 
     @Override
-    public void crossEntropyBackward(View logProbs, View labels, double scale, View out) {
+    public void crossEntropyBackward(View logProbs, View labels, View gradOut, double scale, View out) {
         if (logProbs.buffer().dtype() != DType.F32 || !logProbs.isContiguous() || !out.isContiguous()) {
-            super.crossEntropyBackward(logProbs, labels, scale, out);
+            super.crossEntropyBackward(logProbs, labels, gradOut, scale, out);
             return;
         }
+        float s = (float) (((HeapBuffer) gradOut.buffer()).get(gradOut.offset()) * scale);
         Fused.crossEntropyBackward(((HeapBuffer) logProbs.buffer()).f32, logProbs.offset(),
-                ((HeapBuffer) labels.buffer()).i64, labels.offset(), labels.strides()[0], (float) scale,
+                ((HeapBuffer) labels.buffer()).i64, labels.offset(), labels.strides()[0], s,
                 ((HeapBuffer) out.buffer()).f32, out.offset(), logProbs.shape()[0], logProbs.shape()[1]);
     }
 
