@@ -1,6 +1,7 @@
 package dev.jgrad;
 
 import dev.jgrad.autograd.Node;
+import dev.jgrad.backend.Backend;
 import dev.jgrad.backend.UnaryOp;
 import dev.jgrad.backend.UpdateStep;
 import dev.jgrad.internal.Bridge;
@@ -78,5 +79,10 @@ final class BridgeImpl implements Bridge {
     @Override
     public void update(String op, List<UpdateStep> steps, List<Tensor[]> rows, int[] ids) {
         InPlace.update(op, steps, rows, ids);
+    }
+
+    @Override
+    public void checkRange(Tensor t, double lo, double hi, Backend.RangeFailure failure) {
+        Ops.checkRange(t, lo, hi, failure);
     }
 }

@@ -66,6 +66,7 @@ final class IndexRules {
         Checks.indexRange("indexSelect", index, x.shape[d], "index");
         int[] shape = x.shape.clone();
         shape[d] = index.shape[0];
+        Checks.shape("indexSelect", shape);
         int[] strides = new int[shape.length];
         strides[d] = index.strides[0];
         return checkedGather("indexSelect", x, d, index.alias(shape, strides, index.offset));

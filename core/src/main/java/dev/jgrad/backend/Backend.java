@@ -1,6 +1,7 @@
 package dev.jgrad.backend;
 
 import dev.jgrad.DType;
+import java.util.Arrays;
 
 /**
  * The primitives one device implements. Everything else a {@link dev.jgrad.Tensor} can do
@@ -148,10 +149,11 @@ public interface Backend {
 
     /**
      * The gradient of mean cross-entropy with respect to logits, in one pass:
-     * {@code out[i, j] = scale * (exp(logProbs[i, j]) - (j == labels[i] ? 1 : 0))} for contiguous
-     * {@code [N, C]} log-probabilities and I64 labels {@code [N]}.
+     * {@code out[i, j] = gradOut * scale * (exp(logProbs[i, j]) - (j == labels[i] ? 1 : 0))} for
+     * contiguous {@code [N, C]} log-probabilities and I64 labels {@code [N]}. The incoming gradient
+     * {@code gradOut} (a one-element view) stays on the device: a backward never reads it to the host.
      */
-    default void crossEntropyBackward(View logProbs, View labels, double scale, View out) {
+    default void crossEntropyBackward(View logProbs, View labels, View gradOut, double scale, View out) {
         unary(UnaryOp.EXP, 0, logProbs, out);
         int n = logProbs.shape()[0];
         Buffer minus = allocate(logProbs.buffer().dtype(), n);
@@ -159,6 +161,55 @@ public interface Backend {
         View index = new View(labels.buffer(), labels.offset(), new int[] {n, 1}, new int[] {labels.strides()[0], 0});
         scatterAdd(View.contiguous(minus, new int[] {n, 1}), 1, index, out);
         unary(UnaryOp.MUL_SCALAR, scale, out, out);
+        binary(BinaryOp.MUL, out, new View(gradOut.buffer(), gradOut.offset(), out.shape(), new int[out.rank()]), out);
+    }
+
+    /** Builds the exception for a value that failed {@link #checkRange}. */
+    @FunctionalInterface
+    interface RangeFailure {
+        /**
+         * @param position the row-major position of the first offending element
+         * @param value    its value (I64 widened to double)
+         * @return the exception to throw, naming the user's op
+         */
+        RuntimeException at(long position, double value);
+    }
+
+    /**
+     * Validates that every element of {@code values} lies in {@code [lo, hi]} (NaN never does), as
+     * indices and labels must. A host backend throws {@code failure.at(...)} for the first offending
+     * element at once; this default copies the values to the host to do so. A device backend may
+     * instead enqueue the check and throw at its next synchronising point (a blocking read), as
+     * device-side assertions do, so validation never stalls the queue; its kernels must then stay
+     * memory-safe on the unchecked values.
+     */
+    default void checkRange(View values, double lo, double hi, RangeFailure failure) {
+        int n = values.numel();
+        if (n == 0) {
+            return;
+        }
+        DType t = values.buffer().dtype();
+        Buffer copy = allocateUninitialized(t, n);
+        unary(UnaryOp.IDENTITY, 0, values, View.contiguous(copy, values.shape()));
+        double[] v = new double[n];
+        switch (t) {
+            case F64 -> read(copy, 0, v);
+            case F32 -> {
+                float[] f = new float[n];
+                read(copy, 0, f);
+                Arrays.setAll(v, i -> f[i]);
+            }
+            case I64 -> {
+                long[] l = new long[n];
+                read(copy, 0, l);
+                Arrays.setAll(v, i -> l[i]);
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            if (!(v[i] >= lo && v[i] <= hi)) {
+                throw failure.at(i, v[i]);
+            }
+        }
     }
 
     /**

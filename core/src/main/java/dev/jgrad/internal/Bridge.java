@@ -2,6 +2,7 @@ package dev.jgrad.internal;
 
 import dev.jgrad.Tensor;
 import dev.jgrad.autograd.Node;
+import dev.jgrad.backend.Backend;
 import dev.jgrad.backend.UnaryOp;
 import dev.jgrad.backend.UpdateStep;
 import java.util.List;
@@ -87,4 +88,14 @@ public interface Bridge {
      *                                  devices; nothing is modified then
      */
     void update(String op, List<UpdateStep> steps, List<Tensor[]> rows, int[] ids);
+
+    /**
+     * Validates that every element of {@code t} lies in {@code [lo, hi]} (NaN never does): at once on
+     * host backends, at the device's next synchronising point elsewhere, so a loss's label check
+     * never reads device memory ({@link Backend#checkRange}).
+     *
+     * @param failure builds the exception, naming the user's op, from the first offending
+     *                row-major position and its value
+     */
+    void checkRange(Tensor t, double lo, double hi, Backend.RangeFailure failure);
 }

@@ -3,6 +3,7 @@ package dev.jgrad.conformance;
 import static dev.jgrad.conformance.Arg.index;
 import static dev.jgrad.conformance.Arg.kinkSafe;
 import static dev.jgrad.conformance.Arg.mask;
+import static dev.jgrad.conformance.Arg.nonFinite;
 import static dev.jgrad.conformance.Arg.normal;
 import static dev.jgrad.conformance.Arg.positive;
 import static dev.jgrad.conformance.Arg.prob;
@@ -10,9 +11,11 @@ import static dev.jgrad.conformance.OpCase.of;
 import static dev.jgrad.conformance.OpCase.smooth;
 
 import dev.jgrad.Tensor;
+import dev.jgrad.conformance.Arg.Kind;
 import dev.jgrad.nn.Functional;
 import dev.jgrad.nn.Losses;
 import dev.jgrad.nn.Reduction;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -25,8 +28,56 @@ public final class OpTable {
     private OpTable() {
     }
 
-    /** @return every row */
+    /** @return every row: {@link #finite()} and {@link #nonFiniteRows()} */
     public static List<OpCase> all() {
+        List<OpCase> rows = new ArrayList<>(finite());
+        rows.addAll(nonFiniteRows());
+        return rows;
+    }
+
+    /**
+     * Every reduction and loss on inputs holding +Inf, -Inf, both, or NaN: each backend must give
+     * the IEEE result the reference gives (mean([1, +Inf, 2]) is +Inf; +Inf + -Inf is NaN; max
+     * propagates NaN; argmax finds the first NaN), forward and backward. Finite differences do not
+     * apply to these rows (GradCheckTest skips them).
+     */
+    public static List<OpCase> nonFiniteRows() {
+        List<OpCase> rows = new ArrayList<>();
+        for (Kind k : List.of(Kind.POS_INF, Kind.NEG_INF, Kind.BOTH_INF, Kind.NAN)) {
+            String tag = " " + k;
+            rows.addAll(List.of(
+                of("sum[3,7]" + tag, x -> x.get(0).sum(), nonFinite(k, 3, 7)),
+                of("sum[3]" + tag, x -> x.get(0).sum(), nonFinite(k, 3)),
+                of("sum[130,130]" + tag, x -> x.get(0).sum(), nonFinite(k, 130, 130)),
+                of("sum[4,5]dim1" + tag, x -> x.get(0).sum(1, false), nonFinite(k, 4, 5)),
+                of("sum[4,5]dim0" + tag, x -> x.get(0).sum(0, true), nonFinite(k, 4, 5)),
+                of("mean[3]" + tag, x -> x.get(0).mean(), nonFinite(k, 3)),
+                of("mean[4,5]dim-1" + tag, x -> x.get(0).mean(-1, false), nonFinite(k, 4, 5)),
+                of("max[4,7]dim1" + tag, x -> x.get(0).max(1, false), nonFinite(k, 4, 7)),
+                of("min[5,3]dim0" + tag, x -> x.get(0).min(0, true), nonFinite(k, 5, 3)),
+                of("maxAll[19]" + tag, x -> x.get(0).max(), nonFinite(k, 19)),
+                of("argmax[4,7]dim1" + tag, x -> x.get(0).argmax(1), nonFinite(k, 4, 7)),
+                of("argmin[5,3]dim0" + tag, x -> x.get(0).argmin(0), nonFinite(k, 5, 3)),
+                of("mse pred" + tag, x -> Losses.mse(x.get(0), x.get(1)), nonFinite(k, 4, 3), normal(4, 3)),
+                of("mse target" + tag, x -> Losses.mse(x.get(0), x.get(1)), normal(4, 3), nonFinite(k, 4, 3)),
+                // the non-finite logit (flat position 1: row 0, class 1) sits at row 0's label
+                of("crossEntropy at label" + tag, x -> Losses.crossEntropy(x.get(0), labels(x.get(0), 1, 2, 0)),
+                        nonFinite(k, 3, 4)),
+                of("crossEntropy off label" + tag, x -> Losses.crossEntropy(x.get(0), labels(x.get(0), 3, 2, 0)),
+                        nonFinite(k, 3, 4)),
+                of("nll at label" + tag, x -> Losses.nll(x.get(0), labels(x.get(0), 1, 0, 3)), nonFinite(k, 3, 4)),
+                of("bceWithLogits" + tag, x -> Losses.binaryCrossEntropyWithLogits(x.get(0), x.get(1)),
+                        nonFinite(k, 3, 2), prob(3, 2))));
+        }
+        return rows;
+    }
+
+    private static Tensor labels(Tensor like, long... l) {
+        return Tensor.of(l, l.length).to(like.device().name());
+    }
+
+    /** @return the rows on finite inputs, which the gradient checks also use */
+    public static List<OpCase> finite() {
         return List.of(
             // broadcasting binary arithmetic
             smooth("add[3,4]+[4]", x -> x.get(0).add(x.get(1)), normal(3, 4), normal(4)),

@@ -15,12 +15,14 @@ import org.jocl.cl_command_queue;
 import org.jocl.cl_context;
 import org.jocl.cl_context_properties;
 import org.jocl.cl_device_id;
+import org.jocl.cl_kernel;
 
 /**
  * One OpenCL device: a context, one in-order queue, the caching allocator and the built kernels.
  * Ops enqueue and return; reads block. Layouts the kernels do not cover (rank above 8, I64
  * arithmetic) run on the host through the reference backend, which is rare and reported in the
- * method docs. Matmul, reductions and the fused ops live in {@link ClMath}.
+ * method docs. Matmul, reductions and the fused ops live in {@link ClMath}; value checks (indices,
+ * labels) run on the device and report at the next blocking read ({@link DeviceChecks}).
  */
 public final class OpenClBackend implements Backend {
     /** Kernel names of the per-op contiguous kernels, built once instead of per launch. */
@@ -36,6 +38,9 @@ public final class OpenClBackend implements Backend {
     private final ClMath math;
     private final ClUpdates updates;
 
+    private final DeviceChecks checks;
+    private long blockingReads;
+
     OpenClBackend(String name, ClDevice device) {
         this.name = name;
         this.device = device;
@@ -49,6 +54,8 @@ public final class OpenClBackend implements Backend {
         this.programs = new Programs(context, device);
         this.math = new ClMath(this);
         this.updates = new ClUpdates(this);
+
+        this.checks = new DeviceChecks(this);
     }
 
     @Override
@@ -61,9 +68,27 @@ public final class OpenClBackend implements Backend {
         return pool.stats();
     }
 
-    /** Frees every cached (unused) device buffer. */
+    /**
+     * Frees every cached (unused) device buffer: large ones, and each shared slab of small ones
+     * none of whose slices a live tensor holds.
+     */
     public void emptyCache() {
         pool.emptyCache();
+    }
+
+    /**
+     * Bounds the bytes of freed buffers kept for reuse (default: a sixteenth of the device's memory,
+     * at least 16 MiB); the excess is freed now and whenever it recurs. 0 keeps nothing.
+     *
+     * @param bytes the limit, {@code >= 0}
+     */
+    public void setCacheLimit(long bytes) {
+        pool.setCacheLimit(bytes);
+    }
+
+    /** @return the most bytes of freed buffers kept for reuse ({@link #setCacheLimit}) */
+    public long cacheLimit() {
+        return pool.cacheLimit();
     }
 
     /** @return the device description, e.g. {@code cpu-... (CPU, Portable Computing Language)} */
@@ -71,9 +96,40 @@ public final class OpenClBackend implements Backend {
         return device.describe();
     }
 
-    /** Blocks until every enqueued op has finished. */
+    /**
+     * Blocks until every enqueued op has finished.
+     *
+     * @throws IllegalArgumentException from a device-side check (an index or label out of range)
+     *         that failed since the last synchronising point
+     */
     public synchronized void finish() {
         CL.clFinish(queue);
+        checks.raise();
+    }
+
+    /**
+     * @return how many blocking reads (device to host copies the caller waits for) this device has
+     *         done: each {@code item()}, {@code toFloatArray()} and host fallback counts; the
+     *         verdicts of device-side checks do not (they are read without blocking)
+     */
+    public synchronized long blockingReads() {
+        return blockingReads;
+    }
+
+    /**
+     * Enqueues the check on the device (no read): a failure is thrown at the next blocking read or
+     * {@link #finish()}, as a device-side assertion. Rank above 8 checks on the host at once.
+     */
+    @Override
+    public synchronized void checkRange(View values, double lo, double hi, RangeFailure failure) {
+        if (values.numel() == 0) {
+            return;
+        }
+        if (values.rank() > 8) {
+            Backend.super.checkRange(values, lo, hi, failure);
+        } else {
+            checks.enqueue(values, lo, hi, failure);
+        }
     }
 
     ClBuffer buffer(DType dtype, int length) {
@@ -81,7 +137,8 @@ public final class OpenClBackend implements Backend {
     }
 
     Launch launch(DType dtype, String kernel) {
-        return new Launch(queue, programs.kernel(dtype == DType.I64 ? DType.F32 : dtype, kernel), dtype);
+        cl_kernel k = programs.kernel(dtype == DType.I64 ? DType.F32 : dtype, kernel);
+        return new Launch(queue, k, dtype, programs.groupSize(k));
     }
 
     @Override
@@ -149,7 +206,10 @@ public final class OpenClBackend implements Backend {
             ClBuffer b = (ClBuffer) src;
             long at = offsetBytes + (long) b.base * b.dtype().byteSize();
             CL.clEnqueueReadBuffer(queue, b.mem, CL.CL_TRUE, at, bytes, dst, 0, null, null);
+            blockingReads++;
         }
+        // The read synchronised the in-order queue: every earlier check's verdict has landed.
+        checks.raise();
     }
 
     @Override
@@ -254,9 +314,9 @@ public final class OpenClBackend implements Backend {
     }
 
     @Override
-    public synchronized void crossEntropyBackward(View logProbs, View labels, double scale, View out) {
-        if (!math.crossEntropyBackward(logProbs, labels, scale, out)) {
-            Backend.super.crossEntropyBackward(logProbs, labels, scale, out);
+    public synchronized void crossEntropyBackward(View logProbs, View labels, View gradOut, double scale, View out) {
+        if (!math.crossEntropyBackward(logProbs, labels, gradOut, scale, out)) {
+            Backend.super.crossEntropyBackward(logProbs, labels, gradOut, scale, out);
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.jgrad.backend.cpu;
 
 import dev.jgrad.DType;
-import dev.jgrad.backend.Backend;
 import dev.jgrad.backend.HeapBackend;
 import dev.jgrad.backend.BinaryOp;
 import dev.jgrad.backend.HeapBuffer;
@@ -14,13 +13,18 @@ import dev.jgrad.backend.reference.ReferenceBackend;
 
 /**
  * The {@code cpu} device: heap buffers shared with {@code reference}, Vector API kernels for the
- * hot primitives (elementwise, reductions, GEMM), and the reference loops for the cold ones
- * (where, gather, scatter, I64 data), which are correct on the same buffers.
+ * hot primitives (elementwise, reductions, GEMM), and typed strided loops of its own for the cold
+ * ones (where, gather, scatter, I64 data, reductions no fast path covers): none of them borrows
+ * the reference backend's, so the conformance kit compares two implementations.
  */
 public final class CpuBackend extends HeapBackend {
     /** The single instance; kernels are stateless apart from per-thread packing buffers. */
     public static final CpuBackend INSTANCE = new CpuBackend();
-    private static final Backend COLD = ReferenceBackend.INSTANCE;
+    /**
+     * Window copies of I64 tensors (no layer computes on them; only a view-like unfold of indices
+     * could) reuse the reference loops, the one place cpu still borrows them.
+     */
+    private static final ReferenceBackend I64_WINDOWS = ReferenceBackend.INSTANCE;
 
     private CpuBackend() {
     }
@@ -38,7 +42,7 @@ public final class CpuBackend extends HeapBackend {
             Parallel.chunks(out.numel(), Parallel.STREAM_GRAIN,
                     (from, to) -> java.util.Arrays.fill(b.f32, o + from, o + to, (float) value));
         } else {
-            COLD.fill(out, value);
+            Strided.fill(out, value);
         }
     }
 
@@ -48,7 +52,7 @@ public final class CpuBackend extends HeapBackend {
             return;
         }
         if (in.buffer().dtype() == DType.I64) {
-            COLD.unary(op, arg, in, out);
+            Strided.copyLong(in, out);
         } else {
             Elementwise.unary(op, arg, in, out);
         }
@@ -60,7 +64,7 @@ public final class CpuBackend extends HeapBackend {
             return;
         }
         if (a.buffer().dtype() == DType.I64) {
-            COLD.binary(op, a, b, out);
+            Strided.binaryLong(op, a, b, out);
         } else {
             Elementwise.binary(op, a, b, out);
         }
@@ -68,7 +72,7 @@ public final class CpuBackend extends HeapBackend {
 
     @Override
     public void where(View cond, View a, View b, View out) {
-        COLD.where(cond, a, b, out);
+        Strided.where(cond, a, b, out);
     }
 
     @Override
@@ -86,26 +90,26 @@ public final class CpuBackend extends HeapBackend {
         if (RowGather.tryRun(in, dim, index, out)) {
             return;
         }
-        if (out.numel() > 0 && Indexing.fast(in, dim, index, out)) {
-            Indexing.gather(in, index, out);
+        if (out.numel() > 0 && RowIndexing.fast(in, dim, index, out)) {
+            RowIndexing.gather(in, index, out);
         } else {
-            COLD.gather(in, dim, index, out);
+            Indexing.gather(in, dim, index, out);
         }
     }
 
     @Override
     public void scatterAdd(View src, int dim, View index, View out) {
-        if (src.numel() > 0 && Indexing.fast(out, dim, index, src)) {
-            Indexing.scatterAdd(src, index, out);
+        if (src.numel() > 0 && RowIndexing.fast(out, dim, index, src)) {
+            RowIndexing.scatterAdd(src, index, out);
         } else {
-            COLD.scatterAdd(src, dim, index, out);
+            Indexing.scatterAdd(src, dim, index, out);
         }
     }
 
     @Override
     public void unfold(View x, Window window, View out) {
         if (x.buffer().dtype() == DType.I64) {
-            COLD.unfold(x, window, out);
+            I64_WINDOWS.unfold(x, window, out);
         } else {
             Unfold.unfold(x, window, out);
         }
@@ -114,7 +118,7 @@ public final class CpuBackend extends HeapBackend {
     @Override
     public void fold(View cols, Window window, View out) {
         if (cols.buffer().dtype() == DType.I64) {
-            COLD.fold(cols, window, out);
+            I64_WINDOWS.fold(cols, window, out);
         } else {
             Unfold.fold(cols, window, out);
         }
@@ -137,13 +141,14 @@ public final class CpuBackend extends HeapBackend {
     }
 
     @Override
-    public void crossEntropyBackward(View logProbs, View labels, double scale, View out) {
+    public void crossEntropyBackward(View logProbs, View labels, View gradOut, double scale, View out) {
         if (logProbs.buffer().dtype() != DType.F32 || !logProbs.isContiguous() || !out.isContiguous()) {
-            super.crossEntropyBackward(logProbs, labels, scale, out);
+            super.crossEntropyBackward(logProbs, labels, gradOut, scale, out);
             return;
         }
+        float s = (float) (((HeapBuffer) gradOut.buffer()).get(gradOut.offset()) * scale);
         Fused.crossEntropyBackward(((HeapBuffer) logProbs.buffer()).f32, logProbs.offset(),
-                ((HeapBuffer) labels.buffer()).i64, labels.offset(), labels.strides()[0], (float) scale,
+                ((HeapBuffer) labels.buffer()).i64, labels.offset(), labels.strides()[0], s,
                 ((HeapBuffer) out.buffer()).f32, out.offset(), logProbs.shape()[0], logProbs.shape()[1]);
     }
 

@@ -1,66 +1,81 @@
 package dev.jgrad.backend.cpu;
 
-import dev.jgrad.DType;
 import dev.jgrad.backend.HeapBuffer;
+import dev.jgrad.backend.Odometer;
 import dev.jgrad.backend.View;
 
 /**
- * Gather and scatter-add along the last dim of contiguous float views, row by row (rows split
- * between threads: a row of {@code out} is only written by its own row of {@code src}). Max
- * pooling's backward scatters a gradient of [64, 32, 14, 14] this way; the reference loop it
- * replaces walks an odometer and widens every element to double.
+ * {@code gather} and {@code scatterAdd} on the cpu: one {@link Odometer} walk over the index with
+ * the indexed dim's stride zeroed, reading and writing the typed arrays directly (any dtype of the
+ * data, I64 included). They stay scalar on purpose: the Vector API's indexed loads take int
+ * offsets, so converting the I64 indices costs what the gathered load would save, and a
+ * scatter with duplicate indices must accumulate in order.
  */
 final class Indexing {
-    private static final int GRAIN = 1 << 16;
-
     private Indexing() {
     }
 
-    /** @return whether {@link #gather} and {@link #scatterAdd} handle these operands */
-    static boolean fast(View data, int dim, View index, View other) {
-        int r = data.rank();
-        return dim == r - 1 && data.buffer().dtype() != DType.I64 && data.isContiguous() && index.isContiguous()
-                && other.isContiguous() && index.shape()[dim] > 0 && java.util.Arrays.equals(data.shape(), 0, r - 1,
-                index.shape(), 0, r - 1);
-    }
-
-    /** {@code out[r, j] = in[r, index[r, j]]}; every index in range. */
-    static void gather(View in, View index, View out) {
-        int len = index.shape()[index.rank() - 1], inLen = in.shape()[in.rank() - 1];
+    /** {@code out[..j..] = in[..index[..j..]..]} along {@code dim}; {@code index} and {@code out} share a shape. */
+    static void gather(View in, int dim, View index, View out) {
+        if (out.numel() == 0) {
+            return;
+        }
         HeapBuffer x = (HeapBuffer) in.buffer(), o = (HeapBuffer) out.buffer();
         long[] idx = ((HeapBuffer) index.buffer()).i64;
-        int rows = index.numel() / len, xo = in.offset(), io = index.offset(), oo = out.offset();
-        Parallel.chunks(rows, Math.max(1, GRAIN / len), (from, to) -> {
-            for (int r = from; r < to; r++) {
-                for (int j = 0; j < len; j++) {
-                    int at = xo + r * inLen + (int) idx[io + r * len + j];
-                    if (o.dtype() == DType.F32) {
-                        o.f32[oo + r * len + j] = x.f32[at];
-                    } else {
-                        o.f64[oo + r * len + j] = x.f64[at];
-                    }
-                }
+        int[] inStrides = in.strides().clone();
+        int step = inStrides[dim];
+        inStrides[dim] = 0;
+        Odometer it = new Odometer(index.shape(), new int[][] {index.strides(), out.strides(), inStrides},
+                new int[] {index.offset(), out.offset(), in.offset()});
+        int[] p = it.offsets;
+        switch (o.dtype()) {
+            case F32 -> {
+                do {
+                    o.f32[p[1]] = x.f32[p[2] + (int) idx[p[0]] * step];
+                } while (it.next());
             }
-        });
+            case F64 -> {
+                do {
+                    o.f64[p[1]] = x.f64[p[2] + (int) idx[p[0]] * step];
+                } while (it.next());
+            }
+            case I64 -> {
+                do {
+                    o.i64[p[1]] = x.i64[p[2] + (int) idx[p[0]] * step];
+                } while (it.next());
+            }
+        }
     }
 
-    /** {@code out[r, index[r, j]] += src[r, j]}; duplicates accumulate. */
-    static void scatterAdd(View src, View index, View out) {
-        int len = index.shape()[index.rank() - 1], outLen = out.shape()[out.rank() - 1];
+    /** {@code out[..index[..j..]..] += src[..j..]} along {@code dim}, duplicates accumulating in index order. */
+    static void scatterAdd(View src, int dim, View index, View out) {
+        if (src.numel() == 0) {
+            return;
+        }
         HeapBuffer s = (HeapBuffer) src.buffer(), o = (HeapBuffer) out.buffer();
         long[] idx = ((HeapBuffer) index.buffer()).i64;
-        int rows = index.numel() / len, so = src.offset(), io = index.offset(), oo = out.offset();
-        Parallel.chunks(rows, Math.max(1, GRAIN / len), (from, to) -> {
-            for (int r = from; r < to; r++) {
-                for (int j = 0; j < len; j++) {
-                    int at = oo + r * outLen + (int) idx[io + r * len + j];
-                    if (o.dtype() == DType.F32) {
-                        o.f32[at] += s.f32[so + r * len + j];
-                    } else {
-                        o.f64[at] += s.f64[so + r * len + j];
-                    }
-                }
+        int[] outStrides = out.strides().clone();
+        int step = outStrides[dim];
+        outStrides[dim] = 0;
+        Odometer it = new Odometer(index.shape(), new int[][] {index.strides(), src.strides(), outStrides},
+                new int[] {index.offset(), src.offset(), out.offset()});
+        int[] p = it.offsets;
+        switch (o.dtype()) {
+            case F32 -> {
+                do {
+                    o.f32[p[2] + (int) idx[p[0]] * step] += s.f32[p[1]];
+                } while (it.next());
             }
-        });
+            case F64 -> {
+                do {
+                    o.f64[p[2] + (int) idx[p[0]] * step] += s.f64[p[1]];
+                } while (it.next());
+            }
+            case I64 -> {
+                do {
+                    o.i64[p[2] + (int) idx[p[0]] * step] += s.i64[p[1]];
+                } while (it.next());
+            }
+        }
     }
 }
