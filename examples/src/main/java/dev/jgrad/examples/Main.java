@@ -4,7 +4,7 @@ import dev.jgrad.backend.Availability;
 import dev.jgrad.backend.BackendProvider;
 import dev.jgrad.backend.Backends;
 
-/** Command-line entry point behind {@code ./jgrad}: {@code demo [xor|neuron]} and {@code devices}. */
+/** Command-line entry point behind {@code ./jgrad}: {@code demo [xor|neuron|spark]} and {@code devices}. */
 public final class Main {
     private Main() {
     }
@@ -34,10 +34,19 @@ public final class Main {
                 }
             }
             case "neuron" -> NeuronDemo.run(System.out);
+            case "spark" -> System.exit(spark());
             default -> {
-                System.err.println("unknown demo: " + name + " (expected xor or neuron)");
+                System.err.println("unknown demo: " + name + " (expected xor, neuron or spark)");
                 System.exit(2);
             }
+        }
+    }
+
+    private static int spark() {
+        try {
+            return SparkDemo.run(System.out, 120);
+        } catch (java.io.IOException | InterruptedException e) {
+            throw new IllegalStateException("demo spark: cannot relaunch the JVM with Spark's options: " + e, e);
         }
     }
 

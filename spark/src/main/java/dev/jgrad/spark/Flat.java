@@ -1,0 +1,96 @@
+package dev.jgrad.spark;
+
+import dev.jgrad.Tensor;
+import dev.jgrad.autograd.NoGrad;
+import java.util.List;
+
+/** Parameters as one flat F32 vector, in {@code Module.parameters()} order: what travels each round. */
+final class Flat {
+    private Flat() {
+    }
+
+    /** @return the total element count, checked against the largest Java array */
+    static int count(List<Tensor> params) {
+        long n = 0;
+        for (Tensor p : params) {
+            n += p.numel();
+        }
+        if (n > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("SparkTrainer: the model has " + n
+                    + " parameters; one flat float[] holds at most " + (Integer.MAX_VALUE - 8));
+        }
+        return (int) n;
+    }
+
+    /** @return a new array with the parameters' values */
+    static float[] weights(List<Tensor> params) {
+        float[] out = new float[count(params)];
+        int at = 0;
+        for (Tensor p : params) {
+            float[] v = p.toFloatArray();
+            System.arraycopy(v, 0, out, at, v.length);
+            at += v.length;
+        }
+        return out;
+    }
+
+    /** @return {@code scale} × each parameter's gradient (zeros where none reached it), flat */
+    static float[] grads(List<Tensor> params, float scale) {
+        float[] out = new float[count(params)];
+        int at = 0;
+        for (Tensor p : params) {
+            if (p.grad() != null) {
+                float[] g = p.grad().toFloatArray();
+                for (int i = 0; i < g.length; i++) {
+                    out[at + i] = scale * g[i];
+                }
+            }
+            at += p.numel();
+        }
+        return out;
+    }
+
+    /** Copies {@code w} into the parameters in place (no recording; versions bumped). */
+    static void load(List<Tensor> params, float[] w) {
+        checkLength(params, w.length);
+        try (var ng = NoGrad.enter()) {
+            int at = 0;
+            for (Tensor p : params) {
+                float[] part = new float[p.numel()];
+                System.arraycopy(w, at, part, 0, part.length);
+                p.copyInPlace(Tensor.of(part, p.shape()));
+                at += part.length;
+            }
+        }
+    }
+
+    /**
+     * Makes {@code g} the parameters' {@code grad}: clears them, then back-propagates
+     * {@code Σ_i sum(p_i · g_i)}, whose gradient with respect to p_i is exactly g_i (1·g, no rounding).
+     * Going through backward keeps us on the public API instead of poking the autograd internals.
+     */
+    static void setGrads(List<Tensor> params, float[] g) {
+        checkLength(params, g.length);
+        Tensor total = null;
+        int at = 0;
+        for (Tensor p : params) {
+            p.zeroGrad();
+            float[] part = new float[p.numel()];
+            System.arraycopy(g, at, part, 0, part.length);
+            Tensor term = p.mul(Tensor.of(part, p.shape())).sum();
+            total = total == null ? term : total.add(term);
+            at += part.length;
+        }
+        if (total != null) {
+            total.backward();
+        }
+    }
+
+    private static void checkLength(List<Tensor> params, int length) {
+        int n = count(params);
+        if (n != length) {
+            throw new IllegalArgumentException("SparkTrainer: the model has " + n + " parameters but the flat vector has "
+                    + length + "; the ModelFactory must build the driver model's architecture");
+        }
+    }
+}

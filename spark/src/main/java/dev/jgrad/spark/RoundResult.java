@@ -1,0 +1,43 @@
+package dev.jgrad.spark;
+
+import java.io.Serializable;
+
+/**
+ * What partitions send back in a round, summed by {@code treeAggregate}: {@code Σ m_p·v_p} (gradients,
+ * or weights with local steps), {@code Σ m_p} and {@code Σ m_p·L_p}. Mutable: Spark's seqOp/combOp
+ * add into the left argument, which it owns.
+ */
+final class RoundResult implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    float[] sum;
+    long examples;
+    double lossSum;
+
+    RoundResult(float[] sum, long examples, double lossSum) {
+        this.sum = sum;
+        this.examples = examples;
+        this.lossSum = lossSum;
+    }
+
+    /** @return the zero value: no vector yet */
+    static RoundResult empty() {
+        return new RoundResult(null, 0, 0);
+    }
+
+    /** Adds {@code other} into this. @return this */
+    RoundResult add(RoundResult other) {
+        if (other.sum != null) {
+            if (sum == null) {
+                sum = other.sum.clone();
+            } else {
+                for (int i = 0; i < sum.length; i++) {
+                    sum[i] += other.sum[i];
+                }
+            }
+        }
+        examples += other.examples;
+        lossSum += other.lossSum;
+        return this;
+    }
+}

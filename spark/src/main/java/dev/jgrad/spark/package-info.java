@@ -1,0 +1,42 @@
+/**
+ * Synchronous data-parallel training of jgrad models on Apache Spark ({@link dev.jgrad.spark.SparkTrainer}).
+ *
+ * <h2>The algorithm (one round = one optimizer step of the global model)</h2>
+ * <ol>
+ *   <li>The training data is a {@code JavaRDD<Example>} (features + class label) with P partitions.
+ *       Each partition validates its rows and turns them into two tensors once (a {@code Shard}:
+ *       features {@code [n_p, inputShape...]} F32, labels {@code [n_p]} I64) together with a replica of
+ *       the model; the shard RDD is persisted {@code MEMORY_ONLY}, so later rounds reuse the tensors
+ *       instead of deserialising rows again.</li>
+ *   <li>Round {@code r}: the driver flattens its parameters, in {@code Module.parameters()} order,
+ *       into one {@code float[]} {@code w} and broadcasts it (Spark's torrent broadcast).</li>
+ *   <li>Partition {@code p} copies {@code w} into its replica and takes its batch of round {@code r}:
+ *       rows {@code [i·b, min((i+1)·b, n_p))} with {@code i = r mod ceil(n_p / b)} (b = per-partition
+ *       batch), so each partition walks its own data in order, epoch after epoch. It computes the mean
+ *       loss {@code L_p} of those {@code m_p} rows, back-propagates, and emits {@code m_p·∇L_p} (flat),
+ *       {@code m_p} and {@code m_p·L_p}.</li>
+ *   <li>These are summed with {@code treeAggregate} (depth configurable) and the driver forms the
+ *       example-weighted mean gradient {@code g = Σ_p m_p·∇L_p / Σ_p m_p}, exactly the gradient of the
+ *       mean loss over the global batch of {@code Σ_p m_p} rows. It sets {@code g} as the parameters'
+ *       {@code grad}, clips it ({@code GradClip}) if asked, runs the local optimizer's step and the LR
+ *       scheduler's step. Hence, with equal partitions, P partitions × batch b give the same weights
+ *       as local training with batch P·b whose batches concatenate the partitions' batches.</li>
+ *   <li>Optional local steps {@code k > 1} (parameter averaging, as DL4J): each partition instead
+ *       takes {@code k} steps of a fresh executor-side optimizer (same kind, the driver's current lr)
+ *       on its next {@code k} batches and emits {@code m_p·w_p} (m_p = rows seen); the driver sets
+ *       {@code w = Σ m_p·w_p / Σ m_p}. Traffic per example drops k-fold, but the result is no longer
+ *       the large-batch step, replicas drift apart between averages, optimizer state (momentum,
+ *       Adam moments) restarts every round and gradient clipping applies on the executors only.</li>
+ *   <li>Every N rounds (if asked) the driver writes a SafeTensors checkpoint of the model's state
+ *       dict and the optimizer's state dict; {@link dev.jgrad.spark.SparkTrainer#resume} continues from it.</li>
+ * </ol>
+ * A round is atomic: the Spark job either returns the whole sum or throws, and only then does the
+ * driver touch its model and optimizer, so a failed round leaves both as they were. Spark retries a
+ * failed task ({@code spark.task.maxFailures}); a retried task recomputes the same deterministic
+ * batch from the same broadcast weights, so the round's result does not change.
+ *
+ * <p>Only parameters travel; buffers (BatchNorm running statistics) stay the driver's and are not
+ * synchronised. Classes here are driver-side and not thread-safe; null arguments are rejected with
+ * {@link java.lang.NullPointerException}.
+ */
+package dev.jgrad.spark;

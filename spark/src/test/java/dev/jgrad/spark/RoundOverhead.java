@@ -1,0 +1,45 @@
+package dev.jgrad.spark;
+
+import dev.jgrad.Tensor;
+import dev.jgrad.nn.Linear;
+import dev.jgrad.nn.Module;
+import dev.jgrad.optim.SGD;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+
+/**
+ * Not a test (Surefire skips it): measures a round's overhead in {@code local[2]} for a
+ * 1,001,000-parameter model (Linear 1000→1000) with one row per partition, so nearly all of the round
+ * is broadcast, flattening, tree-aggregate and the driver's step. Prints the median of 15 rounds
+ * after 5 warm-up rounds. Run with the module's test classpath and {@link SparkJvmOptions#OPTIONS}.
+ */
+final class RoundOverhead {
+    private RoundOverhead() {
+    }
+
+    /** @param args unused */
+    public static void main(String[] args) {
+        try (JavaSparkContext jsc = new JavaSparkContext(new SparkConf().setMaster("local[2]").setAppName("overhead")
+                .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1"))) {
+            jsc.setLogLevel("ERROR");
+            List<Example> rows = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                rows.add(new Example(new float[1000], i));
+            }
+            Tensor.manualSeed(1);
+            Module m = new Linear(1000, 1000);
+            TrainingConfig cfg = new TrainingConfig(() -> new Linear(1000, 1000), ps -> new SGD(ps, 0.01), 1000, 1000)
+                    .batchPerPartition(1);
+            try (SparkTrainer t = new SparkTrainer(jsc.parallelize(rows, 2), m, cfg)) {
+                t.fit(5);
+                double[] ms = t.fit(15).stream().mapToDouble(s -> s.seconds() * 1e3).sorted().toArray();
+                System.out.printf("1,001,000 parameters, local[2], 2 partitions x 1 row: round median %.1f ms (min %.1f, max %.1f)%n",
+                        ms[ms.length / 2], ms[0], ms[ms.length - 1]);
+                System.out.println("all rounds (ms, sorted): " + Arrays.toString(Arrays.stream(ms).map(Math::rint).toArray()));
+            }
+        }
+    }
+}
