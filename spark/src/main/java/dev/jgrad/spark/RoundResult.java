@@ -25,11 +25,14 @@ final class RoundResult implements Serializable {
         return new RoundResult(null, 0, 0);
     }
 
-    /** Adds {@code other} into this. @return this */
+    /**
+     * Adds {@code other} into this; may adopt {@code other}'s array (Spark hands each result to seqOp or
+     * combOp once, so no copy is needed). @return this
+     */
     RoundResult add(RoundResult other) {
         if (other.sum != null) {
             if (sum == null) {
-                sum = other.sum.clone();
+                sum = other.sum;
             } else {
                 for (int i = 0; i < sum.length; i++) {
                     sum[i] += other.sum[i];

@@ -143,6 +143,31 @@ class SparkTrainerTest {
     }
 
     @Test
+    void localStepsOnOnePartitionAreOrdinarySgdSteps() {
+        // P = 1 and momentum-free SGD: averaging one replica is the identity and the fresh executor
+        // optimizer has no state to lose, so k local steps per round = k ordinary steps of batch b.
+        List<Example> data = rows(24, 5);
+        OptimizerFactory plain = ps -> new SGD(ps, 0.2);
+        float[] got = spark(data, 1, new TrainingConfig(factory(), plain, CLASSES, FEATURES)
+                .batchPerPartition(4).localSteps(3), 3);
+        Module m = model(7);
+        Optimizer opt = plain.create(m.parameters());
+        for (int s = 0; s < 9; s++) {
+            int start = (s % 6) * 4;
+            float[] x = new float[4 * FEATURES];
+            long[] y = new long[4];
+            for (int i = 0; i < 4; i++) {
+                System.arraycopy(data.get(start + i).features(), 0, x, i * FEATURES, FEATURES);
+                y[i] = data.get(start + i).label();
+            }
+            opt.zeroGrad();
+            Losses.crossEntropy(m.forward(Tensor.of(x, 4, FEATURES)), Tensor.of(y, 4)).backward();
+            opt.step();
+        }
+        assertClose(Flat.weights(m.parameters()), got, 1e-5);
+    }
+
+    @Test
     void retriedTaskLeavesTheRoundUnchangedAndFailedRoundChangesNothing() {
         List<Example> data = rows(16, 2);
         TrainingConfig cfg = new TrainingConfig(factory(), sgd(), CLASSES, FEATURES).batchPerPartition(4).loss(faulty());
