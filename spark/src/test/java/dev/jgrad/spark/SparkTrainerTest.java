@@ -34,6 +34,8 @@ class SparkTrainerTest {
     private static final int CLASSES = 3;
     /** Failures the loss injects in partition 1 (first attempts only unless EVERY_ATTEMPT); a static works because local mode runs tasks in this JVM. */
     private static final AtomicInteger INJECT = new AtomicInteger();
+    /** Rows read from the source RDD (counted in this JVM, as INJECT). */
+    private static final AtomicInteger ROWS_READ = new AtomicInteger();
     private static volatile boolean everyAttempt;
     private static JavaSparkContext jsc;
 
@@ -111,7 +113,11 @@ class SparkTrainerTest {
 
     private static float[] spark(List<Example> data, int partitions, TrainingConfig cfg, int rounds) {
         Module m = model(7);
-        try (SparkTrainer t = new SparkTrainer(jsc.parallelize(data, partitions), m, cfg)) {
+        JavaRDD<Example> rdd = jsc.parallelize(data, partitions).map(e -> {
+            ROWS_READ.incrementAndGet();
+            return e;
+        });
+        try (SparkTrainer t = new SparkTrainer(rdd, m, cfg)) {
             t.fit(rounds);
         }
         return Flat.weights(m.parameters());
@@ -135,7 +141,9 @@ class SparkTrainerTest {
             int b = 12 / p * 2 / 2;
             // rounds > batches per epoch, so each partition wraps around its data once
             int rounds = 48 / p / b + 2;
+            ROWS_READ.set(0);
             float[] got = spark(data, p, new TrainingConfig(factory(), sgd(), CLASSES, FEATURES).batchPerPartition(b), rounds);
+            assertEquals(data.size(), ROWS_READ.get(), "rows are turned into tensors once, then the cached shards serve every round");
             float[] want = local(data, p, b, rounds);
             assertClose(want, got, 1e-5);
             assertTrue(Math.abs(want[0] - model(7).parameters().get(0).toFloatArray()[0]) > 1e-4, "training moved the weights");
