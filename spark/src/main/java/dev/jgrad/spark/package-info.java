@@ -3,7 +3,8 @@
  *
  * <h2>The algorithm (one round = one optimizer step of the global model)</h2>
  * <ol>
- *   <li>The training data is a {@code JavaRDD<Example>} (features + class label) with P partitions.
+ *   <li>The training data is a {@code JavaRDD<Example>} (features + class label; a DataFrame becomes
+ *       one through {@link dev.jgrad.spark.Examples#fromDataFrame}) with P partitions.
  *       Each partition validates its rows and turns them into two tensors once (a {@code Shard}:
  *       features {@code [n_p, inputShape...]} F32, labels {@code [n_p]} I64) together with a replica of
  *       the model; the shard RDD is persisted {@code MEMORY_ONLY}, so later rounds reuse the tensors

@@ -23,6 +23,12 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -246,6 +252,22 @@ class SparkTrainerTest {
                 jsc.parallelize(rows(4, 4), 2), model(7), new TrainingConfig(factory(), sgd(), CLASSES, FEATURES).maxModelBytes(100)));
         assertTrue(big.getMessage().contains("the model has 83 parameters (332 bytes as F32), over the limit of 100 bytes"),
                 big.getMessage());
+    }
+
+    @Test
+    void dataFrameColumnsBecomeExamples() {
+        SparkSession spark = SparkSession.builder().sparkContext(jsc.sc()).getOrCreate();
+        StructType schema = new StructType().add("x", DataTypes.createArrayType(DataTypes.FloatType))
+                .add("a", DataTypes.DoubleType).add("label", DataTypes.LongType);
+        List<Row> rows = List.of(RowFactory.create(List.of(1f, 2f), 0.5, 2L), RowFactory.create(List.of(3f, 4f), null, 1L));
+        Dataset<Row> df = spark.createDataFrame(rows, schema).repartition(1);
+        List<Example> arrays = Examples.fromDataFrame(df, "label", "x").collect();
+        assertArrayEquals(new float[] {3, 4}, arrays.get(1).features());
+        assertEquals(2, arrays.get(0).label());
+        // collect() reports the executor's error inside a SparkException; SparkTrainer.round() unwraps it
+        Exception e = assertThrows(Exception.class, () -> Examples.fromDataFrame(df, "label", "a").collect());
+        assertTrue(e.getMessage().contains("partition 0 row 1 column 'a' holds null, expected a number"), e.getMessage());
+        assertEquals(0.5f, Examples.fromDataFrame(df.limit(1), "label", "a").first().features()[0]);
     }
 
     private static void assertMessage(List<Example> data, int partitions, TrainingConfig cfg, String expected) {
