@@ -65,24 +65,19 @@ final class Flat {
     }
 
     /**
-     * Makes {@code g} the parameters' {@code grad}: clears them, then back-propagates
-     * {@code Σ_i sum(p_i · g_i)}, whose gradient with respect to p_i is exactly g_i (1·g, no rounding).
-     * Going through backward keeps us on the public API instead of poking the autograd internals.
+     * Makes {@code g} the parameters' {@code grad}: clears each, then back-propagates from the leaf
+     * itself with seed g_i ({@code p.backward(g_i)}), which sets {@code p.grad() = g_i} through the
+     * public API, with no graph and no arithmetic on the values.
      */
     static void setGrads(List<Tensor> params, float[] g) {
         checkLength(params, g.length);
-        Tensor total = null;
         int at = 0;
         for (Tensor p : params) {
             p.zeroGrad();
             float[] part = new float[p.numel()];
             System.arraycopy(g, at, part, 0, part.length);
-            Tensor term = p.mul(Tensor.of(part, p.shape())).sum();
-            total = total == null ? term : total.add(term);
+            p.backward(Tensor.of(part, p.shape()));
             at += part.length;
-        }
-        if (total != null) {
-            total.backward();
         }
     }
 

@@ -14,7 +14,7 @@ import org.apache.spark.api.java.JavaSparkContext;
  * Not a test (Surefire skips it): measures a round's overhead in {@code local[2]} for a
  * 1,001,000-parameter model (Linear 1000→1000) with one row per partition, so nearly all of the round
  * is broadcast, flattening, tree-aggregate and the driver's step. Prints the median of 15 rounds
- * after 5 warm-up rounds. Run with the module's test classpath and {@link SparkJvmOptions#OPTIONS}.
+ * after 20 warm-up rounds. Run with the module's test classpath and {@link SparkJvmOptions#OPTIONS}.
  */
 final class RoundOverhead {
     private RoundOverhead() {
@@ -34,12 +34,33 @@ final class RoundOverhead {
             TrainingConfig cfg = new TrainingConfig(() -> new Linear(1000, 1000), ps -> new SGD(ps, 0.01), 1000, 1000)
                     .batchPerPartition(1);
             try (SparkTrainer t = new SparkTrainer(jsc.parallelize(rows, 2), m, cfg)) {
-                t.fit(5);
+                t.fit(20);
                 double[] ms = t.fit(15).stream().mapToDouble(s -> s.seconds() * 1e3).sorted().toArray();
                 System.out.printf("1,001,000 parameters, local[2], 2 partitions x 1 row: round median %.1f ms (min %.1f, max %.1f)%n",
                         ms[ms.length / 2], ms[0], ms[ms.length - 1]);
                 System.out.println("all rounds (ms, sorted): " + Arrays.toString(Arrays.stream(ms).map(Math::rint).toArray()));
             }
+            System.out.printf("jgrad's share without Spark (flatten, load, gradients, setGrads, step): median %.1f ms%n",
+                    jgradShare(m));
         }
+    }
+
+    /** The flat-vector work a round does on driver and executor, in this thread, no Spark: median of 20 after 40 warm-up runs. */
+    private static double jgradShare(Module m) {
+        List<Tensor> params = m.parameters();
+        SGD opt = new SGD(params, 0.01);
+        double[] ms = new double[60];
+        for (int i = 0; i < ms.length; i++) {
+            long t0 = System.nanoTime();
+            float[] w = Flat.weights(params);
+            Flat.load(params, w);
+            float[] g = Flat.grads(params, 1f);
+            Flat.setGrads(params, g);
+            opt.step();
+            ms[i] = (System.nanoTime() - t0) / 1e6;
+        }
+        double[] tail = Arrays.copyOfRange(ms, 40, ms.length);
+        Arrays.sort(tail);
+        return tail[tail.length / 2];
     }
 }
