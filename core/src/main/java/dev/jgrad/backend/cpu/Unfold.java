@@ -118,10 +118,10 @@ final class Unfold {
             return;
         }
         if (stride == 1) {
-            if (b.dtype() == DType.F32) {
-                Arrays.fill(b.f32, at + from, at + to, (float) v);
-            } else {
-                Arrays.fill(b.f64, at + from, at + to, v);
+            switch (b.dtype()) {
+                case F32 -> Arrays.fill(b.f32, at + from, at + to, (float) v);
+                case F64 -> Arrays.fill(b.f64, at + from, at + to, v);
+                case I64 -> Arrays.fill(b.i64, at + from, at + to, (long) v);
             }
             return;
         }
@@ -134,7 +134,12 @@ final class Unfold {
         if (len <= 0) {
             return;
         }
-        if (src.dtype() == DType.F32) {
+        if (src.dtype() == DType.I64) {
+            long[] a = src.i64, o = dst.i64;
+            for (int q = 0; q < len; q++) {
+                o[d + q * ds] = a[so + q * ss];
+            }
+        } else if (src.dtype() == DType.F32) {
             float[] a = src.f32, o = dst.f32;
             if (ss == 1 && ds == 1) {
                 System.arraycopy(a, so, o, d, len);
@@ -156,7 +161,12 @@ final class Unfold {
     }
 
     private static void add(HeapBuffer src, int so, int ss, HeapBuffer dst, int d, int ds, int len) {
-        if (src.dtype() == DType.F32) {
+        if (src.dtype() == DType.I64) {
+            long[] a = src.i64, o = dst.i64;
+            for (int q = 0; q < len; q++) {
+                o[d + q * ds] += a[so + q * ss];
+            }
+        } else if (src.dtype() == DType.F32) {
             float[] a = src.f32, o = dst.f32;
             if (ss == 1 && ds == 1) {
                 for (int q = 0; q < len; q++) {
