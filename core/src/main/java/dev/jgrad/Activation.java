@@ -88,10 +88,10 @@ enum Activation {
      */
     Tensor apply(Tensor x, double arg) {
         Checks.floating(opName, x);
-        Tensor out = Ops.unary(op, arg, x);
         if (this == IDENTITY) {
-            return out;
+            return x; // an unrecorded copy here would cut the graph
         }
+        Tensor out = Ops.unary(op, arg, x);
         return Rule.unary(opName, out, x, (n, g) -> {
             Tensor d = needsInput ? derivative.at(n.saved(0), null, arg) : derivative.at(null, n.saved(0), arg);
             return new Tensor[] {d == null ? g : g.mul(d)};

@@ -34,6 +34,22 @@ final class ActivationRules {
         return Activation.TANH.apply(x, 0);
     }
 
+    /**
+     * {@code x * sigmoid(x)}, a rule of its own rather than an {@link Activation} row: no backend op
+     * computes it, the forward is sigmoid then a product. Derivative {@code s (1 + x (1 - s))}, in
+     * Tensor ops so it differentiates again.
+     */
+    static Tensor silu(Tensor x) {
+        Checks.floating("silu", x);
+        Tensor s = Ops.unary(UnaryOp.SIGMOID, 0, x);
+        Tensor out = Ops.binary("silu", BinaryOp.MUL, x, s);
+        return Rule.unary("silu", out, x, (n, g) -> {
+            Tensor v = n.saved(0);
+            Tensor sig = v.sigmoid();
+            return new Tensor[] {g.mul(sig.mul(v.mul(sig.neg().add(1)).add(1)))};
+        }, x);
+    }
+
     static Tensor gelu(Tensor x) {
         return Activation.GELU.apply(x, 0);
     }
@@ -72,10 +88,7 @@ final class ActivationRules {
         if (d != x.dim() - 1 || x.numel() == 0) {
             return null;
         }
-        Tensor src = Ops.contiguous(x);
-        Tensor out = Ops.empty(x.device(), x.dtype, x.shape);
-        x.backend().softmax(src.desc(), log, out.desc());
-        return out;
+        return Ops.softmax(x, log);
     }
 
     /** {@code x - max(x, dim)}: the shift that keeps exp from overflowing for logits like 1000. */

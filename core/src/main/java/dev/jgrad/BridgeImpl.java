@@ -3,7 +3,9 @@ package dev.jgrad;
 import dev.jgrad.autograd.Node;
 import dev.jgrad.backend.Backend;
 import dev.jgrad.backend.UnaryOp;
+import dev.jgrad.backend.UpdateStep;
 import dev.jgrad.internal.Bridge;
+import java.util.List;
 
 /** The front end's side of {@link dev.jgrad.internal.Internals}: installed once by {@link Tensor}. */
 final class BridgeImpl implements Bridge {
@@ -46,6 +48,17 @@ final class BridgeImpl implements Bridge {
     @Override
     public Tensor crossEntropy(Tensor logits, Tensor labels) {
         return NnRules.crossEntropy(logits, labels);
+    }
+
+    @Override
+    public Tensor[] normalize(String name, Tensor x, int[] axes, Tensor weight, Tensor bias, int[] paramShape,
+            double eps) {
+        return NormRules.normalize(name, x, axes, weight, bias, paramShape, eps);
+    }
+
+    @Override
+    public void update(String op, List<UpdateStep> steps, List<Tensor[]> rows, int[] ids) {
+        InPlace.update(op, steps, rows, ids);
     }
 
     @Override

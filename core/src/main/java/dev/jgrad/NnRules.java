@@ -32,10 +32,7 @@ final class NnRules {
         return Rule.unary("crossEntropy", loss, logits, (node, g) -> {
             Tensor lp = node.saved(0);
             if (!NoGrad.isGradEnabled()) {
-                Tensor out = Ops.empty(lp.device(), lp.dtype, lp.shape);
-                lp.backend().crossEntropyBackward(Ops.contiguous(lp).desc(), labels.desc(), g.desc(), 1.0 / n,
-                        out.desc());
-                return new Tensor[] {out};
+                return new Tensor[] {Ops.crossEntropyBackward(lp, labels, g, 1.0 / n)};
             }
             Tensor ones = Ops.full(lp.device(), lp.dtype, new int[] {n, 1}, 1);
             Tensor onehot = Ops.scatterAdd(Ops.full(lp.device(), lp.dtype, lp.shape, 0), 1, index, ones);
@@ -67,8 +64,7 @@ final class NnRules {
             throw new IllegalArgumentException("biasActivation: bias must have shape [" + c + "] to match the last dim"
                     + " of " + Checks.str(x.shape) + ", got " + Checks.str(bias.shape));
         }
-        Tensor out = Ops.empty(x.device(), x.dtype, x.shape);
-        x.backend().biasActivation(act, Ops.contiguous(x).desc(), bias.desc(), out.desc());
+        Tensor out = Ops.biasActivation(act, x, bias);
         int[] bShape = bias.shape;
         return Rule.record("biasActivation", out, new Tensor[] {x, bias}, (node, g) -> {
             Tensor pre = a.needsInput ? node.saved(1).add(node.saved(2)) : null;

@@ -418,6 +418,26 @@ public final class Tensor {
         return MathRules.abs(this);
     }
 
+    /** @return {@code 1 / sqrt(this)} */
+    public Tensor rsqrt() {
+        return MathRules.rsqrt(this);
+    }
+
+    /** @return {@code log(1 + this)}, accurate for tiny values */
+    public Tensor log1p() {
+        return MathRules.log1p(this);
+    }
+
+    /** @return {@code log(1 + e^x)} (PyTorch's softplus with beta 1, threshold 20) */
+    public Tensor softplus() {
+        return MathRules.softplus(this, 1, 20);
+    }
+
+    /** @return {@code log(1 + e^(beta x)) / beta}, or {@code x} where {@code beta x > threshold} (PyTorch's softplus) */
+    public Tensor softplus(double beta, double threshold) {
+        return MathRules.softplus(this, beta, threshold);
+    }
+
     /** @return the error function */
     public Tensor erf() {
         return MathRules.erf(this);
@@ -453,6 +473,11 @@ public final class Tensor {
         return ElementwiseRules.compare("eq", BinaryOp.EQ, this, other);
     }
 
+    /** @return a copy with {@code value} where {@code mask} (broadcast to this shape) is nonzero ({@code masked_fill}) */
+    public Tensor maskedFill(Tensor mask, double value) {
+        return ElementwiseRules.maskedFill(this, Objects.requireNonNull(mask, "mask"), value);
+    }
+
     /**
      * @param cond where nonzero, take {@code a}; elsewhere {@code b} (any dtype; not differentiated)
      * @return the elementwise selection, broadcasting all three
@@ -486,6 +511,11 @@ public final class Tensor {
     /** @return the exact GELU {@code x * Phi(x)}, PyTorch's default (erf) form */
     public Tensor gelu() {
         return ActivationRules.gelu(this);
+    }
+
+    /** @return SiLU (swish) {@code x * sigmoid(x)} */
+    public Tensor silu() {
+        return ActivationRules.silu(this);
     }
 
     /** @return softmax along {@code dim}, computed stably (max subtracted) */
@@ -525,6 +555,16 @@ public final class Tensor {
         return ReductionRules.mean(this, dim, keepDim);
     }
 
+    /** @return the variance along {@code dim}, divided by {@code n - 1} when {@code unbiased}, else by {@code n} */
+    public Tensor var(int dim, boolean unbiased, boolean keepDim) {
+        return StatRules.var(this, dim, unbiased, keepDim);
+    }
+
+    /** @return the standard deviation along {@code dim}: {@code sqrt(var(dim, unbiased, keepDim))} */
+    public Tensor std(int dim, boolean unbiased, boolean keepDim) {
+        return StatRules.std(this, dim, unbiased, keepDim);
+    }
+
     /** @return the largest value along {@code dim}; the gradient goes to the first maximal element */
     public Tensor max(int dim, boolean keepDim) {
         return ReductionRules.extreme(this, dim, keepDim, true);
@@ -556,6 +596,17 @@ public final class Tensor {
     }
 
     // ---------------------------------------------------------------- joining and indexing
+
+    /**
+     * Constant padding, PyTorch's {@code F.pad(x, pad, value=value)}.
+     *
+     * @param pad {@code (before, after)} pairs from the last dim backwards, e.g. {@code {1, 1, 2, 0}}
+     *            pads the last dim by 1 on each side and the one before by 2 at its start; negative crops
+     * @return the padded tensor
+     */
+    public Tensor pad(int[] pad, double value) {
+        return PadRules.pad(this, Objects.requireNonNull(pad, "pad"), value);
+    }
 
     /** @return the tensors joined along an existing {@code dim}; all other dims must match */
     public static Tensor cat(List<Tensor> tensors, int dim) {

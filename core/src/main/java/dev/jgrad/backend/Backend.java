@@ -213,6 +213,26 @@ public interface Backend {
         binary(BinaryOp.ADD, y, tv, y);
     }
 
+    /**
+     * Applies one optimizer step to many parameters at once (PyTorch's multi-tensor "foreach" idea:
+     * one call, not one dispatch per parameter). Each row of {@code rows} is
+     * {@code {p, g, state0, ...}} with {@link UpdateStep#states()} states, all of one dtype and of
+     * {@code p}'s shape, none overlapping another; {@code p} and the states are updated in place by
+     * the formula documented on the step's record, {@code g} is only read. The default runs the
+     * composed sequence of elementwise primitives for each row.
+     *
+     * @param step the rule and its coefficients for this step
+     * @param rows one row per parameter
+     */
+    default void update(UpdateStep step, View[][] rows) {
+        ComposedUpdate composed = new ComposedUpdate(this);
+        for (View[] row : rows) {
+            if (row[0].numel() > 0) {
+                composed.run(step, row);
+            }
+        }
+    }
+
     /** @return strides that broadcast a keep-dim shape (extent-1 dims get stride 0) */
     private static int[] broadcastStrides(int[] keepShape) {
         int[] s = View.contiguousStrides(keepShape);

@@ -6,6 +6,7 @@ import dev.jgrad.backend.BinaryOp;
 import dev.jgrad.backend.Buffer;
 import dev.jgrad.backend.ReduceOp;
 import dev.jgrad.backend.UnaryOp;
+import dev.jgrad.backend.UpdateStep;
 import dev.jgrad.backend.View;
 import org.jocl.CL;
 import org.jocl.Pointer;
@@ -34,6 +35,7 @@ public final class OpenClBackend implements Backend {
     final Programs programs;
     private final MemoryPool pool;
     private final ClMath math;
+    private final ClUpdates updates;
     private final DeviceChecks checks;
     private long blockingReads;
 
@@ -49,6 +51,7 @@ public final class OpenClBackend implements Backend {
         this.pool = new MemoryPool(context, name, device.memory());
         this.programs = new Programs(context, device);
         this.math = new ClMath(this);
+        this.updates = new ClUpdates(this);
         this.checks = new DeviceChecks(this);
     }
 
@@ -262,15 +265,20 @@ public final class OpenClBackend implements Backend {
         }
     }
 
-    /** Selection; a condition of another dtype than the operands runs on the host. */
+    /**
+     * Selection. Float operands take a condition of their own dtype on the device; I64 operands take
+     * any condition on the device; the other mixes run on the host.
+     */
     @Override
     public synchronized void where(View cond, View a, View b, View out) {
-        DType t = a.buffer().dtype();
-        if (out.rank() > 8 || cond.buffer().dtype() != t) {
+        DType t = a.buffer().dtype(), c = cond.buffer().dtype();
+        String kernel = t != DType.I64 ? (c == t ? "where_strided" : null)
+                : c == DType.I64 ? "where_long_cond_long_strided" : "where_long_strided";
+        if (out.rank() > 8 || kernel == null) {
             HostFallback.run(this, (ref, v) -> ref.where(v[0], v[1], v[2], v[3]), cond, a, b, out);
             return;
         }
-        launch(t, "where_strided").buf(cl(cond), cond.offset()).buf(cl(a), a.offset())
+        launch(t == DType.I64 ? c : t, kernel).buf(cl(cond), cond.offset()).buf(cl(a), a.offset())
                 .buf(cl(b), b.offset()).buf(cl(out), out.offset()).i32(out.numel()).i32(out.rank()).int8(out.shape())
                 .int8(cond.strides()).int8(a.strides()).int8(b.strides()).int8(out.strides()).run(out.numel());
     }
@@ -316,6 +324,16 @@ public final class OpenClBackend implements Backend {
                     .buf(cl(y), y.offset()).i32(y.numel()).run(y.numel());
         } else {
             Backend.super.axpy(alpha, x, y);
+        }
+    }
+
+    /** The fused optimizer kernels ({@code optim.cl}), one launch per parameter; strided rows run composed. */
+    @Override
+    public synchronized void update(UpdateStep step, View[][] rows) {
+        for (View[] row : rows) {
+            if (row[0].numel() > 0 && !updates.run(step, row)) {
+                Backend.super.update(step, new View[][] {row});
+            }
         }
     }
 

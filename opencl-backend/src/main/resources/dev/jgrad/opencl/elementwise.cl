@@ -46,6 +46,7 @@ inline T unary_op(int op, T x, T arg) {
         case U_NEG: return -x;
         case U_EXP: return exp(x);
         case U_LOG: return log(x);
+        case U_LOG1P: return log1p(x);
         case U_SQRT: return sqrt(x);
         case U_ABS: return fabs(x);
         case U_SIGN: return x > (T) 0 ? (T) 1 : (x < (T) 0 ? (T) -1 : x);
@@ -136,6 +137,20 @@ __kernel void where_strided(__global const T* c, int co, __global const T* a, in
     o[offset_of(i, rank, shape, so, oo)] = cond != (T) 0 ? a[offset_of(i, rank, shape, sa, ao)]
                                                          : b[offset_of(i, rank, shape, sb, bo)];
 }
+
+// Selection between I64 operands (labels, indices), exact: a condition of the program's T or of I64.
+#define WHERE_LONG(NAME, C)                                                                                \
+__kernel void NAME(__global const C* c, int co, __global const long* a, int ao, __global const long* b,     \
+                   int bo, __global long* o, int oo, int n, int rank, int8 shape8, int8 sc8, int8 sa8,      \
+                   int8 sb8, int8 so8) {                                                                    \
+    int i = get_global_id(0);                                                                               \
+    if (i >= n) return;                                                                                     \
+    UNPACK(shape8, shape); UNPACK(sc8, sc); UNPACK(sa8, sa); UNPACK(sb8, sb); UNPACK(so8, so);              \
+    o[offset_of(i, rank, shape, so, oo)] = c[offset_of(i, rank, shape, sc, co)] != (C) 0                    \
+        ? a[offset_of(i, rank, shape, sa, ao)] : b[offset_of(i, rank, shape, sb, bo)];                      \
+}
+WHERE_LONG(where_long_strided, T)
+WHERE_LONG(where_long_cond_long_strided, long)
 
 __kernel void fill_strided(T value, __global T* o, int oo, int n, int rank, int8 shape8, int8 so8) {
     int i = get_global_id(0);

@@ -15,6 +15,20 @@ __kernel void gather_k(__global const T* x, int xo, int8 sx8, int dim, int dimSi
     o[offset_of(i, rank, shape, so, oo)] = v;
 }
 
+// gather_k on I64 data (batches of labels, token ids): the same walk, with exact long copies.
+__kernel void gather_long_k(__global const long* x, int xo, int8 sx8, int dim, int dimSize, __global const long* idx,
+                            int io, int8 si8, __global long* o, int oo, int8 so8, int rank, int8 shape8, int n) {
+    int i = get_global_id(0);
+    if (i >= n) return;
+    UNPACK(shape8, shape); UNPACK(sx8, sx); UNPACK(si8, si); UNPACK(so8, so);
+    long j = idx[offset_of(i, rank, shape, si, io)];
+    int dimStride = sx[dim];
+    sx[dim] = 0;
+    long v = 0;   // an index out of range (reported at the next read) gathers 0, never a stray read
+    if (j >= 0 && j < dimSize) v = x[offset_of(i, rank, shape, sx, xo) + (int) j * dimStride];
+    o[offset_of(i, rank, shape, so, oo)] = v;
+}
+
 // out[.., idx[.., j, ..], ..] += src[.., j, ..]: one work-item per position with j = 0, looping over
 // j serially, so duplicate indices accumulate without atomics.
 __kernel void scatter_add_k(__global const T* src, int so, int8 ss8, int dim, int dimSize, __global const long* idx,

@@ -6,6 +6,7 @@ import dev.jgrad.backend.BinaryOp;
 import dev.jgrad.backend.HeapBuffer;
 import dev.jgrad.backend.ReduceOp;
 import dev.jgrad.backend.UnaryOp;
+import dev.jgrad.backend.UpdateStep;
 import dev.jgrad.backend.View;
 
 /**
@@ -79,7 +80,9 @@ public final class CpuBackend extends HeapBackend {
 
     @Override
     public void gather(View in, int dim, View index, View out) {
-        Indexing.gather(in, dim, index, out);
+        if (!RowGather.tryRun(in, dim, index, out)) {
+            Indexing.gather(in, dim, index, out);
+        }
     }
 
     @Override
@@ -120,6 +123,27 @@ public final class CpuBackend extends HeapBackend {
         int xo = x.offset(), yo = y.offset();
         Parallel.chunks(y.numel(), Parallel.STREAM_GRAIN,
                 (from, to) -> Fused.axpy((float) alpha, xs, xo + from, ys, yo + from, to - from));
+    }
+
+    /**
+     * Contiguous F32/F64 rows run as one multi-tensor pass of the fused kernels ({@link Updates});
+     * other layouts (strided parameters) take the composed default, row by row.
+     */
+    @Override
+    public void update(UpdateStep step, View[][] rows) {
+        java.util.List<View[]> fast = new java.util.ArrayList<>(rows.length), slow = new java.util.ArrayList<>();
+        long total = 0;
+        for (View[] row : rows) {
+            boolean fits = Updates.fusable(row) && total + row[0].numel() <= Integer.MAX_VALUE;
+            total += fits ? row[0].numel() : 0;
+            (fits ? fast : slow).add(row);
+        }
+        if (!fast.isEmpty()) {
+            Updates.run(step, fast.toArray(View[][]::new));
+        }
+        if (!slow.isEmpty()) {
+            super.update(step, slow.toArray(View[][]::new));
+        }
     }
 
     @Override

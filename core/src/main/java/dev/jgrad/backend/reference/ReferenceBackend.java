@@ -85,6 +85,10 @@ public final class ReferenceBackend extends HeapBackend {
         if (out.numel() == 0) {
             return;
         }
+        if (x.dtype() == DType.I64) {
+            whereLong(c, x, y, cond, a, b, out);
+            return;
+        }
         double[] values = new double[out.numel()];
         Odometer it = Odometer.of(out.shape(), cond, a, b);
         int n = 0;
@@ -92,6 +96,22 @@ public final class ReferenceBackend extends HeapBackend {
             values[n++] = c.get(it.offsets[0]) != 0 ? x.get(it.offsets[1]) : y.get(it.offsets[2]);
         } while (it.next());
         writeAll(values, out);
+    }
+
+    /** I64 selection in {@code long}: a detour through double would round values beyond 2^53. */
+    private static void whereLong(HeapBuffer c, HeapBuffer x, HeapBuffer y, View cond, View a, View b, View out) {
+        long[] values = new long[out.numel()];
+        Odometer it = Odometer.of(out.shape(), cond, a, b);
+        int n = 0;
+        do {
+            values[n++] = c.get(it.offsets[0]) != 0 ? x.i64[it.offsets[1]] : y.i64[it.offsets[2]];
+        } while (it.next());
+        long[] o = heap(out).i64;
+        Odometer w = Odometer.of(out.shape(), out);
+        n = 0;
+        do {
+            o[w.offsets[0]] = values[n++];
+        } while (w.next());
     }
 
     private static void writeAll(double[] values, View out) {
@@ -204,6 +224,12 @@ public final class ReferenceBackend extends HeapBackend {
         inStrides[dim] = 0;
         Odometer it = new Odometer(index.shape(), new int[][] {index.strides(), out.strides(), inStrides},
                 new int[] {index.offset(), out.offset(), in.offset()});
+        if (o.dtype() == DType.I64) {
+            do {
+                o.i64[it.offsets[1]] = src.i64[it.offsets[2] + (int) idx.i64[it.offsets[0]] * dimStride];
+            } while (it.next());
+            return;
+        }
         do {
             o.set(it.offsets[1], src.get(it.offsets[2] + (int) idx.i64[it.offsets[0]] * dimStride));
         } while (it.next());
