@@ -51,6 +51,26 @@ final class BridgeImpl implements Bridge {
     }
 
     @Override
+    public Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int stride, int padding, int dilation, int groups) {
+        return ConvRules.conv2d(x, weight, bias, stride, padding, dilation, groups);
+    }
+
+    @Override
+    public Tensor maxPool2d(Tensor x, int kernel, int stride, int padding) {
+        return PoolRules.maxPool2d(x, kernel, stride, padding);
+    }
+
+    @Override
+    public Tensor avgPool2d(Tensor x, int kernel, int stride, int padding) {
+        return PoolRules.avgPool2d(x, kernel, stride, padding);
+    }
+
+    @Override
+    public Tensor adaptiveAvgPool2d(Tensor x, int outputSize) {
+        return PoolRules.adaptiveAvgPool2d(x, outputSize);
+    }
+
+    @Override
     public Tensor[] normalize(String name, Tensor x, int[] axes, Tensor weight, Tensor bias, int[] paramShape,
             double eps) {
         return NormRules.normalize(name, x, axes, weight, bias, paramShape, eps);
@@ -63,6 +83,6 @@ final class BridgeImpl implements Bridge {
 
     @Override
     public void checkRange(Tensor t, double lo, double hi, Backend.RangeFailure failure) {
-        t.backend().checkRange(t.desc(), lo, hi, failure);
+        Ops.checkRange(t, lo, hi, failure);
     }
 }

@@ -109,14 +109,19 @@ final class Ops {
     }
 
     /**
-     * @return {@code g * scale * (softmax - onehot(labels))} from log-probabilities {@code [N, C]};
-     *         the one-element incoming gradient {@code g} stays on the device
+     * @return {@code g * scale * (softmax - onehot(labels))} from log-probabilities {@code [N, C]} and
+     *         the scalar upstream gradient {@code g}, read on the device (no host round trip)
      */
     static Tensor crossEntropyBackward(Tensor logProbs, Tensor labels, Tensor g, double scale) {
         Tensor out = empty(logProbs.device(), logProbs.dtype(), logProbs.shape);
         logProbs.backend().crossEntropyBackward(contiguous(logProbs).desc(), labels.desc(), g.desc(), scale,
                 out.desc());
         return out;
+    }
+
+    /** Checks every element of {@code t} lies in {@code [lo, hi]}: now on host backends, at the next sync on devices. */
+    static void checkRange(Tensor t, double lo, double hi, Backend.RangeFailure failure) {
+        t.backend().checkRange(t.desc(), lo, hi, failure);
     }
 
     // ---- kernels of in-place writes (InPlace validates and bumps the version)

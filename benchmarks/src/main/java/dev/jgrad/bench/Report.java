@@ -74,6 +74,7 @@ final class Report {
                 flops = 2.0 * d[0] * d[1] * d[2];
                 threads = Integer.parseInt(p.getParam("threads"));
             }
+            case "ConvBenchmark.run" -> flops = ConvBenchmark.flops(p.getParam("shape"));
             case "ElementwiseBenchmark.relu", "ElementwiseBenchmark.reluInPlace" ->
                     bytes = 8.0 * Integer.parseInt(p.getParam("n"));
             case "ElementwiseBenchmark.add", "ElementwiseBenchmark.mul", "ElementwiseBenchmark.addInPlace",

@@ -95,6 +95,30 @@ public interface Backend {
      */
     void scatterAdd(View src, int dim, View index, View out);
 
+    /**
+     * Sliding windows (im2col): for {@code x [N, C, H, W]} and {@code out [N, C, kH, kW, oH, oW]}
+     * (any strides: the caller picks the memory layout the following product wants),
+     * {@code out[n, c, i, j, p, q] = x[n, c, p*sH - padH + i*dH, q*sW - padW + j*dW]}, or 0 where
+     * that position lies outside {@code x} (zero padding). Only {@code out} is written.
+     */
+    void unfold(View x, Window window, View out);
+
+    /**
+     * The adjoint of {@link #unfold} (col2im): {@code out [N, C, H, W]} is overwritten with, at each
+     * position, the sum of the {@code cols [N, C, kH, kW, oH, oW]} entries that {@code unfold} would
+     * have read from it; entries in the padding are dropped.
+     */
+    void fold(View cols, Window window, View out);
+
+    /**
+     * 2-D pooling of a float {@code x [N, C, H, W]} into {@code out [N, C, oH, oW]} over the windows of
+     * {@link #unfold}. Max: the window maximum (a NaN wins, as in PyTorch), and {@code argmax}
+     * (I64, same shape as {@code out}) receives its position {@code h*W + w} in the input plane,
+     * the first one on ties. Average ({@code argmax} null): the window sum over
+     * {@code kH·kW}, padding counted as zeros. Only {@code out} and {@code argmax} are written.
+     */
+    void pool2d(boolean max, View x, Window window, View out, View argmax);
+
     // ---- fused ops: each has a default composed of the primitives above; backends override
     // ---- them where one pass over memory pays (benchmarks: TrainStepBenchmark).
 

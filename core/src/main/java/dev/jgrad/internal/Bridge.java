@@ -46,6 +46,20 @@ public interface Bridge {
     /** Mean cross-entropy of {@code logits [N, C]} at validated I64 {@code labels [N]}. */
     Tensor crossEntropy(Tensor logits, Tensor labels);
 
+    // ---- convolution and pooling (dev.jgrad.nn.Functional)
+
+    /** {@code conv2d}; see {@code dev.jgrad.nn.Functional#conv2d}. */
+    Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int stride, int padding, int dilation, int groups);
+
+    /** {@code max_pool2d}; see {@code dev.jgrad.nn.Functional#maxPool2d}. */
+    Tensor maxPool2d(Tensor x, int kernel, int stride, int padding);
+
+    /** {@code avg_pool2d}; see {@code dev.jgrad.nn.Functional#avgPool2d}. */
+    Tensor avgPool2d(Tensor x, int kernel, int stride, int padding);
+
+    /** {@code adaptive_avg_pool2d}; see {@code dev.jgrad.nn.Functional#adaptiveAvgPool2d}. */
+    Tensor adaptiveAvgPool2d(Tensor x, int outputSize);
+
     /**
      * Normalisation over sorted distinct {@code axes} with an optional affine transform, the rule
      * behind batch and layer norm; arguments validated by {@code nn.Functional}.

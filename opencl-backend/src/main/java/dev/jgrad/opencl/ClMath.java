@@ -130,8 +130,8 @@ final class ClMath {
             HostFallback.run(cl, (ref, v) -> ref.gather(v[0], dim, v[1], v[2]), in, index, out);
             return;
         }
-        cl.launch(t, t == DType.I64 ? "gather_long_k" : "gather_k").buf(cl(in), in.offset()).int8(in.strides())
-                .i32(dim).i32(in.shape()[dim])
+        cl.launch(t, t == DType.I64 ? "gather_long_k" : "gather_k").buf(cl(in), in.offset()).int8(in.strides()).i32(dim)
+                .i32(in.shape()[dim])
                 .buf(cl(index), index.offset()).int8(index.strides()).buf(cl(out), out.offset()).int8(out.strides())
                 .i32(index.rank()).int8(index.shape()).i32(index.numel()).run(index.numel());
     }

@@ -8,6 +8,7 @@ import dev.jgrad.backend.ReduceOp;
 import dev.jgrad.backend.UnaryOp;
 import dev.jgrad.backend.UpdateStep;
 import dev.jgrad.backend.View;
+import dev.jgrad.backend.Window;
 import org.jocl.CL;
 import org.jocl.Pointer;
 import org.jocl.cl_command_queue;
@@ -36,6 +37,7 @@ public final class OpenClBackend implements Backend {
     private final MemoryPool pool;
     private final ClMath math;
     private final ClUpdates updates;
+
     private final DeviceChecks checks;
     private long blockingReads;
 
@@ -52,6 +54,7 @@ public final class OpenClBackend implements Backend {
         this.programs = new Programs(context, device);
         this.math = new ClMath(this);
         this.updates = new ClUpdates(this);
+
         this.checks = new DeviceChecks(this);
     }
 
@@ -335,6 +338,43 @@ public final class OpenClBackend implements Backend {
                 Backend.super.update(step, new View[][] {row});
             }
         }
+    }
+
+    /** im2col, one work-item per column entry; I64 runs on the host. */
+    @Override
+    public synchronized void unfold(View x, Window window, View out) {
+        DType t = x.buffer().dtype();
+        if (t == DType.I64) {
+            HostFallback.run(this, (ref, v) -> ref.unfold(v[0], window, v[1]), x, out);
+            return;
+        }
+        launch(t, "unfold_k").buf(cl(x), x.offset()).int8(x.strides()).i32(x.shape()[2]).i32(x.shape()[3])
+                .buf(cl(out), out.offset()).int8(out.strides()).int8(out.shape()).int8(window.toArray())
+                .i32(out.numel()).run(out.numel());
+    }
+
+    /** col2im, one work-item per output element gathering its window entries; I64 runs on the host. */
+    @Override
+    public synchronized void fold(View cols, Window window, View out) {
+        DType t = cols.buffer().dtype();
+        if (t == DType.I64) {
+            HostFallback.run(this, (ref, v) -> ref.fold(v[0], window, v[1]), cols, out);
+            return;
+        }
+        int[] s = out.shape();
+        launch(t, "fold_k").buf(cl(cols), cols.offset()).int8(cols.strides()).int8(cols.shape())
+                .int8(window.toArray()).buf(cl(out), out.offset()).int8(out.strides()).i32(s[1]).i32(s[2]).i32(s[3])
+                .i32(out.numel()).run(out.numel());
+    }
+
+    /** Max or average pooling, one work-item per output cell. */
+    @Override
+    public synchronized void pool2d(boolean max, View x, Window window, View out, View argmax) {
+        DType t = x.buffer().dtype();
+        View am = max ? argmax : out;
+        launch(t, "pool2d_k").i32(max ? 1 : 0).buf(cl(x), x.offset()).int8(x.strides()).i32(x.shape()[2])
+                .i32(x.shape()[3]).buf(cl(out), out.offset()).int8(out.strides()).buf(cl(am), am.offset())
+                .int8(am.strides()).int8(out.shape()).int8(window.toArray()).i32(out.numel()).run(out.numel());
     }
 
     static ClBuffer cl(View v) {

@@ -30,8 +30,8 @@ import org.jocl.cl_program;
 final class Programs {
     /** The work-group size of 1-D launches, a multiple of every vendor's SIMD width. */
     static final long GROUP = 256;
-    private static final String[] SOURCES = {"common.cl", "elementwise.cl", "reduce.cl", "nn.cl", "gemm.cl",
-        "optim.cl"};
+    private static final String[] SOURCES = {"common.cl", "elementwise.cl", "reduce.cl", "nn.cl", "gemm.cl", "optim.cl",
+        "conv.cl"};
     private final cl_context context;
     private final ClDevice device;
     private final Map<DType, cl_program> programs = new EnumMap<>(DType.class);

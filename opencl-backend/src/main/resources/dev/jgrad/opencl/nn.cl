@@ -24,7 +24,7 @@ __kernel void gather_long_k(__global const long* x, int xo, int8 sx8, int dim, i
     long j = idx[offset_of(i, rank, shape, si, io)];
     int dimStride = sx[dim];
     sx[dim] = 0;
-    long v = 0;   // an index out of range (reported at the next read) gathers 0, never a stray read
+    long v = 0;
     if (j >= 0 && j < dimSize) v = x[offset_of(i, rank, shape, sx, xo) + (int) j * dimStride];
     o[offset_of(i, rank, shape, so, oo)] = v;
 }

@@ -8,6 +8,8 @@ import dev.jgrad.backend.ReduceOp;
 import dev.jgrad.backend.UnaryOp;
 import dev.jgrad.backend.UpdateStep;
 import dev.jgrad.backend.View;
+import dev.jgrad.backend.Window;
+import dev.jgrad.backend.reference.ReferenceBackend;
 
 /**
  * The {@code cpu} device: heap buffers shared with {@code reference}, Vector API kernels for the
@@ -18,6 +20,11 @@ import dev.jgrad.backend.View;
 public final class CpuBackend extends HeapBackend {
     /** The single instance; kernels are stateless apart from per-thread packing buffers. */
     public static final CpuBackend INSTANCE = new CpuBackend();
+    /**
+     * Window copies of I64 tensors (no layer computes on them; only a view-like unfold of indices
+     * could) reuse the reference loops, the one place cpu still borrows them.
+     */
+    private static final ReferenceBackend I64_WINDOWS = ReferenceBackend.INSTANCE;
 
     private CpuBackend() {
     }
@@ -80,14 +87,46 @@ public final class CpuBackend extends HeapBackend {
 
     @Override
     public void gather(View in, int dim, View index, View out) {
-        if (!RowGather.tryRun(in, dim, index, out)) {
+        if (RowGather.tryRun(in, dim, index, out)) {
+            return;
+        }
+        if (out.numel() > 0 && RowIndexing.fast(in, dim, index, out)) {
+            RowIndexing.gather(in, index, out);
+        } else {
             Indexing.gather(in, dim, index, out);
         }
     }
 
     @Override
     public void scatterAdd(View src, int dim, View index, View out) {
-        Indexing.scatterAdd(src, dim, index, out);
+        if (src.numel() > 0 && RowIndexing.fast(out, dim, index, src)) {
+            RowIndexing.scatterAdd(src, index, out);
+        } else {
+            Indexing.scatterAdd(src, dim, index, out);
+        }
+    }
+
+    @Override
+    public void unfold(View x, Window window, View out) {
+        if (x.buffer().dtype() == DType.I64) {
+            I64_WINDOWS.unfold(x, window, out);
+        } else {
+            Unfold.unfold(x, window, out);
+        }
+    }
+
+    @Override
+    public void fold(View cols, Window window, View out) {
+        if (cols.buffer().dtype() == DType.I64) {
+            I64_WINDOWS.fold(cols, window, out);
+        } else {
+            Unfold.fold(cols, window, out);
+        }
+    }
+
+    @Override
+    public void pool2d(boolean max, View x, Window window, View out, View argmax) {
+        Pool.pool2d(max, x, window, out, argmax);
     }
 
     @Override
