@@ -1,8 +1,11 @@
 package dev.jgrad.internal;
 
+import dev.jgrad.DType;
+import dev.jgrad.Device;
 import dev.jgrad.Tensor;
 import dev.jgrad.autograd.Node;
 import dev.jgrad.backend.Backend;
+import dev.jgrad.backend.Buffer;
 import dev.jgrad.backend.UnaryOp;
 import dev.jgrad.backend.UpdateStep;
 import java.util.List;
@@ -31,6 +34,13 @@ public interface Bridge {
 
     /** @return an object identifying {@code t}'s memory: equal for tensors that share storage */
     Object storage(Tensor t);
+
+    /**
+     * A contiguous tensor over {@code buffer}, which the caller allocated from {@code device}'s
+     * backend and has filled (readers such as {@code dev.jgrad.io.SafeTensors} decode straight into
+     * it instead of copying a host array). The buffer's length must equal the shape's element count.
+     */
+    Tensor wrap(Device device, Buffer buffer, int[] shape, DType dtype);
 
     // ---- fused layer rules (dev.jgrad.nn)
 
