@@ -104,4 +104,19 @@ final class ElementwiseRules {
                 n.needsInputGrad(1) ? ReductionRules.sumTo(Tensor.where(cond, zero, g), sb) : null};
         });
     }
+
+    /**
+     * {@code where(mask, value, x)}: {@code value} where the mask is nonzero, broadcasting the mask
+     * to {@code x}'s shape (PyTorch's {@code masked_fill}); the gradient flows to {@code x} where the
+     * mask is zero.
+     */
+    static Tensor maskedFill(Tensor x, Tensor mask, double value) {
+        Checks.floating("maskedFill", x);
+        Checks.sameDevice("maskedFill", x, mask);
+        if (!Broadcast.broadcastsTo(mask.shape, x.shape)) {
+            throw new IllegalArgumentException("maskedFill: the mask of shape " + Checks.str(mask.shape)
+                    + " does not broadcast to the tensor's shape " + Checks.str(x.shape));
+        }
+        return where(mask, Ops.full(x.device(), x.dtype, new int[0], value), x);
+    }
 }

@@ -69,10 +69,19 @@ final class Factories {
     }
 
     static Tensor random(RandomGenerator rng, DType dtype, int[] shape, boolean normal) {
-        int n = Checks.shape(normal ? "randn" : "rand", shape);
+        return random(normal ? "randn" : "rand", rng, dtype, shape, normal);
+    }
+
+    /** @return random values shaped and typed like {@code like}, on its device */
+    static Tensor randomLike(String op, Tensor like, RandomGenerator rng, boolean normal) {
+        Tensor host = random(op, rng, like.dtype, like.shape, normal);
+        return host.device().equals(like.device()) ? host : host.to(like.device().name());
+    }
+
+    private static Tensor random(String op, RandomGenerator rng, DType dtype, int[] shape, boolean normal) {
+        int n = Checks.shape(op, shape);
         if (!dtype.isFloatingPoint()) {
-            throw new IllegalArgumentException((normal ? "randn" : "rand") + ": needs a floating-point dtype, got "
-                    + dtype);
+            throw new IllegalArgumentException(op + ": needs a floating-point dtype, got " + dtype);
         }
         double[] v = new double[n];
         for (int i = 0; i < n; i++) {

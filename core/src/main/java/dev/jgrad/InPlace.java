@@ -3,11 +3,14 @@ package dev.jgrad;
 import dev.jgrad.autograd.NoGrad;
 import dev.jgrad.backend.BinaryOp;
 import dev.jgrad.backend.UnaryOp;
+import java.util.Arrays;
 
 /**
- * In-place updates, for optimizers. Each validates everything before writing (nothing is ever
- * half-modified) and bumps the storage's version counter, so backward through a saved tensor that
- * was changed is an error instead of a wrong gradient.
+ * The gate every in-place write passes, for optimizers and {@code nn}: it refuses a target that
+ * requires grad while recording or is an expanded view, checks devices, dtypes and shapes, copies
+ * an overlapping operand first, runs the kernel through {@link Ops}, and bumps the storage's
+ * version counter, so backward through a saved tensor that was changed is an error instead of a
+ * wrong gradient. Everything is validated before anything is written: nothing is half-modified.
  */
 final class InPlace {
     private InPlace() {
@@ -36,8 +39,8 @@ final class InPlace {
         }
         // An operand sharing memory with the target may overlap it in another order: read a copy.
         // The very same view needs none: each element is read before it is written.
-        boolean sameView = other.offset == self.offset && java.util.Arrays.equals(other.shape, self.shape)
-                && java.util.Arrays.equals(other.strides, self.strides);
+        boolean sameView = other.offset == self.offset && Arrays.equals(other.shape, self.shape)
+                && Arrays.equals(other.strides, self.strides);
         return other.storage == self.storage && !sameView ? Ops.unary(UnaryOp.IDENTITY, 0, other) : other;
     }
 
@@ -45,7 +48,7 @@ final class InPlace {
         guard(op, self);
         Checks.floating(op, self);
         Tensor src = operand(op, self, other);
-        self.backend().binary(kind, self.desc(), Broadcast.view(src.desc(), self.shape), self.desc());
+        Ops.binaryInto(kind, self, src);
         self.bumpVersion();
         return self;
     }
@@ -55,7 +58,7 @@ final class InPlace {
         guard(op, self);
         Checks.floating(op, self);
         Tensor src = operand(op, self, other);
-        self.backend().axpy(alpha, Broadcast.view(src.desc(), self.shape), self.desc());
+        Ops.axpy(alpha, src, self);
         self.bumpVersion();
         return self;
     }
@@ -63,14 +66,14 @@ final class InPlace {
     static Tensor scalar(String op, Tensor self, UnaryOp kind, double value) {
         guard(op, self);
         Checks.floating(op, self);
-        self.backend().unary(kind, value, self.desc(), self.desc());
+        Ops.unaryInto(kind, value, self);
         self.bumpVersion();
         return self;
     }
 
     static Tensor fill(Tensor self, double value) {
         guard("fillInPlace", self);
-        self.backend().fill(self.desc(), value);
+        Ops.fill(self, value);
         self.bumpVersion();
         return self;
     }

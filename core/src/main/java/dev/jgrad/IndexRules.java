@@ -1,5 +1,7 @@
 package dev.jgrad;
 
+import java.util.Arrays;
+
 /**
  * Rules for indexing. {@code gather} and {@code scatterAdd} are each other's adjoint; embedding
  * lookups ({@code indexSelect}) are a gather through a broadcast index, so they need no rule of
@@ -27,7 +29,7 @@ final class IndexRules {
     static Tensor scatterAdd(Tensor self, int dim, Tensor index, Tensor src) {
         int d = checkIndex("scatterAdd", self, dim, index);
         Checks.compatible("scatterAdd", self, src);
-        if (!java.util.Arrays.equals(index.shape, src.shape)) {
+        if (!Arrays.equals(index.shape, src.shape)) {
             throw new IllegalArgumentException("scatterAdd: index shape " + Checks.str(index.shape)
                     + " must equal src shape " + Checks.str(src.shape));
         }

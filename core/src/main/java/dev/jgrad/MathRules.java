@@ -38,6 +38,43 @@ final class MathRules {
         return Rule.unary("sqrt", out, x, (n, g) -> new Tensor[] {g.div(n.saved(0).mul(2.0))}, out);
     }
 
+    /** {@code x^-1/2}; derivative {@code -1/2 * out^3}, from the saved output. */
+    static Tensor rsqrt(Tensor x) {
+        Tensor out = apply("rsqrt", UnaryOp.POW_SCALAR, -0.5, x);
+        return Rule.unary("rsqrt", out, x, (n, g) -> new Tensor[] {g.mul(n.saved(0).pow(3).mul(-0.5))}, out);
+    }
+
+    static Tensor log1p(Tensor x) {
+        return Rule.unary("log1p", apply("log1p", UnaryOp.LOG1P, 0, x), x,
+                (n, g) -> new Tensor[] {g.div(n.saved(0).add(1))}, x);
+    }
+
+    /**
+     * PyTorch's {@code softplus(x, beta, threshold)}: {@code log(1 + e^(beta x)) / beta}, and
+     * {@code x} itself where {@code beta x > threshold}. Evaluated as
+     * {@code (max(z, 0) + log1p(e^-|z|)) / beta} with {@code z = beta x}, which neither overflows
+     * nor loses the small tail. The derivative is {@code sigmoid(beta x)} (1 above the threshold).
+     */
+    static Tensor softplus(Tensor x, double beta, double threshold) {
+        Checks.floating("softplus", x);
+        if (!(beta != 0 && Double.isFinite(beta)) || Double.isNaN(threshold)) {
+            throw new IllegalArgumentException("softplus: beta must be finite and nonzero and threshold not NaN, got"
+                    + " beta " + beta + ", threshold " + threshold);
+        }
+        Tensor z = Ops.unary(UnaryOp.MUL_SCALAR, beta, x);
+        Tensor tail = Ops.unary(UnaryOp.LOG1P, 0, Ops.unary(UnaryOp.EXP, 0,
+                Ops.unary(UnaryOp.NEG, 0, Ops.unary(UnaryOp.ABS, 0, z))));
+        Tensor smooth = Ops.unary(UnaryOp.DIV_SCALAR, beta,
+                Ops.binary("softplus", dev.jgrad.backend.BinaryOp.ADD, Ops.unary(UnaryOp.RELU, 0, z), tail));
+        Tensor above = Ops.unary(UnaryOp.GT_SCALAR, threshold, z);
+        Tensor out = Ops.where(above, x, smooth);
+        return Rule.unary("softplus", out, x, (n, g) -> {
+            Tensor v = n.saved(0);
+            Tensor linear = Ops.unary(UnaryOp.GT_SCALAR, threshold, Ops.unary(UnaryOp.MUL_SCALAR, beta, v));
+            return new Tensor[] {Tensor.where(linear, g, g.mul(v.mul(beta).sigmoid()))};
+        }, x);
+    }
+
     static Tensor abs(Tensor x) {
         return Rule.unary("abs", apply("abs", UnaryOp.ABS, 0, x), x,
                 (n, g) -> new Tensor[] {g.mul(Ops.unary(UnaryOp.SIGN, 0, n.saved(0)))}, x);

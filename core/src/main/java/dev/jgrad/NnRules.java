@@ -5,11 +5,10 @@ import dev.jgrad.backend.ReduceOp;
 import dev.jgrad.backend.UnaryOp;
 
 /**
- * The autograd rules behind {@link dev.jgrad.nn} that need more than composition (fused kernels);
- * call {@link dev.jgrad.nn.Losses} and {@link dev.jgrad.nn.Functional}, which validate arguments.
- * Public only because Java has no cross-package friendship.
+ * The autograd rules behind {@link dev.jgrad.nn} that need more than composition (fused kernels).
+ * {@code nn.Losses} and {@code nn.Functional} reach them through {@link BridgeImpl}.
  */
-public final class NnRules {
+final class NnRules {
     private NnRules() {
     }
 
@@ -23,7 +22,7 @@ public final class NnRules {
      * @param labels I64 class indices in range
      * @return the scalar loss
      */
-    public static Tensor crossEntropy(Tensor logits, Tensor labels) {
+    static Tensor crossEntropy(Tensor logits, Tensor labels) {
         int n = logits.shape[0];
         Tensor logProbs = logits.logSoftmax(1);
         Tensor index = labels.alias(new int[] {n, 1}, new int[] {labels.strides[0], 0}, labels.offset);
@@ -32,9 +31,7 @@ public final class NnRules {
         return Rule.unary("crossEntropy", loss, logits, (node, g) -> {
             Tensor lp = node.saved(0);
             if (!NoGrad.isGradEnabled()) {
-                Tensor out = Ops.empty(lp.device(), lp.dtype, lp.shape);
-                lp.backend().crossEntropyBackward(Ops.contiguous(lp).desc(), labels.desc(), g.item() / n, out.desc());
-                return new Tensor[] {out};
+                return new Tensor[] {Ops.crossEntropyBackward(lp, labels, g.item() / n)};
             }
             Tensor ones = Ops.full(lp.device(), lp.dtype, new int[] {n, 1}, 1);
             Tensor onehot = Ops.scatterAdd(Ops.full(lp.device(), lp.dtype, lp.shape, 0), 1, index, ones);
@@ -50,37 +47,31 @@ public final class NnRules {
      *
      * @param x    pre-activations {@code [..., C]}, F32 or F64
      * @param bias {@code [C]}
-     * @param act  RELU, TANH, SIGMOID, GELU or IDENTITY
+     * @param act  a fusable activation of the {@link Activation} table
      * @return the activations
      */
-    public static Tensor biasActivation(Tensor x, Tensor bias, UnaryOp act) {
+    static Tensor biasActivation(Tensor x, Tensor bias, UnaryOp act) {
         Checks.compatible("biasActivation", x, bias);
         Checks.floating("biasActivation", x);
-        if (act != UnaryOp.IDENTITY && act != UnaryOp.RELU && act != UnaryOp.TANH && act != UnaryOp.SIGMOID
-                && act != UnaryOp.GELU) {
-            throw new IllegalArgumentException("biasActivation: " + act + " is not a fusable activation; use IDENTITY,"
-                    + " RELU, TANH, SIGMOID or GELU");
+        Activation a = Activation.of(act);
+        if (!a.fusable) {
+            throw new IllegalArgumentException("biasActivation: " + act + " is not a fusable activation; use one of "
+                    + Activation.fusableNames());
         }
         int c = x.dim() == 0 ? -1 : x.shape[x.dim() - 1];
         if (bias.dim() != 1 || bias.shape[0] != c) {
             throw new IllegalArgumentException("biasActivation: bias must have shape [" + c + "] to match the last dim"
                     + " of " + Checks.str(x.shape) + ", got " + Checks.str(bias.shape));
         }
-        Tensor out = Ops.empty(x.device(), x.dtype, x.shape);
-        x.backend().biasActivation(act, Ops.contiguous(x).desc(), bias.desc(), out.desc());
+        Tensor out = Ops.biasActivation(act, x, bias);
         int[] bShape = bias.shape;
         return Rule.record("biasActivation", out, new Tensor[] {x, bias}, (node, g) -> {
-            Tensor y = node.saved(0);
-            Tensor gp = switch (act) {
-                case RELU -> g.mul(Ops.unary(UnaryOp.GT_SCALAR, 0, y));
-                case TANH -> g.mul(y.mul(y).neg().add(1));
-                case SIGMOID -> g.mul(y.mul(y.neg().add(1)));
-                case GELU -> g.mul(ActivationRules.geluDerivative(node.saved(1).add(node.saved(2))));
-                default -> g;
-            };
+            Tensor pre = a.needsInput ? node.saved(1).add(node.saved(2)) : null;
+            Tensor d = a.derivative.at(pre, a.needsInput ? null : node.saved(0), 0);
+            Tensor gp = d == null ? g : g.mul(d);
             return new Tensor[] {node.needsInputGrad(0) ? gp : null,
                 node.needsInputGrad(1) ? ReductionRules.sumTo(gp, bShape) : null};
-        }, act == UnaryOp.GELU ? new Tensor[] {out, x, bias} : new Tensor[] {out});
+        }, a.needsInput ? new Tensor[] {out, x, bias} : new Tensor[] {out});
     }
 
     /**
@@ -93,7 +84,7 @@ public final class NnRules {
      * @param weight weights in PyTorch's {@code [out, in]} layout
      * @return {@code [N, out]}
      */
-    public static Tensor linear(Tensor x, Tensor weight) {
+    static Tensor linear(Tensor x, Tensor weight) {
         if (x.dim() != 2) {
             return x.matmul(weight.transpose(0, 1));
         }

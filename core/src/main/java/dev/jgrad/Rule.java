@@ -4,6 +4,7 @@ import dev.jgrad.autograd.Anomaly;
 import dev.jgrad.autograd.Backward;
 import dev.jgrad.autograd.NoGrad;
 import dev.jgrad.autograd.Node;
+import dev.jgrad.internal.Internals;
 
 /**
  * Attaches a backward rule to a freshly computed output. Recording costs nothing when grad mode is
@@ -39,7 +40,7 @@ final class Rule {
             }
         }
         if (next != null) {
-            out.gradFn = Node.op(name, next, backward, saved).describeOutput(out.shape, out.dtype, out.device());
+            out.gradFn = Internals.nodes().op(name, out, next, backward, saved);
         }
         return out;
     }
@@ -52,8 +53,7 @@ final class Rule {
         if (!NoGrad.isGradEnabled() || !input.requiresGrad()) {
             return out;
         }
-        out.gradFn = Node.op(name, new Node[] {input.gradEdge()}, backward, saved)
-                .describeOutput(out.shape, out.dtype, out.device());
+        out.gradFn = Internals.nodes().op(name, out, new Node[] {input.gradEdge()}, backward, saved);
         return out;
     }
 }

@@ -1,5 +1,6 @@
 package dev.jgrad;
 
+import dev.jgrad.backend.UnaryOp;
 import dev.jgrad.backend.View;
 import java.util.Arrays;
 import java.util.List;
@@ -176,7 +177,7 @@ final class ShapeRules {
     }
 
     static Tensor copy(Tensor x) {
-        return Rule.unary("copy", Ops.unary(dev.jgrad.backend.UnaryOp.IDENTITY, 0, x), x, (n, g) -> new Tensor[] {g});
+        return Rule.unary("copy", Ops.unary(UnaryOp.IDENTITY, 0, x), x, (n, g) -> new Tensor[] {g});
     }
 
     static Tensor cat(List<Tensor> tensors, int dim) {

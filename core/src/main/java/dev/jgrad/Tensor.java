@@ -6,10 +6,10 @@ import dev.jgrad.backend.Backend;
 import dev.jgrad.backend.BinaryOp;
 import dev.jgrad.backend.UnaryOp;
 import dev.jgrad.backend.View;
+import dev.jgrad.internal.Internals;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.SplittableRandom;
 import java.util.function.UnaryOperator;
 import java.util.random.RandomGenerator;
 
@@ -25,6 +25,12 @@ import java.util.random.RandomGenerator;
  * thread-safe for concurrent mutation; concurrent reads are safe.
  */
 public final class Tensor {
+    private static final Generator DEFAULT_GENERATOR = new Generator(0x5EEDL);
+
+    static {
+        Internals.install(new BridgeImpl());
+    }
+
     final Storage storage;
     final int[] shape;
     final int[] strides;
@@ -119,9 +125,23 @@ public final class Tensor {
         return Factories.arange(start, end, step, dtype);
     }
 
-    /** @return an F32 tensor of uniform values in {@code [0, 1)}, reproducible from {@code seed} */
-    public static Tensor rand(long seed, int... shape) {
-        return rand(new SplittableRandom(seed), DType.F32, shape);
+    /**
+     * Seeds the default generator, as {@code torch.manual_seed}: the {@code rand}, {@code randn} and
+     * {@code *Like} factories without a generator, {@code nn.Init}, dropout and data shuffling draw
+     * from it.
+     */
+    public static void manualSeed(long seed) {
+        DEFAULT_GENERATOR.manualSeed(seed);
+    }
+
+    /** @return the default generator (shared by all threads; see {@link #manualSeed(long)}) */
+    public static Generator defaultGenerator() {
+        return DEFAULT_GENERATOR;
+    }
+
+    /** @return an F32 tensor of uniform values in {@code [0, 1)} from the default generator ({@code torch.rand}) */
+    public static Tensor rand(int... shape) {
+        return rand(DEFAULT_GENERATOR, DType.F32, shape);
     }
 
     /** @return an F32 tensor of uniform values in {@code [0, 1)} drawn from {@code rng} */
@@ -134,9 +154,9 @@ public final class Tensor {
         return Factories.random(Objects.requireNonNull(rng, "rng"), dtype, shape, false);
     }
 
-    /** @return an F32 tensor of standard normal values, reproducible from {@code seed} */
-    public static Tensor randn(long seed, int... shape) {
-        return randn(new SplittableRandom(seed), DType.F32, shape);
+    /** @return an F32 tensor of standard normal values from the default generator ({@code torch.randn}) */
+    public static Tensor randn(int... shape) {
+        return randn(DEFAULT_GENERATOR, DType.F32, shape);
     }
 
     /** @return an F32 tensor of standard normal values drawn from {@code rng} */
@@ -147,6 +167,26 @@ public final class Tensor {
     /** @return a tensor of standard normal values drawn from {@code rng} */
     public static Tensor randn(RandomGenerator rng, DType dtype, int... shape) {
         return Factories.random(Objects.requireNonNull(rng, "rng"), dtype, shape, true);
+    }
+
+    /** @return zeros with this tensor's shape, dtype and device ({@code torch.zeros_like}) */
+    public Tensor zerosLike() {
+        return Ops.full(device(), dtype, shape, 0);
+    }
+
+    /** @return {@code value} everywhere, with this tensor's shape, dtype and device ({@code torch.full_like}) */
+    public Tensor fullLike(double value) {
+        return Ops.full(device(), dtype, shape, value);
+    }
+
+    /** @return uniform values in {@code [0, 1)} from the default generator, shaped, typed and placed like this */
+    public Tensor randLike() {
+        return Factories.randomLike("randLike", this, DEFAULT_GENERATOR, false);
+    }
+
+    /** @return standard normal values from the default generator, shaped, typed and placed like this */
+    public Tensor randnLike() {
+        return Factories.randomLike("randnLike", this, DEFAULT_GENERATOR, true);
     }
 
     // ---------------------------------------------------------------- accessors
@@ -378,6 +418,26 @@ public final class Tensor {
         return MathRules.abs(this);
     }
 
+    /** @return {@code 1 / sqrt(this)} */
+    public Tensor rsqrt() {
+        return MathRules.rsqrt(this);
+    }
+
+    /** @return {@code log(1 + this)}, accurate for tiny values */
+    public Tensor log1p() {
+        return MathRules.log1p(this);
+    }
+
+    /** @return {@code log(1 + e^x)} (PyTorch's softplus with beta 1, threshold 20) */
+    public Tensor softplus() {
+        return MathRules.softplus(this, 1, 20);
+    }
+
+    /** @return {@code log(1 + e^(beta x)) / beta}, or {@code x} where {@code beta x > threshold} (PyTorch's softplus) */
+    public Tensor softplus(double beta, double threshold) {
+        return MathRules.softplus(this, beta, threshold);
+    }
+
     /** @return the error function */
     public Tensor erf() {
         return MathRules.erf(this);
@@ -413,6 +473,11 @@ public final class Tensor {
         return ElementwiseRules.compare("eq", BinaryOp.EQ, this, other);
     }
 
+    /** @return a copy with {@code value} where {@code mask} (broadcast to this shape) is nonzero ({@code masked_fill}) */
+    public Tensor maskedFill(Tensor mask, double value) {
+        return ElementwiseRules.maskedFill(this, Objects.requireNonNull(mask, "mask"), value);
+    }
+
     /**
      * @param cond where nonzero, take {@code a}; elsewhere {@code b} (any dtype; not differentiated)
      * @return the elementwise selection, broadcasting all three
@@ -446,6 +511,11 @@ public final class Tensor {
     /** @return the exact GELU {@code x * Phi(x)}, PyTorch's default (erf) form */
     public Tensor gelu() {
         return ActivationRules.gelu(this);
+    }
+
+    /** @return SiLU (swish) {@code x * sigmoid(x)} */
+    public Tensor silu() {
+        return ActivationRules.silu(this);
     }
 
     /** @return softmax along {@code dim}, computed stably (max subtracted) */
@@ -485,6 +555,16 @@ public final class Tensor {
         return ReductionRules.mean(this, dim, keepDim);
     }
 
+    /** @return the variance along {@code dim}, divided by {@code n - 1} when {@code unbiased}, else by {@code n} */
+    public Tensor var(int dim, boolean unbiased, boolean keepDim) {
+        return StatRules.var(this, dim, unbiased, keepDim);
+    }
+
+    /** @return the standard deviation along {@code dim}: {@code sqrt(var(dim, unbiased, keepDim))} */
+    public Tensor std(int dim, boolean unbiased, boolean keepDim) {
+        return StatRules.std(this, dim, unbiased, keepDim);
+    }
+
     /** @return the largest value along {@code dim}; the gradient goes to the first maximal element */
     public Tensor max(int dim, boolean keepDim) {
         return ReductionRules.extreme(this, dim, keepDim, true);
@@ -516,6 +596,17 @@ public final class Tensor {
     }
 
     // ---------------------------------------------------------------- joining and indexing
+
+    /**
+     * Constant padding, PyTorch's {@code F.pad(x, pad, value=value)}.
+     *
+     * @param pad {@code (before, after)} pairs from the last dim backwards, e.g. {@code {1, 1, 2, 0}}
+     *            pads the last dim by 1 on each side and the one before by 2 at its start; negative crops
+     * @return the padded tensor
+     */
+    public Tensor pad(int[] pad, double value) {
+        return PadRules.pad(this, Objects.requireNonNull(pad, "pad"), value);
+    }
 
     /** @return the tensors joined along an existing {@code dim}; all other dims must match */
     public static Tensor cat(List<Tensor> tensors, int dim) {
@@ -591,20 +682,23 @@ public final class Tensor {
     }
 
     /**
-     * @return the node that receives this tensor's gradient in backward: its {@link #gradFn()}, or
-     * for a leaf requiring grad its gradient accumulator; null if it needs no gradient
+     * The node that receives this tensor's gradient in backward: its {@link #gradFn()}, or for a leaf
+     * requiring grad its gradient accumulator (created once); null if it needs no gradient. Engine
+     * bookkeeping, so not public: the engine reaches it through {@code Internals.bridge()}.
      */
-    public Node gradEdge() {
+    Node gradEdge() {
         if (gradFn != null) {
             return gradFn;
         }
         if (!requiresGrad) {
             return null;
         }
-        if (accumulator == null) {
-            accumulator = Node.leaf(this, this::accumulateGrad).describeOutput(shape, dtype, device());
+        synchronized (this) {
+            if (accumulator == null) {
+                accumulator = Internals.nodes().leaf(this);
+            }
+            return accumulator;
         }
-        return accumulator;
     }
 
     /** @return the accumulated gradient, or null before any backward reached this leaf */
@@ -662,9 +756,9 @@ public final class Tensor {
         Autograd.backward(this, Objects.requireNonNull(gradOutput, "gradOutput"), retainGraph, false);
     }
 
-    /** Synchronised: graphs built on several threads may share a leaf, as in PyTorch. */
-    private synchronized void accumulateGrad(Tensor g, Set<Object> held, List<Tensor> seen) {
-        grad = LeafGrad.accumulate(this, grad, g, held, seen);
+    /** The accumulator node's write (it synchronises on this leaf). */
+    void setGrad(Tensor g) {
+        grad = g;
     }
 
     // ---------------------------------------------------------------- in-place updates

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jgrad.autograd.NoGrad;
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -259,8 +260,12 @@ class CpuKernelsTest {
     @Test
     void withoutTheVectorModuleCpuIsUnavailableAndTheDefaultFallsBack() throws IOException, InterruptedException {
         String java = System.getProperty("java.home") + "/bin/java";
-        ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                DefaultDeviceProbe.class.getName());
+        // On the class path (the module path always resolves jdk.incubator.vector, which dev.jgrad requires):
+        // Surefire puts jgrad-core itself on the module path, so both paths go on the child's class path.
+        String modulePath = System.getProperty("jdk.module.path");
+        String cp = System.getProperty("java.class.path")
+                + (modulePath == null ? "" : File.pathSeparator + modulePath);
+        ProcessBuilder pb = new ProcessBuilder(java, "-cp", cp, DefaultDeviceProbe.class.getName());
         pb.environment().remove("JGRAD_DEVICE");
         pb.redirectErrorStream(true);
         Process p = pb.start();

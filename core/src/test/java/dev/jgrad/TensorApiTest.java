@@ -32,11 +32,33 @@ class TensorApiTest {
 
     @Test
     void randomFactoriesAreReproducible() {
-        assertArrayEquals(Tensor.randn(42, 3, 4).toFloatArray(), Tensor.randn(42, 3, 4).toFloatArray());
+        Tensor.manualSeed(42);
+        float[] first = Tensor.randn(3, 4).toFloatArray();
+        Tensor.manualSeed(42);
+        assertArrayEquals(first, Tensor.randn(3, 4).toFloatArray());
+        assertArrayEquals(new int[] {64, 784}, Tensor.randn(64, 784).shape(), "randn(64, 784) is a shape, not a seed");
+        long state = Tensor.defaultGenerator().state();
+        float[] next = Tensor.rand(7).toFloatArray();
+        Tensor.defaultGenerator().setState(state);
+        assertArrayEquals(next, Tensor.rand(7).toFloatArray());
         assertArrayEquals(Tensor.rand(new SplittableRandom(1), 5).toFloatArray(),
                 Tensor.rand(new SplittableRandom(1), 5).toFloatArray());
-        assertFalse(java.util.Arrays.equals(Tensor.rand(1, 5).toFloatArray(), Tensor.rand(2, 5).toFloatArray()));
-        for (float v : Tensor.rand(3, 1000).toFloatArray()) {
+        assertFalse(java.util.Arrays.equals(Tensor.rand(5).toFloatArray(), Tensor.rand(5).toFloatArray()));
+        for (float v : Tensor.rand(1000).toFloatArray()) {
+            assertTrue(v >= 0 && v < 1);
+        }
+    }
+
+    @Test
+    void likeFactoriesKeepShapeDtypeAndDevice() {
+        Tensor x = Tensor.zeros(DType.F64, 2, 3).to("reference");
+        for (Tensor t : new Tensor[] {x.zerosLike(), x.onesLike(), x.fullLike(2.5), x.randLike(), x.randnLike()}) {
+            assertArrayEquals(new int[] {2, 3}, t.shape());
+            assertEquals(DType.F64, t.dtype());
+            assertEquals("reference", t.device().name());
+        }
+        assertArrayEquals(new double[] {2.5, 2.5, 2.5, 2.5, 2.5, 2.5}, x.fullLike(2.5).toDoubleArray());
+        for (double v : x.randLike().toDoubleArray()) {
             assertTrue(v >= 0 && v < 1);
         }
     }

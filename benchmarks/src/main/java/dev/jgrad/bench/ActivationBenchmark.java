@@ -2,6 +2,7 @@ package dev.jgrad.bench;
 
 import dev.jgrad.Tensor;
 import dev.jgrad.autograd.NoGrad;
+import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -34,7 +35,7 @@ public class ActivationBenchmark {
     /** Builds the input. */
     @Setup
     public void setup() {
-        x = Tensor.randn(1, n).to(device);
+        x = Tensor.randn(new SplittableRandom(1), n).to(device);
         raw = x.toFloatArray();
         rawOut = new float[n];
     }

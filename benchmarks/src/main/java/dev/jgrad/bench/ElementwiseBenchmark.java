@@ -2,6 +2,7 @@ package dev.jgrad.bench;
 
 import dev.jgrad.Tensor;
 import dev.jgrad.autograd.NoGrad;
+import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -38,11 +39,11 @@ public class ElementwiseBenchmark {
     /** Builds the operands. */
     @Setup
     public void setup() {
-        x = Tensor.randn(1, n).to(device);
-        y = Tensor.randn(2, n).to(device);
+        x = Tensor.randn(new SplittableRandom(1), n).to(device);
+        y = Tensor.randn(new SplittableRandom(2), n).to(device);
         out = Tensor.zeros(n).to(device);
-        signs = Tensor.rand(3, n).gt(Tensor.full(0.5, 1)).mul(2).sub(1).to(device);
-        rectified = Tensor.randn(4, n).to(device);
+        signs = Tensor.rand(new SplittableRandom(3), n).gt(Tensor.full(0.5, 1)).mul(2).sub(1).to(device);
+        rectified = Tensor.randn(new SplittableRandom(4), n).to(device);
     }
 
     /** @return x + y, allocated */

@@ -1,8 +1,8 @@
 package dev.jgrad.bench;
 
-import dev.jgrad.NnRules;
 import dev.jgrad.Tensor;
 import dev.jgrad.backend.UnaryOp;
+import dev.jgrad.internal.Internals;
 import dev.jgrad.nn.Losses;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -57,7 +57,7 @@ public class FusedBenchmark {
     /** @return relu(h + b) as one fused op, with backward */
     @Benchmark
     public Object biasReluFused() {
-        Tensor y = NnRules.biasActivation(h, bias, UnaryOp.RELU);
+        Tensor y = Internals.bridge().biasActivation(h, bias, UnaryOp.RELU);
         y.sum().backward();
         return sync(bias.grad());
     }

@@ -2,6 +2,7 @@ package dev.jgrad.bench;
 
 import dev.jgrad.Tensor;
 import dev.jgrad.autograd.NoGrad;
+import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -40,8 +41,8 @@ public class MatMulBenchmark {
     public void setup() {
         System.setProperty("jgrad.threads", threads);
         int[] s = dims(shape);
-        a = Tensor.randn(1, s[0], s[1]).to(device);
-        b = Tensor.randn(2, s[1], s[2]).to(device);
+        a = Tensor.randn(new SplittableRandom(1), s[0], s[1]).to(device);
+        b = Tensor.randn(new SplittableRandom(2), s[1], s[2]).to(device);
     }
 
     /** @return m, k, n parsed from {@code MxKxN} */

@@ -2,6 +2,7 @@ package dev.jgrad.bench;
 
 import dev.jgrad.Tensor;
 import dev.jgrad.autograd.NoGrad;
+import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -32,7 +33,7 @@ public class ReductionBenchmark {
     /** Builds the input. */
     @Setup
     public void setup() {
-        x = Tensor.randn(1, size, size).to(device);
+        x = Tensor.randn(new SplittableRandom(1), size, size).to(device);
     }
 
     /** @return the reduction */

@@ -1,6 +1,7 @@
 package dev.jgrad.autograd;
 
 import dev.jgrad.Tensor;
+import dev.jgrad.internal.Internals;
 import java.util.Arrays;
 import java.util.List;
 
@@ -66,7 +67,7 @@ public final class Autograd {
                 throw new IllegalArgumentException("grad: input " + i + " (shape " + Arrays.toString(in.shape())
                         + ") does not require grad, so it cannot be differentiated against");
             }
-            targets[i] = in.gradEdge();
+            targets[i] = Internals.bridge().gradEdge(in);
         }
         Tensor[] result = Engine.run(new Node[] {root}, new Tensor[] {seed}, targets, createGraph, createGraph);
         for (int i = 0; i < result.length; i++) {
@@ -97,7 +98,7 @@ public final class Autograd {
         Node root = rootOf(op, output, seed);
         Node[] targets = new Node[inputs.size()];
         for (int i = 0; i < targets.length; i++) {
-            targets[i] = inputs.get(i).gradEdge();
+            targets[i] = Internals.bridge().gradEdge(inputs.get(i));
         }
         return Engine.run(new Node[] {root}, new Tensor[] {seed}, targets, createGraph, retainGraph || createGraph);
     }
@@ -125,6 +126,6 @@ public final class Autograd {
             throw new IllegalArgumentException(op + ": gradOutput is " + gradOutput.dtype() + " on "
                     + gradOutput.device() + " but the output is " + output.dtype() + " on " + output.device());
         }
-        return output.gradEdge();
+        return Internals.bridge().gradEdge(output);
     }
 }

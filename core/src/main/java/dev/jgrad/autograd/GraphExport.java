@@ -1,6 +1,7 @@
 package dev.jgrad.autograd;
 
 import dev.jgrad.Tensor;
+import dev.jgrad.internal.Internals;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -45,14 +46,14 @@ public final class GraphExport {
         for (Map.Entry<String, Tensor> e : leafNames.entrySet()) {
             Tensor t = e.getValue();
             if (t != null && t.isLeaf() && t.requiresGrad()) {
-                names.put(t.gradEdge(), e.getKey());
+                names.put(Internals.bridge().gradEdge(t), e.getKey());
             }
         }
         StringBuilder out = new StringBuilder("digraph jgrad {\n");
         out.append("  graph [rankdir=TB];\n  node [shape=box, fontname=\"monospace\", fontsize=10];\n");
         out.append("  output [label=").append(quote("output\n" + describe(output)))
                 .append(", style=filled, fillcolor=\"#c8e6c9\"];\n");
-        Node root = output.gradFn() != null ? output.gradFn() : output.isLeaf() ? output.gradEdge() : null;
+        Node root = output.gradFn() != null ? output.gradFn() : output.isLeaf() ? Internals.bridge().gradEdge(output) : null;
         if (root != null) {
             long saved = writeNodes(root, names, out);
             out.append("  n0 -> output;\n");

@@ -3,6 +3,8 @@ package dev.jgrad.autograd;
 import dev.jgrad.DType;
 import dev.jgrad.Device;
 import dev.jgrad.Tensor;
+import dev.jgrad.internal.Internals;
+import dev.jgrad.internal.Nodes;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -19,25 +21,26 @@ import java.util.function.UnaryOperator;
  * since is an {@link IllegalStateException}, never a silently wrong gradient.
  */
 public final class Node {
-    /** Where a leaf's accumulator node delivers the gradients that reach it. */
-    @FunctionalInterface
-    public interface Sink {
-        /**
-         * @param grad  a gradient for the leaf
-         * @param held  identity set shared by every sink of one backward pass, in which a sink
-         *              records the memory it keeps: a rule may hand the same memory to several
-         *              inputs (add passes its gradient through to both), and two leaves must not
-         *              end up sharing one {@code .grad()}
-         * @param seen  tensors user code may still hold: the gradients the caller passed in, and
-         *              those given to or returned by hooks; a kept gradient must not share their memory
-         */
-        void accept(Tensor grad, Set<Object> held, List<Tensor> seen);
+    static {
+        Internals.install(new Nodes() {
+            @Override
+            public Node op(String name, Tensor out, Node[] next, Backward backward, Tensor... saved) {
+                return new Node(name, next, backward, null, saved).describeOutput(out.shape(), out.dtype(), out.device());
+            }
+
+            @Override
+            public Node leaf(Tensor leaf) {
+                return new Node("AccumulateGrad", new Node[0], null, leaf, new Tensor[0])
+                        .describeOutput(leaf.shape(), leaf.dtype(), leaf.device());
+            }
+        });
     }
 
     private final String name;
     private final Node[] next;
     private final Backward backward;
-    private final Sink sink;
+    /** For an accumulator node, the leaf whose {@code .grad()} it writes; else null. */
+    private final Tensor sink;
     private Tensor[] saved;
     private final int[] savedVersions;
     private List<UnaryOperator<Tensor>> hooks;
@@ -45,12 +48,10 @@ public final class Node {
     private int[] outShape;
     private DType outDType;
     private Device outDevice;
-    /** For a leaf's accumulator, the leaf. */
-    private Tensor variable;
     /** The user's line that created this op, recorded only in {@link Anomaly} mode. */
     private final String callSite;
 
-    private Node(String name, Node[] next, Backward backward, Sink sink, Tensor[] saved) {
+    private Node(String name, Node[] next, Backward backward, Tensor sink, Tensor[] saved) {
         this.name = name;
         this.next = next;
         this.backward = backward;
@@ -63,31 +64,9 @@ public final class Node {
         }
     }
 
-    /**
-     * @param name     the op name, shown in errors and graph inspection
-     * @param next     per input, the node receiving its gradient, or null if it needs none
-     * @param backward the rule
-     * @param saved    tensors the rule reads in backward (may contain nulls)
-     * @return an op node
-     */
-    public static Node op(String name, Node[] next, Backward backward, Tensor... saved) {
-        return new Node(name, next, backward, null, saved);
-    }
-
-    /**
-     * @param variable the leaf tensor (kept, as PyTorch's {@code AccumulateGrad} keeps its variable)
-     * @param sink     receives each gradient that reaches the leaf
-     * @return a gradient-accumulator node for a leaf tensor
-     */
-    public static Node leaf(Tensor variable, Sink sink) {
-        Node n = new Node("AccumulateGrad", new Node[0], null, sink, new Tensor[0]);
-        n.variable = variable;
-        return n;
-    }
-
-    /** @return for a leaf's accumulator, the leaf tensor; null for an op node */
+    /** @return for a leaf's accumulator, the leaf tensor (PyTorch's {@code AccumulateGrad.variable}); null for an op node */
     public Tensor variable() {
-        return variable;
+        return sink;
     }
 
     /** @return the op name, e.g. {@code mul} or {@code AccumulateGrad} */
@@ -103,24 +82,15 @@ public final class Node {
         return callSite;
     }
 
-    /**
-     * Records what this node's tensor looks like (called once by the op that creates the node, or by
-     * the leaf that owns an accumulator), so that {@link GraphExport} can show it without the node
-     * keeping the tensor alive.
-     *
-     * @param shape  the output's shape (not copied: the caller passes an array it never modifies)
-     * @param dtype  its dtype
-     * @param device its device
-     * @return this node
-     */
-    public Node describeOutput(int[] shape, DType dtype, Device device) {
+    /** Records what this node's tensor looks like, so that {@link GraphExport} can show it without keeping the tensor. */
+    private Node describeOutput(int[] shape, DType dtype, Device device) {
         this.outShape = shape;
         this.outDType = dtype;
         this.outDevice = device;
         return this;
     }
 
-    /** @return the output shape recorded by {@link #describeOutput}, or null */
+    /** @return the output shape, or null if not recorded */
     int[] outputShape() {
         return outShape;
     }
@@ -209,7 +179,7 @@ public final class Node {
     }
 
     void accumulate(Tensor grad, Set<Object> held, List<Tensor> seen) {
-        sink.accept(grad, held, seen);
+        AccumulateGrad.accumulate(sink, grad, held, seen);
     }
 
     void release() {

@@ -36,6 +36,8 @@ public enum UnaryOp {
     GELU,
     /** the error function */
     ERF,
+    /** {@code log(1 + x)}, accurate for tiny {@code x} where {@code log(1 + x)} rounds to 0 */
+    LOG1P,
     /** {@code x + arg} */
     ADD_SCALAR,
     /** {@code x * arg} */
@@ -79,6 +81,7 @@ public enum UnaryOp {
             case LEAKY_RELU -> x > 0 ? x : x * arg;
             case GELU -> x < 0 ? 0.5 * x * Erf.erfc(-x * ONE_OVER_SQRT2) : 0.5 * x * (1 + Erf.erf(x * ONE_OVER_SQRT2));
             case ERF -> Erf.erf(x);
+            case LOG1P -> StrictMath.log1p(x);
             case ADD_SCALAR -> x + arg;
             case MUL_SCALAR -> x * arg;
             case DIV_SCALAR -> x / arg;

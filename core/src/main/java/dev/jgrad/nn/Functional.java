@@ -1,8 +1,12 @@
 package dev.jgrad.nn;
 
-import dev.jgrad.NnRules;
+import dev.jgrad.DType;
 import dev.jgrad.Tensor;
+import dev.jgrad.autograd.NoGrad;
 import dev.jgrad.backend.UnaryOp;
+import dev.jgrad.internal.Internals;
+import java.util.Arrays;
+import java.util.random.RandomGenerator;
 
 /**
  * Layer functions in PyTorch's {@code torch.nn.functional} style. {@link #linear} runs the bias add
@@ -45,18 +49,122 @@ public final class Functional {
     public static Tensor linear(Tensor x, Tensor weight, Tensor bias, Activation act) {
         if (weight.dim() != 2) {
             throw new IllegalArgumentException("linear: weight must be [out, in], got shape "
-                    + java.util.Arrays.toString(weight.shape()));
+                    + Arrays.toString(weight.shape()));
         }
-        Tensor h = NnRules.linear(x, weight);
+        Tensor h = Internals.bridge().linear(x, weight);
         if (bias == null) {
-            return switch (act) {
-                case NONE -> h;
-                case RELU -> h.relu();
-                case TANH -> h.tanh();
-                case SIGMOID -> h.sigmoid();
-                case GELU -> h.gelu();
-            };
+            return act == Activation.NONE ? h : Internals.bridge().activation(h, act.op);
         }
-        return NnRules.biasActivation(h, bias, act.op);
+        return Internals.bridge().biasActivation(h, bias, act.op);
+    }
+
+    /**
+     * Inverted dropout, {@code torch.nn.functional.dropout}: in training each element is zeroed with
+     * probability {@code p} and the survivors are scaled by {@code 1 / (1 - p)}, so the expectation
+     * is unchanged; otherwise (or for {@code p = 0}) {@code x} itself is returned.
+     *
+     * @param p   the drop probability in {@code [0, 1]}
+     * @param rng the source of the mask (the same seed gives the same mask)
+     * @return {@code x * mask}, differentiable in {@code x}
+     */
+    public static Tensor dropout(Tensor x, double p, boolean training, RandomGenerator rng) {
+        if (!(p >= 0 && p <= 1)) {
+            throw new IllegalArgumentException("dropout: probability p must be in [0, 1], got " + p + " (input shape "
+                    + Arrays.toString(x.shape()) + ")");
+        }
+        if (!training || p == 0) {
+            return x;
+        }
+        double keep = 1 / (1 - p);
+        double[] mask = new double[x.numel()];
+        for (int i = 0; i < mask.length; i++) {
+            mask[i] = p == 1 || rng.nextDouble() < p ? 0 : keep;
+        }
+        return x.mul(Tensor.of(mask, x.shape()).to(x.dtype()).to(x.device().name()));
+    }
+
+    /**
+     * Embedding lookup, {@code torch.nn.functional.embedding}: row {@code indices[...]} of
+     * {@code weight}. The gradient of {@code weight} sums the output gradient of every occurrence.
+     *
+     * @param indices I64 indices of any shape, each in {@code [0, numEmbeddings)}
+     * @param weight  {@code [numEmbeddings, dim]}
+     * @return {@code indices.shape + [dim]}
+     */
+    public static Tensor embedding(Tensor indices, Tensor weight) {
+        if (weight.dim() != 2) {
+            throw new IllegalArgumentException("embedding: weight must be [numEmbeddings, dim], got shape "
+                    + Arrays.toString(weight.shape()));
+        }
+        int rows = weight.shape()[0];
+        if (indices.dtype() != DType.I64) {
+            throw new IllegalArgumentException("embedding: indices must be I64, got " + indices.dtype() + " of shape "
+                    + Arrays.toString(indices.shape()) + " (weight " + Arrays.toString(weight.shape()) + ")");
+        }
+        long[] v = indices.toLongArray();
+        for (int i = 0; i < v.length; i++) {
+            if (v[i] < 0 || v[i] >= rows) {
+                throw new IllegalArgumentException("embedding: index " + v[i] + " at flat position " + i + " of indices "
+                        + Arrays.toString(indices.shape()) + " is out of range for weight " + Arrays.toString(weight.shape())
+                        + "; valid indices are 0 to " + (rows - 1));
+            }
+        }
+        int[] outShape = Arrays.copyOf(indices.shape(), indices.dim() + 1);
+        outShape[indices.dim()] = weight.shape()[1];
+        return weight.indexSelect(0, indices.reshape(-1)).reshape(outShape);
+    }
+
+    /**
+     * Batch normalisation, {@code torch.nn.functional.batch_norm}, over every dim of
+     * {@code x [N, C, ...]} but the channel dim 1. In training the batch statistics normalise
+     * (biased variance) and, when given, the running statistics are updated in place without
+     * recording: {@code running = (1 - momentum) * running + momentum * batch}, with the unbiased
+     * variance. Otherwise the running statistics normalise.
+     *
+     * @param runningMean {@code [C]} or null (training only)
+     * @param runningVar  {@code [C]} or null (training only)
+     * @param weight      {@code [C]} scale or null
+     * @param bias        {@code [C]} shift or null
+     * @return the normalised tensor, shaped like {@code x}
+     */
+    public static Tensor batchNorm(Tensor x, Tensor runningMean, Tensor runningVar, Tensor weight, Tensor bias,
+            boolean training, double momentum, double eps) {
+        int c = Norms.checkBatchNorm("batchNorm", x, runningMean, runningVar, weight, bias, training);
+        int[] pshape = new int[x.dim()];
+        Arrays.fill(pshape, 1);
+        pshape[1] = c;
+        if (!training) {
+            return Norms.affineEval(x, runningMean, runningVar, weight, bias, pshape, eps);
+        }
+        int[] axes = new int[x.dim() - 1];
+        for (int i = 0, k = 0; i < x.dim(); i++) {
+            if (i != 1) {
+                axes[k++] = i;
+            }
+        }
+        Tensor[] r = Internals.bridge().normalize("batchNorm", x, axes, weight, bias, pshape, eps);
+        int n = x.numel() / c;
+        try (var g = NoGrad.enter()) {
+            if (runningMean != null) {
+                runningMean.mulInPlace(1 - momentum).addInPlace(r[1].reshape(c), momentum);
+            }
+            if (runningVar != null) {
+                runningVar.mulInPlace(1 - momentum).addInPlace(r[2].reshape(c), momentum * n / (n - 1.0));
+            }
+        }
+        return r[0];
+    }
+
+    /**
+     * Layer normalisation, {@code torch.nn.functional.layer_norm}, over the trailing dims given by
+     * {@code normalizedShape}, with the biased variance.
+     *
+     * @param weight scale shaped {@code normalizedShape}, or null
+     * @param bias   shift shaped {@code normalizedShape}, or null
+     * @return the normalised tensor, shaped like {@code x}
+     */
+    public static Tensor layerNorm(Tensor x, int[] normalizedShape, Tensor weight, Tensor bias, double eps) {
+        int[] axes = Norms.checkLayerNorm("layerNorm", x, normalizedShape, weight, bias);
+        return Internals.bridge().normalize("layerNorm", x, axes, weight, bias, normalizedShape.clone(), eps)[0];
     }
 }

@@ -12,7 +12,9 @@ import static dev.jgrad.conformance.OpCase.smooth;
 import dev.jgrad.Tensor;
 import dev.jgrad.nn.Functional;
 import dev.jgrad.nn.Losses;
+import dev.jgrad.nn.Reduction;
 import java.util.List;
+import java.util.SplittableRandom;
 
 /**
  * The op table. Adding an op to jgrad means adding its rows here; every backend and the gradient
@@ -50,6 +52,11 @@ public final class OpTable {
             smooth("sqrt[5,3]", x -> x.get(0).sqrt(), positive(5, 3)),
             of("abs[4,7]", x -> x.get(0).abs(), kinkSafe(4, 7)),
             smooth("erf[19]", x -> x.get(0).erf(), normal(19)),
+            smooth("rsqrt[5,7]", x -> x.get(0).rsqrt(), positive(5, 7)),
+            smooth("log1p[37]", x -> x.get(0).log1p(), positive(37)),
+            smooth("softplus[4,19]", x -> x.get(0).softplus(), normal(4, 19)),
+            smooth("softplus beta2 thr1[3,7]", x -> x.get(0).mul(3.0).softplus(2, 1), kinkSafe(3, 7)),
+            of("maskedFill[3,4]", x -> x.get(0).maskedFill(x.get(1), -2.5), normal(3, 4), mask(4)),
             of("clamp[6,7]", x -> x.get(0).clamp(-0.5, 0.5), kinkSafe(6, 7)),
             // activations
             of("relu[4,19]", x -> x.get(0).relu(), kinkSafe(4, 19)),
@@ -57,6 +64,7 @@ public final class OpTable {
             smooth("sigmoid[3,7]", x -> x.get(0).sigmoid(), normal(3, 7)),
             smooth("tanh[37]", x -> x.get(0).tanh(), normal(37)),
             smooth("gelu[5,7]", x -> x.get(0).gelu(), normal(5, 7)),
+            smooth("silu[3,19]", x -> x.get(0).silu(), normal(3, 19)),
             smooth("softmax[4,7]dim1", x -> x.get(0).softmax(1), normal(4, 7)),
             smooth("softmax[5,3]dim0", x -> x.get(0).softmax(0), normal(5, 3)),
             smooth("logSoftmax[3,19]", x -> x.get(0).logSoftmax(-1), normal(3, 19)),
@@ -77,6 +85,9 @@ public final class OpTable {
             of("sum[0,3]dim0", x -> x.get(0).sum(0, false), normal(0, 3)),
             smooth("mean[37]", x -> x.get(0).mean(), normal(37)),
             smooth("mean[4,5]dim-1", x -> x.get(0).mean(-1, false), normal(4, 5)),
+            smooth("var[4,7]dim1unbiased", x -> x.get(0).var(1, true, false), normal(4, 7)),
+            smooth("var[5,3]dim0biasedKeep", x -> x.get(0).var(0, false, true), normal(5, 3)),
+            smooth("std[3,19]dim-1", x -> x.get(0).std(-1, true, true), normal(3, 19)),
             of("max[4,7]dim1", x -> x.get(0).max(1, false), kinkSafe(4, 7)),
             of("min[5,3]dim0keep", x -> x.get(0).min(0, true), kinkSafe(5, 3)),
             of("maxAll[19]", x -> x.get(0).max(), kinkSafe(19)),
@@ -92,6 +103,9 @@ public final class OpTable {
             smooth("select[4,6]", x -> x.get(0).select(0, -1).tanh(), normal(4, 6)),
             smooth("cat dim1", x -> Tensor.cat(List.of(x.get(0), x.get(1)), 1), normal(3, 2), normal(3, 5)),
             smooth("stack dim0", x -> Tensor.stack(List.of(x.get(0), x.get(1)), 0), normal(3, 2), normal(3, 2)),
+            smooth("pad[3,4]last", x -> x.get(0).pad(new int[] {1, 2}, 0.5), normal(3, 4)),
+            smooth("pad[2,3,5]crop", x -> x.get(0).pad(new int[] {-1, 2, 1, 0, 0, 1}, -1), normal(2, 3, 5)),
+            of("pad[0,3]", x -> x.get(0).pad(new int[] {1, 1, 1, 1}, 2), normal(0, 3)),
             // indexing
             smooth("indexSelect[6,3]", x -> x.get(0).indexSelect(0, x.get(1)), normal(6, 3), index(6, 5)),
             smooth("gather[4,5]dim1", x -> x.get(0).gather(1, x.get(1)), normal(4, 5), index(5, 4, 2)),
@@ -103,6 +117,17 @@ public final class OpTable {
             smooth("nll[4,3]", x -> Losses.nll(x.get(0).logSoftmax(1), x.get(1)), normal(4, 3), index(3, 4)),
             smooth("bceWithLogits[5,2]", x -> Losses.binaryCrossEntropyWithLogits(x.get(0), x.get(1)), normal(5, 2),
                     prob(5, 2)),
+            smooth("l1[4,5]", x -> Losses.l1(x.get(0), x.get(1)), normal(4, 5), normal(4, 5)),
+            // against a zero target, so pred - target stays where kinkSafe keeps it (away from 0 and +-beta)
+            of("smoothL1[3,7]", x -> Losses.smoothL1(x.get(0), x.get(0).detach().mul(0.0), 0.5, Reduction.SUM),
+                    kinkSafe(3, 7)),
+            of("huber[3,7]none", x -> Losses.huber(x.get(0), x.get(0).detach().mul(0.0), 0.3, Reduction.NONE),
+                    kinkSafe(3, 7)),
+            smooth("bce[5,2]", x -> Losses.binaryCrossEntropy(x.get(0).sigmoid(), x.get(1)), normal(5, 2), prob(5, 2)),
+            smooth("klDiv[4,3]", x -> Losses.klDiv(x.get(0).logSoftmax(1), x.get(1), Reduction.SUM), normal(4, 3),
+                    prob(4, 3)),
+            smooth("crossEntropy smooth[6,5]", x -> Losses.crossEntropy(x.get(0), x.get(1), 0.2, Reduction.NONE),
+                    normal(6, 5), index(5, 6)),
             // fused linear layers: matmul, then bias add + activation in one kernel
             of("linear relu", x -> Functional.linear(x.get(0), x.get(1), x.get(2), Functional.Activation.RELU),
                     normal(5, 7), normal(6, 7), normal(6)),
@@ -114,6 +139,20 @@ public final class OpTable {
                     Functional.Activation.SIGMOID), normal(3, 4), normal(5, 4), normal(5)),
             smooth("linear none", x -> Functional.linear(x.get(0), x.get(1), x.get(2), Functional.Activation.NONE),
                     normal(4, 37), normal(3, 37), normal(3)),
+            // normalisation, dropout, embedding
+            smooth("layerNorm[3,4,5]", x -> Functional.layerNorm(x.get(0), new int[] {4, 5}, x.get(1), x.get(2), 1e-5),
+                    normal(3, 4, 5), normal(4, 5), normal(4, 5)),
+            smooth("layerNorm[2,37]noAffine", x -> Functional.layerNorm(x.get(0), new int[] {37}, null, null, 1e-3),
+                    normal(2, 37)),
+            smooth("batchNorm train[6,3,2]", x -> Functional.batchNorm(x.get(0), null, null, x.get(1), x.get(2), true,
+                    0.1, 1e-5), normal(6, 3, 2), normal(3), normal(3)),
+            smooth("batchNorm train[4,5]", x -> Functional.batchNorm(x.get(0), null, null, x.get(1), x.get(2), true,
+                    0.1, 1e-5), normal(4, 5), normal(5), normal(5)),
+            smooth("batchNorm eval[3,2,2,3]", x -> Functional.batchNorm(x.get(0), x.get(3), x.get(4), x.get(1), x.get(2),
+                    false, 0.1, 1e-5), normal(3, 2, 2, 3), normal(2), normal(2), normal(2), positive(2)),
+            smooth("dropout[5,7]p0.3", x -> Functional.dropout(x.get(0), 0.3, true, new SplittableRandom(7)),
+                    normal(5, 7)),
+            smooth("embedding[6,3]at[2,4]", x -> Functional.embedding(x.get(1), x.get(0)), normal(6, 3), index(6, 2, 4)),
             // a small MLP, the composition users actually run
             smooth("mlp 4-5-3", x -> x.get(0).matmul(x.get(1)).add(x.get(2)).tanh().matmul(x.get(3)).logSoftmax(1),
                     normal(2, 4), normal(4, 5), normal(5), normal(5, 3))

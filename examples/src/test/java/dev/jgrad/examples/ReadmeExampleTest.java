@@ -11,11 +11,12 @@ import org.junit.jupiter.api.Test;
 class ReadmeExampleTest {
     @Test
     void readmeTrainingLoopRunsAndLowersTheLoss() {
-        Tensor x = Tensor.randn(1, 64, 784);
+        Tensor.manualSeed(0);                                      // torch.manual_seed
+        Tensor x = Tensor.randn(64, 784);
         Tensor labels = Tensor.of(new long[64], 64);
-        Tensor w1 = Tensor.randn(2, 784, 128).mul(0.05).requiresGrad(true);
+        Tensor w1 = Tensor.randn(784, 128).mul(0.05).requiresGrad(true);
         Tensor b1 = Tensor.zeros(128).requiresGrad(true);
-        Tensor w2 = Tensor.randn(3, 128, 10).mul(0.05).requiresGrad(true);
+        Tensor w2 = Tensor.randn(128, 10).mul(0.05).requiresGrad(true);
         double first = Double.NaN;
         double last = Double.NaN;
         for (int step = 0; step < 100; step++) {

@@ -46,6 +46,7 @@ inline T unary_op(int op, T x, T arg) {
         case U_NEG: return -x;
         case U_EXP: return exp(x);
         case U_LOG: return log(x);
+        case U_LOG1P: return log1p(x);
         case U_SQRT: return sqrt(x);
         case U_ABS: return fabs(x);
         case U_SIGN: return x > (T) 0 ? (T) 1 : (x < (T) 0 ? (T) -1 : x);

@@ -25,6 +25,7 @@ final class FloatUnary {
             case NEG -> neg(x, xo, o, oo, n);
             case EXP -> exp(x, xo, o, oo, n);
             case LOG -> log(x, xo, o, oo, n);
+            case LOG1P -> log1p(x, xo, o, oo, n);
             case SQRT -> sqrt(x, xo, o, oo, n);
             case ABS -> abs(x, xo, o, oo, n);
             case TANH -> tanh(x, xo, o, oo, n);
@@ -122,6 +123,16 @@ final class FloatUnary {
         }
         for (; i < n; i++) {
             o[oo + i] = (float) Math.log(x[xo + i]);
+        }
+    }
+
+    private static void log1p(float[] x, int xo, float[] o, int oo, int n) {
+        int i = 0;
+        for (int b = S.loopBound(n); i < b; i += L) {
+            FloatVector.fromArray(S, x, xo + i).lanewise(VectorOperators.LOG1P).intoArray(o, oo + i);
+        }
+        for (; i < n; i++) {
+            o[oo + i] = (float) Math.log1p(x[xo + i]);
         }
     }
 

@@ -1,6 +1,7 @@
 /**
  * The {@code cpu} backend: kernels on the JDK Vector API ({@code jdk.incubator.vector}) over heap
- * arrays, multithreaded on one shared {@link java.util.concurrent.ForkJoinPool}.
+ * arrays, multithreaded on one set of worker threads ({@code Parallel}: {@code jgrad.threads} in
+ * all, the calling thread included, spinning briefly between jobs as BLAS pools do).
  *
  * <p>Every kernel has a contiguous fast path (vector main loop bounded by
  * {@code SPECIES.loopBound(n)} plus a scalar tail) and falls back to strided rows or, for shapes no

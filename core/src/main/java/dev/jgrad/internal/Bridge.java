@@ -1,0 +1,56 @@
+package dev.jgrad.internal;
+
+import dev.jgrad.Tensor;
+import dev.jgrad.autograd.Node;
+import dev.jgrad.backend.UnaryOp;
+
+/**
+ * What the tensor front end ({@code dev.jgrad}) lends its sibling packages: the autograd rules that
+ * are not {@code Tensor} methods (fused layer kernels), and the engine's view of a tensor.
+ * Implemented by {@code dev.jgrad.BridgeImpl}; reached through {@link Internals#bridge()}. Every
+ * entry validates its arguments as a {@code Tensor} method does, unless its Javadoc says otherwise.
+ */
+public interface Bridge {
+
+    // ---- engine bookkeeping
+
+    /**
+     * @return the node that receives {@code t}'s gradient in backward: its {@code gradFn}, or for a
+     *         leaf requiring grad its accumulator; null if it needs no gradient
+     */
+    Node gradEdge(Tensor t);
+
+    /** @return the leaf's accumulated gradient, or null */
+    Tensor grad(Tensor leaf);
+
+    /** Replaces the leaf's {@code .grad()} (the accumulator node's only write). */
+    void setGrad(Tensor leaf, Tensor grad);
+
+    /** @return an object identifying {@code t}'s memory: equal for tensors that share storage */
+    Object storage(Tensor t);
+
+    // ---- fused layer rules (dev.jgrad.nn)
+
+    /** {@code x · weightᵀ} as one recorded op; see {@code dev.jgrad.nn.Functional#linear}. */
+    Tensor linear(Tensor x, Tensor weight);
+
+    /** {@code act(x)} for an elementwise activation op (RELU, SIGMOID, ...), recorded with its derivative. */
+    Tensor activation(Tensor x, UnaryOp act);
+
+    /** {@code act(x + bias)} in one pass, for an activation a linear layer can fuse. */
+    Tensor biasActivation(Tensor x, Tensor bias, UnaryOp act);
+
+    /** Mean cross-entropy of {@code logits [N, C]} at validated I64 {@code labels [N]}. */
+    Tensor crossEntropy(Tensor logits, Tensor labels);
+
+    /**
+     * Normalisation over sorted distinct {@code axes} with an optional affine transform, the rule
+     * behind batch and layer norm; arguments validated by {@code nn.Functional}.
+     *
+     * @param weight     scale or null, broadcast as {@code paramShape}
+     * @param bias       shift or null, shaped like {@code weight}
+     * @return {@code {y, mean, biasedVar}}; the statistics keep {@code x}'s rank (extent 1 on
+     *         {@code axes}) and are not in the graph
+     */
+    Tensor[] normalize(String name, Tensor x, int[] axes, Tensor weight, Tensor bias, int[] paramShape, double eps);
+}

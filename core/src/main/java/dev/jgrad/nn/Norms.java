@@ -1,0 +1,74 @@
+package dev.jgrad.nn;
+
+import dev.jgrad.Tensor;
+import java.util.Arrays;
+
+/** Argument checks and the evaluation-mode form shared by the normalisation layers. */
+final class Norms {
+    private Norms() {
+    }
+
+    /** @return the channel count {@code C} of {@code x [N, C, ...]}, after checking every statistic and parameter */
+    static int checkBatchNorm(String op, Tensor x, Tensor rm, Tensor rv, Tensor w, Tensor b, boolean training) {
+        if (x.dim() < 2) {
+            throw new IllegalArgumentException(op + ": input must be [N, C, ...], got shape " + Arrays.toString(x.shape()));
+        }
+        int c = x.shape()[1];
+        String[] names = {"runningMean", "runningVar", "weight", "bias"};
+        Tensor[] ts = {rm, rv, w, b};
+        for (int i = 0; i < ts.length; i++) {
+            if (ts[i] != null && !Arrays.equals(ts[i].shape(), new int[] {c})) {
+                throw new IllegalArgumentException(op + ": " + names[i] + " must have shape [" + c + "] for input "
+                        + Arrays.toString(x.shape()) + ", got " + Arrays.toString(ts[i].shape()));
+            }
+        }
+        if (training && x.numel() / Math.max(c, 1) <= 1) {
+            throw new IllegalArgumentException(op + ": expected more than 1 value per channel when training, got input "
+                    + "shape " + Arrays.toString(x.shape()));
+        }
+        if (!training && (rm == null || rv == null)) {
+            throw new IllegalArgumentException(op + ": evaluation mode needs runningMean and runningVar");
+        }
+        return c;
+    }
+
+    /** @return the trailing axes that {@code normalizedShape} covers in {@code x} */
+    static int[] checkLayerNorm(String op, Tensor x, int[] normalizedShape, Tensor w, Tensor b) {
+        int k = normalizedShape.length;
+        int[] s = x.shape();
+        boolean ok = k > 0 && k <= s.length
+                && Arrays.equals(Arrays.copyOfRange(s, s.length - k, s.length), normalizedShape);
+        if (!ok) {
+            throw new IllegalArgumentException(op + ": input shape " + Arrays.toString(s) + " must end with the"
+                    + " normalized shape " + Arrays.toString(normalizedShape));
+        }
+        for (Tensor t : new Tensor[] {w, b}) {
+            if (t != null && !Arrays.equals(t.shape(), normalizedShape)) {
+                throw new IllegalArgumentException(op + ": weight and bias must have the normalized shape "
+                        + Arrays.toString(normalizedShape) + ", got " + Arrays.toString(t.shape()));
+            }
+        }
+        int[] axes = new int[k];
+        for (int i = 0; i < k; i++) {
+            axes[i] = s.length - k + i;
+        }
+        return axes;
+    }
+
+    /**
+     * Evaluation mode: {@code x * scale + shift} with {@code scale = weight / sqrt(runningVar + eps)}
+     * and {@code shift = bias - runningMean * scale}, per channel: two passes over {@code x}, and
+     * differentiable in {@code x}, weight and bias by composition.
+     */
+    static Tensor affineEval(Tensor x, Tensor rm, Tensor rv, Tensor w, Tensor b, int[] pshape, double eps) {
+        Tensor scale = rv.add(eps).rsqrt();
+        if (w != null) {
+            scale = scale.mul(w);
+        }
+        Tensor shift = rm.mul(scale).neg();
+        if (b != null) {
+            shift = shift.add(b);
+        }
+        return x.mul(scale.reshape(pshape)).add(shift.reshape(pshape));
+    }
+}

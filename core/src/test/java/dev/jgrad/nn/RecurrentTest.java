@@ -1,0 +1,91 @@
+package dev.jgrad.nn;
+
+import static dev.jgrad.nn.LayerTest.rejects;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import dev.jgrad.DType;
+import dev.jgrad.Tensor;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+
+/** RNN, LSTM and GRU against PyTorch 1.13 (2 layers, passed-in state, batchFirst), keys and bad states. */
+class RecurrentTest {
+    private static final double TOL = 1e-10;
+
+    private static void agree(String name, Supplier<Recurrent> make) {
+        Fixture f = Fixture.load(name);
+        Recurrent m = (Recurrent) make.get().to(DType.F64);
+        m.loadStateDict(f.group("state."));
+        Tensor x = f.get("x").requiresGrad(true);
+        Tensor h0 = f.get("h0").requiresGrad(true);
+        Tensor c0 = f.has("c0") ? f.get("c0").requiresGrad(true) : null;
+        Recurrent.Output o = m.forward(x, new Recurrent.State(h0, c0));
+        f.assertClose("out", o.output(), TOL);
+        f.assertClose("h", o.state().h(), TOL);
+        Tensor loss = o.output().mul(f.get("gout")).sum().add(o.state().h().mul(f.get("gh")).sum());
+        if (c0 != null) {
+            f.assertClose("c", o.state().c(), TOL);
+            loss = loss.add(o.state().c().mul(f.get("gc")).sum());
+        } else {
+            assertNull(o.state().c());
+        }
+        loss.backward();
+        f.assertClose("grad.x", x.grad(), TOL);
+        f.assertClose("grad.h0", h0.grad(), TOL);
+        if (c0 != null) {
+            f.assertClose("grad.c0", c0.grad(), TOL);
+        }
+        for (Map.Entry<String, Tensor> p : m.namedParameters().entrySet()) {
+            f.assertClose("grad." + p.getKey(), p.getValue().grad(), TOL);
+        }
+        f.assertClose("outZeroState", m.forward(x.detach()), TOL);
+    }
+
+    @Test
+    void agreesWithPyTorch() {
+        agree("rnn", () -> new RNN(3, 5, 2, false));
+        agree("rnn1", () -> new RNN(4, 3));
+        agree("lstm", () -> new LSTM(3, 5, 2, false));
+        agree("gru", () -> new GRU(3, 5, 2, false));
+        agree("lstmBatchFirst", () -> new LSTM(3, 4, 2, true));
+        agree("gruBatchFirst", () -> new GRU(3, 4, 1, true));
+    }
+
+    @Test
+    void keysAndShapes() {
+        LSTM lstm = new LSTM(5, 7, 2, true);
+        assertEquals(List.of("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0", "weight_ih_l1", "weight_hh_l1",
+                "bias_ih_l1", "bias_hh_l1"), List.copyOf(lstm.stateDict().keySet()));
+        assertArrayEquals(new int[] {28, 5}, lstm.namedParameters().get("weight_ih_l0").shape());
+        assertArrayEquals(new int[] {28, 7}, lstm.namedParameters().get("weight_ih_l1").shape());
+        assertArrayEquals(new int[] {21, 5}, new GRU(5, 7).namedParameters().get("weight_ih_l0").shape());
+        Recurrent.Output o = lstm.forward(Tensor.randn(3, 4, 5), null);
+        assertArrayEquals(new int[] {3, 4, 7}, o.output().shape());
+        assertArrayEquals(new int[] {2, 3, 7}, o.state().c().shape());
+        // truncated BPTT: the state passes on detached
+        Recurrent.Output next = lstm.forward(Tensor.randn(3, 4, 5),
+                new Recurrent.State(o.state().h().detach(), o.state().c().detach()));
+        next.output().sum().backward();
+        assertArrayEquals(new int[] {28, 5}, lstm.namedParameters().get("weight_ih_l0").grad().shape());
+    }
+
+    @Test
+    void badInputsAndStates() {
+        LSTM lstm = new LSTM(5, 7, 2, false);
+        rejects(() -> lstm.forward(Tensor.zeros(3, 4, 6)), "LSTM(5, 7", "[T, N, 5]", "[3, 4, 6]");
+        rejects(() -> lstm.forward(Tensor.zeros(3, 5)), "LSTM(5, 7", "[3, 5]");
+        rejects(() -> lstm.forward(Tensor.zeros(3, 4, 5), new Recurrent.State(Tensor.zeros(1, 4, 7), Tensor.zeros(2, 4, 7))),
+                "LSTM(5, 7", "state h", "[2, 4, 7]", "[1, 4, 7]");
+        rejects(() -> lstm.forward(Tensor.zeros(3, 4, 5), new Recurrent.State(Tensor.zeros(2, 4, 7), null)),
+                "state c", "null");
+        GRU gru = new GRU(5, 7);
+        rejects(() -> gru.forward(Tensor.zeros(3, 4, 5), new Recurrent.State(Tensor.zeros(1, 3, 7), null)),
+                "GRU(5, 7", "[1, 4, 7]", "[1, 3, 7]");
+        rejects(() -> gru.forward(Tensor.zeros(3, 4, 5), new Recurrent.State(Tensor.zeros(1, 4, 7),
+                Tensor.zeros(1, 4, 7))), "GRU", "no cell state");
+    }
+}
