@@ -77,6 +77,27 @@ def torch_times():
             return loss.item()
 
         out["train " + spec] = best_time(step, min_seconds=2.0)
+    out.update(torch_layer_times(torch))
+    return out
+
+
+def torch_layer_times(torch):
+    """The shapes of LayerBenchmark: forward + backward into the input and every parameter."""
+    nn = torch.nn
+    cases = {"batchNorm2d": (nn.BatchNorm2d(64), (64, 64, 28, 28)), "layerNorm": (nn.LayerNorm(1024), (256, 1024)),
+             "lstm": (nn.LSTM(64, 128), (50, 32, 64))}
+    out = {}
+    for name, (m, shape) in cases.items():
+        x = torch.randn(*shape, requires_grad=True)
+
+        def step():
+            m.zero_grad()
+            x.grad = None
+            y = m(x)
+            (y[0] if isinstance(y, tuple) else y).sum().backward()
+            return x.grad.numel()
+
+        out["layer " + name] = best_time(step)
     return out
 
 
@@ -115,6 +136,8 @@ def jgrad_times(path):
             out["matmul %s t%s" % (p["shape"], p["threads"])] = seconds
         elif p.get("device", "cpu") != "cpu":
             continue
+        elif name == "LayerBenchmark.forwardBackward":
+            out["layer " + p["layer"]] = seconds
         elif name == "TrainStepBenchmark.step":
             out["train " + p["mlp"]] = seconds
         elif name == "ElementwiseBenchmark.add":
