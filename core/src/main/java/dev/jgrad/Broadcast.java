@@ -1,6 +1,7 @@
 package dev.jgrad;
 
 import dev.jgrad.backend.View;
+import java.util.Arrays;
 
 /** NumPy/PyTorch broadcasting: shapes align at the right; a dim of 1 (or a missing dim) stretches. */
 final class Broadcast {
@@ -21,6 +22,7 @@ final class Broadcast {
             }
             out[i] = da == 1 ? db : da;
         }
+        Checks.shape(op, out);
         return out;
     }
 
@@ -40,7 +42,7 @@ final class Broadcast {
 
     /** @return a view of {@code v} stretched to {@code shape} with stride 0 on broadcast dims */
     static View view(View v, int[] shape) {
-        if (java.util.Arrays.equals(v.shape(), shape)) {
+        if (Arrays.equals(v.shape(), shape)) {
             return v;
         }
         int[] strides = new int[shape.length];

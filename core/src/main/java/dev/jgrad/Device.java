@@ -2,7 +2,9 @@ package dev.jgrad;
 
 import dev.jgrad.backend.Backend;
 import dev.jgrad.backend.Backends;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Where a tensor's memory lives and where its ops run: {@code reference}, {@code cpu} or
@@ -10,7 +12,7 @@ import java.util.Objects;
  */
 public final class Device {
     /** One instance per name (and alias, e.g. {@code opencl} and {@code opencl:0}), so identity checks are cheap. */
-    private static final java.util.Map<String, Device> CACHE = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<String, Device> CACHE = new ConcurrentHashMap<>();
     private final String name;
     private final Backend backend;
 

@@ -1,5 +1,7 @@
 package dev.jgrad;
 
+import dev.jgrad.backend.Backend;
+
 /** Reads tensors back to host arrays, converting between element types. */
 final class HostCopy {
     private HostCopy() {
@@ -75,7 +77,7 @@ final class HostCopy {
 
     /** @return a contiguous copy of {@code t} on {@code device} with element type {@code dtype}, via the host */
     static Tensor transfer(Tensor t, Device device, DType dtype) {
-        dev.jgrad.backend.Backend b = device.backend();
+        Backend b = device.backend();
         int[] shape = t.shape;
         return switch (dtype) {
             case F32 -> Factories.wrap(device, b.upload(toFloat(t)), shape, dtype);

@@ -2,12 +2,23 @@ package dev.jgrad;
 
 import dev.jgrad.autograd.NoGrad;
 import dev.jgrad.backend.BinaryOp;
+import dev.jgrad.backend.Backend;
 import dev.jgrad.backend.UnaryOp;
+import dev.jgrad.backend.UpdateStep;
+import dev.jgrad.backend.View;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
- * In-place updates, for optimizers. Each validates everything before writing (nothing is ever
- * half-modified) and bumps the storage's version counter, so backward through a saved tensor that
- * was changed is an error instead of a wrong gradient.
+ * The gate every in-place write passes, for optimizers and {@code nn}: it refuses a target that
+ * requires grad while recording or is an expanded view, checks devices, dtypes and shapes, copies
+ * an overlapping operand first, runs the kernel through {@link Ops}, and bumps the storage's
+ * version counter, so backward through a saved tensor that was changed is an error instead of a
+ * wrong gradient. Everything is validated before anything is written: nothing is half-modified.
  */
 final class InPlace {
     private InPlace() {
@@ -36,8 +47,8 @@ final class InPlace {
         }
         // An operand sharing memory with the target may overlap it in another order: read a copy.
         // The very same view needs none: each element is read before it is written.
-        boolean sameView = other.offset == self.offset && java.util.Arrays.equals(other.shape, self.shape)
-                && java.util.Arrays.equals(other.strides, self.strides);
+        boolean sameView = other.offset == self.offset && Arrays.equals(other.shape, self.shape)
+                && Arrays.equals(other.strides, self.strides);
         return other.storage == self.storage && !sameView ? Ops.unary(UnaryOp.IDENTITY, 0, other) : other;
     }
 
@@ -45,7 +56,7 @@ final class InPlace {
         guard(op, self);
         Checks.floating(op, self);
         Tensor src = operand(op, self, other);
-        self.backend().binary(kind, self.desc(), Broadcast.view(src.desc(), self.shape), self.desc());
+        Ops.binaryInto(kind, self, src);
         self.bumpVersion();
         return self;
     }
@@ -55,7 +66,7 @@ final class InPlace {
         guard(op, self);
         Checks.floating(op, self);
         Tensor src = operand(op, self, other);
-        self.backend().axpy(alpha, Broadcast.view(src.desc(), self.shape), self.desc());
+        Ops.axpy(alpha, src, self);
         self.bumpVersion();
         return self;
     }
@@ -63,14 +74,14 @@ final class InPlace {
     static Tensor scalar(String op, Tensor self, UnaryOp kind, double value) {
         guard(op, self);
         Checks.floating(op, self);
-        self.backend().unary(kind, value, self.desc(), self.desc());
+        Ops.unaryInto(kind, value, self);
         self.bumpVersion();
         return self;
     }
 
     static Tensor fill(Tensor self, double value) {
         guard("fillInPlace", self);
-        self.backend().fill(self.desc(), value);
+        Ops.fill(self, value);
         self.bumpVersion();
         return self;
     }
@@ -81,5 +92,64 @@ final class InPlace {
         Ops.copyInto(s, self.desc());
         self.bumpVersion();
         return self;
+    }
+
+    /**
+     * One fused optimizer step over many parameters (see {@link Backend#update}): every row
+     * {@code {p, g, states...}} is validated before anything is written (each operand on p's device,
+     * of p's dtype and shape, no two parameters sharing memory), then the rows with equal steps on one
+     * device run in one backend call, then the versions of every parameter and state are bumped.
+     *
+     * @param op    the optimizer's name, for messages
+     * @param steps the rule and its coefficients for each row
+     * @param rows  one row per parameter
+     * @param ids   the parameter index of each row, for messages
+     */
+    static void update(String op, List<UpdateStep> steps, List<Tensor[]> rows, int[] ids) {
+        record Call(Backend backend, UpdateStep step) {
+        }
+        Map<Call, List<View[]>> calls = new LinkedHashMap<>();
+        Map<Storage, Integer> owner = new IdentityHashMap<>();
+        for (int r = 0; r < rows.size(); r++) {
+            Tensor[] row = rows.get(r);
+            Tensor p = row[0];
+            UpdateStep step = steps.get(r);
+            String what = op + ": parameter " + ids[r];
+            guard(what, p);
+            Checks.floating(what, p);
+            Integer other = owner.putIfAbsent(p.storage, ids[r]);
+            if (other != null) {
+                throw new IllegalArgumentException(what + " " + Checks.str(p.shape) + " shares memory with parameter "
+                        + other + "; each parameter must own its storage (pass each tensor once)");
+            }
+            if (row.length != 2 + step.states()) {
+                throw new IllegalArgumentException(what + ": " + step.getClass().getSimpleName() + " needs "
+                        + step.states() + " state tensors, got " + (row.length - 2));
+            }
+            View[] views = new View[row.length];
+            views[0] = p.desc();
+            for (int k = 1; k < row.length; k++) {
+                views[k] = operandOf(what, p, row[k], k == 1 ? "its gradient" : "its state " + (k - 2)).desc();
+            }
+            calls.computeIfAbsent(new Call(p.backend(), step), c -> new ArrayList<>()).add(views);
+        }
+        calls.forEach((c, views) -> Ops.update(c.backend(), c.step(), views.toArray(View[][]::new)));
+        for (Tensor[] row : rows) {
+            row[0].bumpVersion();
+            for (int k = 2; k < row.length; k++) {
+                row[k].bumpVersion();
+            }
+        }
+    }
+
+    /** @return {@code t} checked against the parameter, or a copy of it where it shares the parameter's memory */
+    private static Tensor operandOf(String what, Tensor p, Tensor t, String role) {
+        if (t.device() != p.device() && !t.device().equals(p.device()) || t.dtype() != p.dtype()
+                || !java.util.Arrays.equals(t.shape, p.shape)) {
+            throw new IllegalArgumentException(what + " is " + p.dtype() + " " + Checks.str(p.shape) + " on "
+                    + p.device() + " but " + role + " is " + t.dtype() + " " + Checks.str(t.shape) + " on "
+                    + t.device() + "; they must match in device, dtype and shape");
+        }
+        return t.storage == p.storage ? Ops.unary(UnaryOp.IDENTITY, 0, t) : t;
     }
 }

@@ -14,7 +14,8 @@ final class NnRules {
 
     /**
      * Mean cross-entropy of {@code logits [N, C]} at {@code labels [N]} (validated by the caller).
-     * A plain backward runs the backend's one-pass gradient {@code (softmax - onehot) * g / N};
+     * A plain backward runs the backend's one-pass gradient {@code (softmax - onehot) * g / N}, with
+     * {@code g} left on the device;
      * under {@code createGraph} the same formula is composed of Tensor ops through the recorded
      * log-softmax, so it differentiates again.
      *
@@ -31,9 +32,7 @@ final class NnRules {
         return Rule.unary("crossEntropy", loss, logits, (node, g) -> {
             Tensor lp = node.saved(0);
             if (!NoGrad.isGradEnabled()) {
-                Tensor out = Ops.empty(lp.device(), lp.dtype, lp.shape);
-                lp.backend().crossEntropyBackward(Ops.contiguous(lp).desc(), labels.desc(), g.item() / n, out.desc());
-                return new Tensor[] {out};
+                return new Tensor[] {Ops.crossEntropyBackward(lp, labels, g, 1.0 / n)};
             }
             Tensor ones = Ops.full(lp.device(), lp.dtype, new int[] {n, 1}, 1);
             Tensor onehot = Ops.scatterAdd(Ops.full(lp.device(), lp.dtype, lp.shape, 0), 1, index, ones);
@@ -65,8 +64,7 @@ final class NnRules {
             throw new IllegalArgumentException("biasActivation: bias must have shape [" + c + "] to match the last dim"
                     + " of " + Checks.str(x.shape) + ", got " + Checks.str(bias.shape));
         }
-        Tensor out = Ops.empty(x.device(), x.dtype, x.shape);
-        x.backend().biasActivation(act, Ops.contiguous(x).desc(), bias.desc(), out.desc());
+        Tensor out = Ops.biasActivation(act, x, bias);
         int[] bShape = bias.shape;
         return Rule.record("biasActivation", out, new Tensor[] {x, bias}, (node, g) -> {
             Tensor pre = a.needsInput ? node.saved(1).add(node.saved(2)) : null;

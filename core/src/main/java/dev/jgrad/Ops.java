@@ -4,12 +4,15 @@ import dev.jgrad.backend.Backend;
 import dev.jgrad.backend.BinaryOp;
 import dev.jgrad.backend.ReduceOp;
 import dev.jgrad.backend.UnaryOp;
+import dev.jgrad.backend.UpdateStep;
 import dev.jgrad.backend.View;
 import java.util.Arrays;
 
 /**
- * Forward computations on tensors that record nothing: allocate the output, call one backend
- * primitive. Rules call these for their forward halves; arguments are already validated.
+ * The one gateway from the front end to the backend: computations on tensors that record nothing
+ * (allocate the output, call one backend primitive), and the kernel half of in-place writes, whose
+ * checks {@link InPlace} runs first. Rules call these for their forward halves; arguments are already
+ * validated. No other class in this package calls a {@code Backend} compute method.
  */
 final class Ops {
     private Ops() {
@@ -43,7 +46,7 @@ final class Ops {
     }
 
     static Tensor binary(String name, BinaryOp op, Tensor a, Tensor b) {
-        int[] shape = java.util.Arrays.equals(a.shape, b.shape) ? a.shape : Broadcast.shape(name, a.shape, b.shape);
+        int[] shape = Arrays.equals(a.shape, b.shape) ? a.shape : Broadcast.shape(name, a.shape, b.shape);
         Tensor out = empty(a.device(), a.dtype(), shape);
         a.backend().binary(op, Broadcast.view(a.desc(), shape), Broadcast.view(b.desc(), shape), out.desc());
         return out;
@@ -89,6 +92,63 @@ final class Ops {
         Tensor out = unary(UnaryOp.IDENTITY, 0, base);
         base.backend().scatterAdd(src.desc(), dim, index.desc(), out.desc());
         return out;
+    }
+
+    /** @return the backend's one-pass (log-)softmax along the last dim of {@code x} */
+    static Tensor softmax(Tensor x, boolean log) {
+        Tensor out = empty(x.device(), x.dtype(), x.shape);
+        x.backend().softmax(contiguous(x).desc(), log, out.desc());
+        return out;
+    }
+
+    /** @return {@code act(x + bias)} with {@code bias [C]} broadcast over the rows of {@code x [..., C]} */
+    static Tensor biasActivation(UnaryOp act, Tensor x, Tensor bias) {
+        Tensor out = empty(x.device(), x.dtype(), x.shape);
+        x.backend().biasActivation(act, contiguous(x).desc(), bias.desc(), out.desc());
+        return out;
+    }
+
+    /**
+     * @return {@code g * scale * (softmax - onehot(labels))} from log-probabilities {@code [N, C]} and
+     *         the scalar upstream gradient {@code g}, read on the device (no host round trip)
+     */
+    static Tensor crossEntropyBackward(Tensor logProbs, Tensor labels, Tensor g, double scale) {
+        Tensor out = empty(logProbs.device(), logProbs.dtype(), logProbs.shape);
+        logProbs.backend().crossEntropyBackward(contiguous(logProbs).desc(), labels.desc(), g.desc(), scale,
+                out.desc());
+        return out;
+    }
+
+    /** Checks every element of {@code t} lies in {@code [lo, hi]}: now on host backends, at the next sync on devices. */
+    static void checkRange(Tensor t, double lo, double hi, Backend.RangeFailure failure) {
+        t.backend().checkRange(t.desc(), lo, hi, failure);
+    }
+
+    // ---- kernels of in-place writes (InPlace validates and bumps the version)
+
+    /** {@code target = op(target, src)}, {@code src} already broadcast-compatible and not overlapping. */
+    static void binaryInto(BinaryOp op, Tensor target, Tensor src) {
+        target.backend().binary(op, target.desc(), Broadcast.view(src.desc(), target.shape), target.desc());
+    }
+
+    /** {@code target = op(target, arg)}. */
+    static void unaryInto(UnaryOp op, double arg, Tensor target) {
+        target.backend().unary(op, arg, target.desc(), target.desc());
+    }
+
+    /** {@code target += alpha * src}. */
+    static void axpy(double alpha, Tensor src, Tensor target) {
+        target.backend().axpy(alpha, Broadcast.view(src.desc(), target.shape), target.desc());
+    }
+
+    /** One fused optimizer step over validated rows {@code {p, g, states...}} on {@code backend}. */
+    static void update(Backend backend, UpdateStep step, View[][] rows) {
+        backend.update(step, rows);
+    }
+
+    /** Sets every element of {@code target} to {@code value}. */
+    static void fill(Tensor target, double value) {
+        target.backend().fill(target.desc(), value);
     }
 
     /** Copies {@code src} (broadcast to {@code dst}'s shape) into the view {@code dst}. */

@@ -1,5 +1,6 @@
 package dev.jgrad;
 
+import dev.jgrad.autograd.NoGrad;
 import dev.jgrad.backend.ReduceOp;
 import java.util.Arrays;
 
@@ -72,7 +73,7 @@ final class ReductionRules {
         int[] inShape = x.shape;
         Tensor values = Ops.reduce(max ? ReduceOp.MAX : ReduceOp.MIN, x, new int[] {d});
         Tensor out = keepDim ? values : squeezeDim(values, d);
-        if (!x.requiresGrad() || !dev.jgrad.autograd.NoGrad.isGradEnabled()) {
+        if (!x.requiresGrad() || !NoGrad.isGradEnabled()) {
             return out;
         }
         Tensor index = Ops.reduce(max ? ReduceOp.ARGMAX : ReduceOp.ARGMIN, x, new int[] {d});

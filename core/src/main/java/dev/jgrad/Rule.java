@@ -1,5 +1,6 @@
 package dev.jgrad;
 
+import dev.jgrad.autograd.Anomaly;
 import dev.jgrad.autograd.Backward;
 import dev.jgrad.autograd.NoGrad;
 import dev.jgrad.autograd.Node;
@@ -7,7 +8,8 @@ import dev.jgrad.internal.Internals;
 
 /**
  * Attaches a backward rule to a freshly computed output. Recording costs nothing when grad mode is
- * off or no input requires grad: then the output is returned untouched.
+ * off or no input requires grad: then the output is returned untouched. Every op passes through
+ * here, so this is also where {@link Anomaly} mode checks forward results (one static read when off).
  */
 final class Rule {
     private Rule() {
@@ -22,6 +24,9 @@ final class Rule {
      * @return {@code out}, now carrying a {@code gradFn} if any input requires grad
      */
     static Tensor record(String name, Tensor out, Tensor[] inputs, Backward backward, Tensor... saved) {
+        if (Anomaly.isEnabled()) {
+            Anomaly.checkForward(name, out, inputs);
+        }
         if (!NoGrad.isGradEnabled()) {
             return out;
         }
@@ -35,17 +40,20 @@ final class Rule {
             }
         }
         if (next != null) {
-            out.gradFn = Internals.nodes().op(name, next, backward, saved);
+            out.gradFn = Internals.nodes().op(name, out, next, backward, saved);
         }
         return out;
     }
 
     /** Single-input form of {@link #record(String, Tensor, Tensor[], Backward, Tensor...)}. */
     static Tensor unary(String name, Tensor out, Tensor input, Backward backward, Tensor... saved) {
+        if (Anomaly.isEnabled()) {
+            Anomaly.checkForward(name, out, input);
+        }
         if (!NoGrad.isGradEnabled() || !input.requiresGrad()) {
             return out;
         }
-        out.gradFn = Internals.nodes().op(name, new Node[] {input.gradEdge()}, backward, saved);
+        out.gradFn = Internals.nodes().op(name, out, new Node[] {input.gradEdge()}, backward, saved);
         return out;
     }
 }

@@ -80,6 +80,29 @@ public final class Autograd {
         return Arrays.asList(result);
     }
 
+    /**
+     * The engine call behind {@link #grad}, for this package's transforms, which must keep a graph
+     * alive across several passes without recording them ({@code retainGraph} without
+     * {@code createGraph}, which the public form ties together as PyTorch's default does).
+     *
+     * @param op          the caller's name, for error messages
+     * @param output      a tensor that requires grad
+     * @param inputs      tensors that require grad
+     * @param seed        gradient with respect to {@code output}, same shape, dtype and device
+     * @param retainGraph keep saved tensors for another pass
+     * @param createGraph record the pass
+     * @return one gradient per input, null where the output does not depend on it
+     */
+    static Tensor[] gradients(String op, Tensor output, List<Tensor> inputs, Tensor seed, boolean retainGraph,
+                              boolean createGraph) {
+        Node root = rootOf(op, output, seed);
+        Node[] targets = new Node[inputs.size()];
+        for (int i = 0; i < targets.length; i++) {
+            targets[i] = Internals.bridge().gradEdge(inputs.get(i));
+        }
+        return Engine.run(new Node[] {root}, new Tensor[] {seed}, targets, createGraph, retainGraph || createGraph);
+    }
+
     /** @return a ones-like seed for a scalar output; an error names the shape otherwise */
     static Tensor defaultSeed(String op, Tensor output) {
         if (output.numel() != 1) {

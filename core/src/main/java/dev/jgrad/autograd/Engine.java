@@ -43,16 +43,23 @@ final class Engine {
         }
         Tensor[] captured = targets == null ? new Tensor[0] : new Tensor[targets.length];
         boolean previous = NoGrad.setEnabled(createGraph);
+        boolean anomaly = Anomaly.isEnabled();
+        if (anomaly) {
+            Anomaly.enterBackward();
+        }
         try {
-            e.walk(grads, needed, targets, captured, retainGraph, rootGrads);
+            e.walk(grads, needed, targets, captured, retainGraph, rootGrads, anomaly);
         } finally {
             NoGrad.setEnabled(previous);
+            if (anomaly) {
+                Anomaly.exitBackward();
+            }
         }
         return captured;
     }
 
     private void walk(Tensor[] grads, boolean[] needed, Node[] targets, Tensor[] captured, boolean retainGraph,
-                      Tensor[] seeds) {
+                      Tensor[] seeds, boolean anomaly) {
         Set<Object> held = null;
         List<Tensor> seen = new ArrayList<>(Arrays.asList(seeds));
         for (int p = order.size() - 1; p >= 0; p--) {
@@ -75,7 +82,11 @@ final class Engine {
                 }
                 continue;
             }
-            propagate(node, node.runBackward(g), grads);
+            Tensor[] inputGrads = node.runBackward(g);
+            if (anomaly) {
+                Anomaly.checkBackward(node, g, inputGrads);
+            }
+            propagate(node, inputGrads, grads);
             if (!retainGraph) {
                 node.release();
             }

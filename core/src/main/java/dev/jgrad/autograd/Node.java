@@ -1,5 +1,7 @@
 package dev.jgrad.autograd;
 
+import dev.jgrad.DType;
+import dev.jgrad.Device;
 import dev.jgrad.Tensor;
 import dev.jgrad.internal.Internals;
 import dev.jgrad.internal.Nodes;
@@ -22,13 +24,14 @@ public final class Node {
     static {
         Internals.install(new Nodes() {
             @Override
-            public Node op(String name, Node[] next, Backward backward, Tensor... saved) {
-                return new Node(name, next, backward, null, saved);
+            public Node op(String name, Tensor out, Node[] next, Backward backward, Tensor... saved) {
+                return new Node(name, next, backward, null, saved).describeOutput(out.shape(), out.dtype(), out.device());
             }
 
             @Override
             public Node leaf(Tensor leaf) {
-                return new Node("AccumulateGrad", new Node[0], null, leaf, new Tensor[0]);
+                return new Node("AccumulateGrad", new Node[0], null, leaf, new Tensor[0])
+                        .describeOutput(leaf.shape(), leaf.dtype(), leaf.device());
             }
         });
     }
@@ -41,6 +44,12 @@ public final class Node {
     private Tensor[] saved;
     private final int[] savedVersions;
     private List<UnaryOperator<Tensor>> hooks;
+    /** What the op produced (or, for a leaf's accumulator, the leaf), for graph export; may stay unset. */
+    private int[] outShape;
+    private DType outDType;
+    private Device outDevice;
+    /** The user's line that created this op, recorded only in {@link Anomaly} mode. */
+    private final String callSite;
 
     private Node(String name, Node[] next, Backward backward, Tensor sink, Tensor[] saved) {
         this.name = name;
@@ -48,15 +57,64 @@ public final class Node {
         this.backward = backward;
         this.sink = sink;
         this.saved = saved;
+        this.callSite = backward != null && Anomaly.isEnabled() ? Anomaly.callSite() : null;
         this.savedVersions = new int[saved.length];
         for (int i = 0; i < saved.length; i++) {
             savedVersions[i] = saved[i] == null ? 0 : saved[i].version();
         }
     }
 
+    /** @return for a leaf's accumulator, the leaf tensor (kept, as PyTorch's AccumulateGrad keeps its variable); null for an op node */
+    public Tensor variable() {
+        return sink;
+    }
+
     /** @return the op name, e.g. {@code mul} or {@code AccumulateGrad} */
     public String name() {
         return name;
+    }
+
+    /**
+     * @return the user's line that created this op, as {@code com.acme.MyNet.forward(MyNet.java:42)},
+     * when it was recorded in {@link Anomaly} mode; otherwise null
+     */
+    public String callSite() {
+        return callSite;
+    }
+
+    /**
+     * Records what this node's tensor looks like (called once by the op that creates the node, or by
+     * the leaf that owns an accumulator), so that {@link GraphExport} can show it without the node
+     * keeping the tensor alive.
+     *
+     * @param shape  the output's shape (not copied: the caller passes an array it never modifies)
+     * @param dtype  its dtype
+     * @param device its device
+     * @return this node
+     */
+    Node describeOutput(int[] shape, DType dtype, Device device) {
+        this.outShape = shape;
+        this.outDType = dtype;
+        this.outDevice = device;
+        return this;
+    }
+
+    /** @return the output shape recorded by {@link #describeOutput}, or null */
+    int[] outputShape() {
+        return outShape;
+    }
+
+    DType outputDType() {
+        return outDType;
+    }
+
+    Device outputDevice() {
+        return outDevice;
+    }
+
+    /** @return the saved tensors (entries may be null), or null once a backward freed them */
+    Tensor[] savedTensors() {
+        return saved;
     }
 
     /** @return the nodes this one sends gradients to, one per input (null where none is needed) */

@@ -23,6 +23,8 @@ public final class HeapBuffer implements Buffer {
         this.f32 = f32;
         this.f64 = f64;
         this.i64 = i64;
+        HeapMemory.allocated(this, (long) (f32 != null ? f32.length : f64 != null ? f64.length : i64.length)
+                * dtype.byteSize());
     }
 
     /** @return a zero-filled buffer of {@code length} elements */

@@ -7,8 +7,10 @@
  *       before they reach a backend, so backends may trust them.</li>
  *   <li>Operands are described by {@link dev.jgrad.backend.View}: a buffer plus offset, shape and
  *       strides in elements. A stride of 0 broadcasts; a backend must accept any strides.</li>
- *   <li>Only the {@code out} view of a primitive is modified. {@code out} may alias an input only
- *       when both address exactly the same elements in the same order (in-place updates).</li>
+ *   <li>A primitive writes only the views its Javadoc names as written: {@code out} for most;
+ *       {@code y} for {@code axpy}; the parameter and its state buffers for the fused optimizer
+ *       updates. A written view may alias an input only when both address exactly the same
+ *       elements in the same order (in-place updates).</li>
  *   <li>Backends are thread-safe for calls on distinct output buffers.</li>
  * </ul>
  */

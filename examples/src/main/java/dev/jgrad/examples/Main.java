@@ -4,7 +4,7 @@ import dev.jgrad.backend.Availability;
 import dev.jgrad.backend.BackendProvider;
 import dev.jgrad.backend.Backends;
 
-/** Command-line entry point behind {@code ./jgrad}: {@code demo} and {@code devices}. */
+/** Command-line entry point behind {@code ./jgrad}: {@code demo [xor|neuron]} and {@code devices}. */
 public final class Main {
     private Main() {
     }
@@ -15,16 +15,27 @@ public final class Main {
     public static void main(String[] args) {
         String cmd = args.length == 0 ? "demo" : args[0];
         switch (cmd) {
-            case "demo" -> {
+            case "demo" -> demo(args.length > 1 ? args[1] : "xor");
+            case "devices" -> devices();
+            default -> {
+                System.err.println("unknown command: " + cmd + " (expected demo or devices)");
+                System.exit(2);
+            }
+        }
+    }
+
+    private static void demo(String name) {
+        switch (name) {
+            case "xor" -> {
                 double loss = XorDemo.run(System.out, 5000);
                 System.out.printf("final loss %.6f (%s)%n", loss, loss < 0.01 ? "converged" : "NOT converged");
                 if (loss >= 0.01) {
                     System.exit(1);
                 }
             }
-            case "devices" -> devices();
+            case "neuron" -> NeuronDemo.run(System.out);
             default -> {
-                System.err.println("unknown command: " + cmd + " (expected demo or devices)");
+                System.err.println("unknown demo: " + name + " (expected xor or neuron)");
                 System.exit(2);
             }
         }

@@ -1,0 +1,176 @@
+package dev.jgrad;
+
+import dev.jgrad.autograd.Autograd;
+import dev.jgrad.autograd.EnableGrad;
+import dev.jgrad.autograd.NoGrad;
+import dev.jgrad.autograd.Node;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+
+/**
+ * Gradient checkpointing (PyTorch's {@code torch.utils.checkpoint}): trades compute for memory.
+ * {@code y = Checkpointing.checkpoint(segment, x)} runs {@code segment} but keeps none of its
+ * intermediate tensors for backward, only {@code x}; backward runs the segment again and
+ * differentiates that. A network of {@code L} layers checkpointed every {@code k} keeps about
+ * {@code L/k + k} activations instead of {@code L}.
+ *
+ * <p>Gradients are bit for bit those of the plain run: the recomputation sees the same inputs and
+ * the same random numbers — every registered {@link RandomState} is captured before the forward and
+ * put back around the recomputation, then restored, so code after the backward draws what it would
+ * have drawn anyway (PyTorch's {@code preserve_rng_state}). A generator that random ops draw from by
+ * default must register itself here; generators passed explicitly must be registered by their
+ * owner for the duration.
+ *
+ * <p>The segment may read, besides {@code x}, leaf tensors that require grad (a layer's parameters):
+ * they are found by walking the segment's graph once in forward and receive their gradients through
+ * the checkpoint's node, so {@link Autograd#grad} and {@code createGraph} work across a checkpoint.
+ * Other tensors that require grad must come in through {@code x}. Tensor hooks on those parameters
+ * run twice per backward, once in the recomputation. The segment must be deterministic given its
+ * input and the random state, and must not modify its input in place.
+ */
+public final class Checkpointing {
+    /** Random state that recomputation must replay: a generator random ops draw from. */
+    public interface RandomState {
+        /** @return an opaque copy of the current state */
+        Object snapshot();
+
+        /** Puts back a state {@link #snapshot()} returned. */
+        void restore(Object snapshot);
+    }
+
+    private static final CopyOnWriteArrayList<RandomState> STATES = new CopyOnWriteArrayList<>();
+
+    private Checkpointing() {
+    }
+
+    /** Adds a random state that every checkpoint captures and replays (idempotent). */
+    public static void registerRandomState(RandomState state) {
+        Objects.requireNonNull(state, "state");
+        STATES.addIfAbsent(state);
+    }
+
+    /** Removes a state added by {@link #registerRandomState}; absent states are ignored. */
+    public static void unregisterRandomState(RandomState state) {
+        STATES.remove(state);
+    }
+
+    /**
+     * @param segment the computation to checkpoint, {@code x -> layers(x)}
+     * @param input   its input (not modified)
+     * @return {@code segment.apply(input)}, recording a single node whose backward recomputes the segment;
+     *         under {@link NoGrad}, simply {@code segment.apply(input)}
+     * @throws IllegalArgumentException if an argument is null or the segment returns null
+     */
+    public static Tensor checkpoint(Function<Tensor, Tensor> segment, Tensor input) {
+        if (segment == null || input == null) {
+            throw new IllegalArgumentException("checkpoint: the segment and the input must not be null");
+        }
+        if (!NoGrad.isGradEnabled()) {
+            return segment.apply(input);
+        }
+        Snapshot rng = snapshot();
+        Tensor out = segment.apply(input);
+        if (out == null) {
+            throw new IllegalArgumentException("checkpoint: the segment returned null; it must return a tensor");
+        }
+        if (!out.requiresGrad()) {
+            return out;
+        }
+        List<Tensor> inputs = new ArrayList<>();
+        inputs.add(input);
+        inputs.addAll(leavesOf(out, input));
+        Tensor[] in = inputs.toArray(new Tensor[0]);
+        int[] shape = out.shape;
+        return Rule.record("checkpoint", out.detach(), in, (node, g) -> recompute(segment, node, g, rng, shape, in.length),
+                in);
+    }
+
+    /** The leaf tensors requiring grad that the segment's graph reaches without passing through its input. */
+    private static List<Tensor> leavesOf(Tensor out, Tensor input) {
+        Node stop = input.gradEdge();
+        Set<Node> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        Deque<Node> todo = new ArrayDeque<>();
+        List<Tensor> leaves = new ArrayList<>();
+        todo.push(out.gradFn());
+        while (!todo.isEmpty()) {
+            Node n = todo.pop();
+            if (n == stop || !seen.add(n)) {
+                continue;
+            }
+            if (n.isLeafAccumulator()) {
+                leaves.add(n.variable());
+            }
+            for (Node next : n.nextFunctions()) {
+                if (next != null) {
+                    todo.push(next);
+                }
+            }
+        }
+        return leaves;
+    }
+
+    private static Tensor[] recompute(Function<Tensor, Tensor> segment, Node node, Tensor g, Snapshot rng,
+                                      int[] shape, int n) {
+        Tensor x = node.saved(0);
+        List<Tensor> targets = new ArrayList<>();
+        boolean create = NoGrad.isGradEnabled();
+        Snapshot now = snapshot();
+        restore(rng);
+        try (var e = EnableGrad.enter()) {
+            // Under createGraph the stand-in stays connected to x, so the gradient can be differentiated again.
+            Tensor xr = !node.needsInputGrad(0) ? x.detach() : create ? x.reshape(x.shape) : x.detach().requiresGrad(true);
+            Tensor y = segment.apply(xr);
+            if (y == null || !Arrays.equals(y.shape, shape)) {
+                throw new IllegalStateException("checkpoint: the segment returned " + (y == null ? "null"
+                        : Checks.str(y.shape)) + " when recomputed in backward but " + Checks.str(shape)
+                        + " in forward; a checkpointed segment must be deterministic");
+            }
+            int[] slot = new int[n];
+            for (int i = 0; i < n; i++) {
+                slot[i] = node.needsInputGrad(i) ? targets.size() : -1;
+                if (slot[i] >= 0) {
+                    targets.add(i == 0 ? xr : node.saved(i));
+                }
+            }
+            Tensor[] result = new Tensor[n];
+            if (targets.isEmpty() || !y.requiresGrad()) {
+                return result;
+            }
+            List<Tensor> grads = Autograd.grad(y, targets, g, create, true);
+            for (int i = 0; i < n; i++) {
+                result[i] = slot[i] < 0 ? null : grads.get(slot[i]);
+            }
+            return result;
+        } finally {
+            restore(now);
+        }
+    }
+
+    /** The registered states and their values at one moment. */
+    private record Snapshot(RandomState[] states, Object[] values) {
+    }
+
+    private static Snapshot snapshot() {
+        RandomState[] states = STATES.toArray(new RandomState[0]);
+        Object[] values = new Object[states.length];
+        for (int i = 0; i < states.length; i++) {
+            values[i] = states[i].snapshot();
+        }
+        return new Snapshot(states, values);
+    }
+
+    private static void restore(Snapshot s) {
+        for (int i = 0; i < s.states().length; i++) {
+            s.states()[i].restore(s.values()[i]);
+        }
+    }
+}
