@@ -7,8 +7,9 @@
  *       before they reach a backend, so backends may trust them.</li>
  *   <li>Operands are described by {@link dev.jgrad.backend.View}: a buffer plus offset, shape and
  *       strides in elements. A stride of 0 broadcasts; a backend must accept any strides.</li>
- *   <li>Only the {@code out} view of a primitive is modified. {@code out} may alias an input only
- *       when both address exactly the same elements in the same order (in-place updates).</li>
+ *   <li>Only the {@code out} view of a primitive is modified ({@link dev.jgrad.backend.Backend#update}:
+ *       each row's parameter and states). {@code out} may alias an input only when both address
+ *       exactly the same elements in the same order (in-place updates).</li>
  *   <li>Backends are thread-safe for calls on distinct output buffers.</li>
  * </ul>
  */

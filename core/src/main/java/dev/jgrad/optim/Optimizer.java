@@ -178,12 +178,22 @@ public abstract class Optimizer {
         try (var ng = NoGrad.enter()) {
             int i = 0;
             for (ParamGroup g : groups) {
+                // Parameters of a group usually share the step number: one UpdateStep for all of them.
+                UpdateStep last = null;
+                long lastT = -1;
+                boolean lastFresh = false;
                 for (Tensor p : g.params()) {
                     if (p.grad() != null) {
                         Tensor[] st = state.get(i);
                         boolean fresh = st == null;
                         st = fresh ? newState(p) : st;
-                        rowSteps.add(stepFor(g, steps.get(i) + 1, fresh));
+                        long t = steps.get(i) + 1;
+                        if (last == null || t != lastT || fresh != lastFresh) {
+                            last = stepFor(g, t, fresh);
+                            lastT = t;
+                            lastFresh = fresh;
+                        }
+                        rowSteps.add(last);
                         rows.add(row(p, p.grad(), st));
                         rowStates.add(st);
                         ids.add(i);
