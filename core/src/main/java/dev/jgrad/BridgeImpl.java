@@ -81,9 +81,8 @@ final class BridgeImpl implements Bridge {
     }
 
     @Override
-    public Tensor[] normalize(String name, Tensor x, int[] axes, Tensor weight, Tensor bias, int[] paramShape,
-            double eps) {
-        return NormRules.normalize(name, x, axes, weight, bias, paramShape, eps);
+    public Tensor[] normalize(String name, Tensor x, int[] axes, Tensor weight, Tensor bias, double eps) {
+        return NormRules.normalize(name, x, axes, weight, bias, eps);
     }
 
     @Override

@@ -74,12 +74,13 @@ public interface Bridge {
      * Normalisation over sorted distinct {@code axes} with an optional affine transform, the rule
      * behind batch and layer norm; arguments validated by {@code nn.Functional}.
      *
-     * @param weight     scale or null, broadcast as {@code paramShape}
-     * @param bias       shift or null, shaped like {@code weight}
-     * @return {@code {y, mean, biasedVar}}; the statistics keep {@code x}'s rank (extent 1 on
-     *         {@code axes}) and are not in the graph
+     * @param axes   the trailing dims (layer norm) or every dim but 1 (batch norm)
+     * @param weight scale or null, shaped like the normalised dims (layer norm) or {@code [C]} (batch norm)
+     * @param bias   shift or null, shaped like {@code weight}
+     * @return {@code {y, mean, biasedVar}}; the statistics per group ({@code [C]} for batch norm) and
+     *         not in the graph
      */
-    Tensor[] normalize(String name, Tensor x, int[] axes, Tensor weight, Tensor bias, int[] paramShape, double eps);
+    Tensor[] normalize(String name, Tensor x, int[] axes, Tensor weight, Tensor bias, double eps);
 
     // ---- optimizers (dev.jgrad.optim)
 

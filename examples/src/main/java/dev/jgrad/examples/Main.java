@@ -4,7 +4,7 @@ import dev.jgrad.backend.Availability;
 import dev.jgrad.backend.BackendProvider;
 import dev.jgrad.backend.Backends;
 
-/** Command-line entry point behind {@code ./jgrad}: {@code demo [xor|neuron]} and {@code devices}. */
+/** Command-line entry point behind {@code ./jgrad}: {@code demo [xor|neuron|vanishing]} and {@code devices}. */
 public final class Main {
     private Main() {
     }
@@ -34,8 +34,9 @@ public final class Main {
                 }
             }
             case "neuron" -> NeuronDemo.run(System.out);
+            case "vanishing" -> VanishingDemo.run(System.out);
             default -> {
-                System.err.println("unknown demo: " + name + " (expected xor or neuron)");
+                System.err.println("unknown demo: " + name + " (expected xor, neuron or vanishing)");
                 System.exit(2);
             }
         }
