@@ -77,6 +77,46 @@ def torch_times():
             return loss.item()
 
         out["train " + spec] = best_time(step, min_seconds=2.0)
+    out.update(torch_cnn_times(torch))
+    return out
+
+
+def torch_cnn_times(torch):
+    """The CNN step of CnnTrainStepBenchmark and the passes of ConvBenchmark, in PyTorch."""
+    nn, F = torch.nn, torch.nn.functional
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Conv2d(1, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+                          nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
+                          nn.Linear(3136, 128), nn.ReLU(), nn.Linear(128, 10))
+    opt = torch.optim.SGD(model.parameters(), lr=0.01)
+    x = torch.randn(64, 1, 28, 28)
+    labels = torch.randint(0, 10, (64,))
+
+    def step():
+        loss = F.cross_entropy(model(x), labels)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        return loss.item()
+
+    out = {"train cnn": best_time(step, min_seconds=3.0)}
+    for shape in ["64-1-28-28:32-3-1", "64-32-14-14:64-3-1", "32-64-28-28:128-3-1"]:
+        n, c, h, w, o, k, pad = [int(v) for v in shape.replace(":", "-").split("-")]
+        xs = torch.randn(n, c, h, w)
+        ws = torch.randn(o, c, k, k) * 0.1
+        bs = torch.zeros(o)
+        with torch.no_grad():
+            out["conv %s forward" % shape] = best_time(lambda: F.conv2d(xs, ws, bs, 1, pad))
+        for pass_, leaf in [("backwardData", xs), ("backwardWeight", ws)]:
+            xg, wg, bg = xs.clone(), ws.clone(), bs.clone()
+            if leaf is xs:
+                xg.requires_grad_(True)
+            else:
+                wg.requires_grad_(True)
+                bg.requires_grad_(True)
+            y = F.conv2d(xg, wg, bg, 1, pad)
+            g = torch.randn_like(y)
+            out["conv %s %s" % (shape, pass_)] = best_time(lambda: y.backward(g, retain_graph=True))
     return out
 
 
@@ -117,6 +157,10 @@ def jgrad_times(path):
             continue
         elif name == "TrainStepBenchmark.step":
             out["train " + p["mlp"]] = seconds
+        elif name == "CnnTrainStepBenchmark.step":
+            out["train cnn"] = seconds
+        elif name == "ConvBenchmark.run":
+            out["conv %s %s" % (p["shape"], p["pass"])] = seconds
         elif name == "ElementwiseBenchmark.add":
             out["add 16M"] = seconds
         elif name == "ActivationBenchmark.activation" and p.get("op") == "exp":

@@ -1,8 +1,11 @@
 package dev.jgrad;
 
 import dev.jgrad.autograd.Node;
+import dev.jgrad.backend.Backend;
 import dev.jgrad.backend.UnaryOp;
+import dev.jgrad.backend.UpdateStep;
 import dev.jgrad.internal.Bridge;
+import java.util.List;
 
 /** The front end's side of {@link dev.jgrad.internal.Internals}: installed once by {@link Tensor}. */
 final class BridgeImpl implements Bridge {
@@ -48,8 +51,38 @@ final class BridgeImpl implements Bridge {
     }
 
     @Override
+    public Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int stride, int padding, int dilation, int groups) {
+        return ConvRules.conv2d(x, weight, bias, stride, padding, dilation, groups);
+    }
+
+    @Override
+    public Tensor maxPool2d(Tensor x, int kernel, int stride, int padding) {
+        return PoolRules.maxPool2d(x, kernel, stride, padding);
+    }
+
+    @Override
+    public Tensor avgPool2d(Tensor x, int kernel, int stride, int padding) {
+        return PoolRules.avgPool2d(x, kernel, stride, padding);
+    }
+
+    @Override
+    public Tensor adaptiveAvgPool2d(Tensor x, int outputSize) {
+        return PoolRules.adaptiveAvgPool2d(x, outputSize);
+    }
+
+    @Override
     public Tensor[] normalize(String name, Tensor x, int[] axes, Tensor weight, Tensor bias, int[] paramShape,
             double eps) {
         return NormRules.normalize(name, x, axes, weight, bias, paramShape, eps);
+    }
+
+    @Override
+    public void update(String op, List<UpdateStep> steps, List<Tensor[]> rows, int[] ids) {
+        InPlace.update(op, steps, rows, ids);
+    }
+
+    @Override
+    public void checkRange(Tensor t, double lo, double hi, Backend.RangeFailure failure) {
+        Ops.checkRange(t, lo, hi, failure);
     }
 }

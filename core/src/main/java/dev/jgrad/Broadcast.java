@@ -22,6 +22,7 @@ final class Broadcast {
             }
             out[i] = da == 1 ? db : da;
         }
+        Checks.shape(op, out);
         return out;
     }
 

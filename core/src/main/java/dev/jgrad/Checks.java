@@ -24,21 +24,35 @@ final class Checks {
         return d;
     }
 
-    /** @return the element count of a validated shape */
+    /** The most elements a tensor holds: offsets and strides are ints, host buffers Java arrays. */
+    static final long MAX_ELEMENTS = Integer.MAX_VALUE;
+
+    /**
+     * Validates a shape every tensor op creates, in overflow-checked arithmetic: no negative
+     * dimension, and at most {@link #MAX_ELEMENTS} elements, counting the non-empty dims of an empty
+     * shape too (their strides must fit, so {@code [0, 65536, 65536]} is refused).
+     *
+     * @param op the method the user called, named in the message
+     * @return the element count
+     */
     static int shape(String op, int[] shape) {
-        long n = 1;
+        long span = 1;
+        boolean empty = false;
         for (int i = 0; i < shape.length; i++) {
             if (shape[i] < 0) {
                 throw new IllegalArgumentException(op + ": shape " + str(shape) + " has the negative dimension "
                         + shape[i] + " at index " + i + "; dimensions must be >= 0");
             }
-            n *= shape[i];
-            if (n > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException(op + ": shape " + str(shape) + " has more than "
-                        + Integer.MAX_VALUE + " elements");
+            empty |= shape[i] == 0;
+            // span <= 2^31 - 1 before and each factor < 2^31, so the product fits a long exactly.
+            span = Math.multiplyExact(span, Math.max(shape[i], 1));
+            if (span > MAX_ELEMENTS) {
+                throw new IllegalArgumentException(op + ": shape " + str(shape) + " has "
+                        + (empty ? "empty dims, but its other dims span " : "") + "more than " + MAX_ELEMENTS
+                        + " elements; a tensor holds at most " + MAX_ELEMENTS + " (2^31 - 1) elements");
             }
         }
-        return (int) n;
+        return empty ? 0 : (int) span;
     }
 
     static void sameDevice(String op, Tensor a, Tensor b) {
@@ -76,14 +90,13 @@ final class Checks {
         }
     }
 
-    /** Throws unless every index lies in {@code [0, size)}; reads the indices to the host. */
+    /**
+     * Throws unless every index lies in {@code [0, size)}: at once on host backends; on a device, at
+     * its next synchronising point (the check runs there, so the queue never stalls on it).
+     */
     static void indexRange(String op, Tensor idx, int size, String what) {
-        long[] values = idx.toLongArray();
-        for (int i = 0; i < values.length; i++) {
-            if (values[i] < 0 || values[i] >= size) {
-                throw new IllegalArgumentException(op + ": " + what + " " + values[i] + " at position " + i
-                        + " is out of range; valid values are 0 to " + (size - 1) + " (size " + size + ")");
-            }
-        }
+        idx.backend().checkRange(idx.desc(), 0, size - 1.0, (position, value) -> new IllegalArgumentException(
+                op + ": " + what + " " + (long) value + " at position " + position
+                        + " is out of range; valid values are 0 to " + (size - 1) + " (size " + size + ")"));
     }
 }

@@ -92,8 +92,9 @@ final class ElementwiseRules {
         return Ops.binary(name, op, a, b);
     }
 
+    /** Selection copies elements exactly, so {@code a} and {@code b} may be of any one dtype, I64 included. */
     static Tensor where(Tensor cond, Tensor a, Tensor b) {
-        check("where", a, b);
+        Checks.compatible("where", a, b);
         Checks.sameDevice("where", cond, a);
         int[] sa = a.shape, sb = b.shape;
         Tensor out = Ops.where(cond, a, b);

@@ -60,7 +60,13 @@ final class Factories {
             throw new IllegalArgumentException("arange: a fractional range needs a floating-point dtype, got " + dtype
                     + "; use arange(int end) for I64");
         }
-        int n = (int) Math.ceil((end - start) / step);
+        double count = Math.ceil((end - start) / step);
+        if (count > Checks.MAX_ELEMENTS) {
+            throw new IllegalArgumentException("arange: stepping from " + start + " to " + end + " by " + step
+                    + " gives " + (long) count + " elements, more than the limit of " + Checks.MAX_ELEMENTS
+                    + " (2^31 - 1) a tensor holds");
+        }
+        int n = (int) count;
         double[] v = new double[n];
         for (int i = 0; i < n; i++) {
             v[i] = start + i * step;

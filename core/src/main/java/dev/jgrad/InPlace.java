@@ -2,8 +2,16 @@ package dev.jgrad;
 
 import dev.jgrad.autograd.NoGrad;
 import dev.jgrad.backend.BinaryOp;
+import dev.jgrad.backend.Backend;
 import dev.jgrad.backend.UnaryOp;
+import dev.jgrad.backend.UpdateStep;
+import dev.jgrad.backend.View;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The gate every in-place write passes, for optimizers and {@code nn}: it refuses a target that
@@ -84,5 +92,64 @@ final class InPlace {
         Ops.copyInto(s, self.desc());
         self.bumpVersion();
         return self;
+    }
+
+    /**
+     * One fused optimizer step over many parameters (see {@link Backend#update}): every row
+     * {@code {p, g, states...}} is validated before anything is written (each operand on p's device,
+     * of p's dtype and shape, no two parameters sharing memory), then the rows with equal steps on one
+     * device run in one backend call, then the versions of every parameter and state are bumped.
+     *
+     * @param op    the optimizer's name, for messages
+     * @param steps the rule and its coefficients for each row
+     * @param rows  one row per parameter
+     * @param ids   the parameter index of each row, for messages
+     */
+    static void update(String op, List<UpdateStep> steps, List<Tensor[]> rows, int[] ids) {
+        record Call(Backend backend, UpdateStep step) {
+        }
+        Map<Call, List<View[]>> calls = new LinkedHashMap<>();
+        Map<Storage, Integer> owner = new IdentityHashMap<>();
+        for (int r = 0; r < rows.size(); r++) {
+            Tensor[] row = rows.get(r);
+            Tensor p = row[0];
+            UpdateStep step = steps.get(r);
+            String what = op + ": parameter " + ids[r];
+            guard(what, p);
+            Checks.floating(what, p);
+            Integer other = owner.putIfAbsent(p.storage, ids[r]);
+            if (other != null) {
+                throw new IllegalArgumentException(what + " " + Checks.str(p.shape) + " shares memory with parameter "
+                        + other + "; each parameter must own its storage (pass each tensor once)");
+            }
+            if (row.length != 2 + step.states()) {
+                throw new IllegalArgumentException(what + ": " + step.getClass().getSimpleName() + " needs "
+                        + step.states() + " state tensors, got " + (row.length - 2));
+            }
+            View[] views = new View[row.length];
+            views[0] = p.desc();
+            for (int k = 1; k < row.length; k++) {
+                views[k] = operandOf(what, p, row[k], k == 1 ? "its gradient" : "its state " + (k - 2)).desc();
+            }
+            calls.computeIfAbsent(new Call(p.backend(), step), c -> new ArrayList<>()).add(views);
+        }
+        calls.forEach((c, views) -> Ops.update(c.backend(), c.step(), views.toArray(View[][]::new)));
+        for (Tensor[] row : rows) {
+            row[0].bumpVersion();
+            for (int k = 2; k < row.length; k++) {
+                row[k].bumpVersion();
+            }
+        }
+    }
+
+    /** @return {@code t} checked against the parameter, or a copy of it where it shares the parameter's memory */
+    private static Tensor operandOf(String what, Tensor p, Tensor t, String role) {
+        if (t.device() != p.device() && !t.device().equals(p.device()) || t.dtype() != p.dtype()
+                || !java.util.Arrays.equals(t.shape, p.shape)) {
+            throw new IllegalArgumentException(what + " is " + p.dtype() + " " + Checks.str(p.shape) + " on "
+                    + p.device() + " but " + role + " is " + t.dtype() + " " + Checks.str(t.shape) + " on "
+                    + t.device() + "; they must match in device, dtype and shape");
+        }
+        return t.storage == p.storage ? Ops.unary(UnaryOp.IDENTITY, 0, t) : t;
     }
 }

@@ -5,7 +5,7 @@ import java.util.Arrays;
 /**
  * Rules for indexing. {@code gather} and {@code scatterAdd} are each other's adjoint; embedding
  * lookups ({@code indexSelect}) are a gather through a broadcast index, so they need no rule of
- * their own.
+ * their own. Gathers copy elements exactly, so they accept every dtype, I64 included.
  */
 final class IndexRules {
     private IndexRules() {
@@ -21,13 +21,23 @@ final class IndexRules {
             }
         }
         Checks.indexRange("gather", index, x.shape[d], "index");
+        return checkedGather("gather", x, d, index);
+    }
+
+    /**
+     * The gather itself, on validated arguments; {@code op} names the node. Integer inputs never
+     * require grad, so for them this is the forward alone.
+     */
+    private static Tensor checkedGather(String op, Tensor x, int d, Tensor index) {
         int[] inShape = x.shape;
-        return Rule.unary("gather", Ops.gather(x, d, index), x, (n, g) -> new Tensor[] {
+        return Rule.unary(op, Ops.gather(x, d, index), x, (n, g) -> new Tensor[] {
             Ops.full(g.device(), g.dtype, inShape, 0).scatterAdd(d, index, g)});
     }
 
     static Tensor scatterAdd(Tensor self, int dim, Tensor index, Tensor src) {
         int d = checkIndex("scatterAdd", self, dim, index);
+        // Accumulation runs in double precision on some backends, so integer sums are refused.
+        Checks.floating("scatterAdd", self);
         Checks.compatible("scatterAdd", self, src);
         if (!Arrays.equals(index.shape, src.shape)) {
             throw new IllegalArgumentException("scatterAdd: index shape " + Checks.str(index.shape)
@@ -56,15 +66,15 @@ final class IndexRules {
         Checks.indexRange("indexSelect", index, x.shape[d], "index");
         int[] shape = x.shape.clone();
         shape[d] = index.shape[0];
+        Checks.shape("indexSelect", shape);
         int[] strides = new int[shape.length];
         strides[d] = index.strides[0];
-        return gather(x, d, index.alias(shape, strides, index.offset));
+        return checkedGather("indexSelect", x, d, index.alias(shape, strides, index.offset));
     }
 
     private static int checkIndex(String op, Tensor x, int dim, Tensor index) {
         Checks.index(op, index);
         Checks.sameDevice(op, x, index);
-        Checks.floating(op, x);
         if (index.dim() != x.dim()) {
             throw new IllegalArgumentException(op + ": index has shape " + Checks.str(index.shape) + " but the input has "
                     + Checks.str(x.shape) + "; they need the same number of dims");

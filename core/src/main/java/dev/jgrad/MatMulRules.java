@@ -28,6 +28,12 @@ final class MatMulRules {
                     + Checks.str(b.shape) + ": inner dimensions " + k + " and " + k2 + " differ");
         }
         int[] batch = Broadcast.shape("matmul", Arrays.copyOf(x.shape, x.dim() - 2), Arrays.copyOf(y.shape, y.dim() - 2));
+        int[] outShape = Arrays.copyOf(batch, batch.length + 2);
+        outShape[batch.length] = x.shape[x.dim() - 2];
+        outShape[batch.length + 1] = y.shape[y.dim() - 1];
+        Checks.shape("matmul", withMatrix(batch, x));
+        Checks.shape("matmul", withMatrix(batch, y));
+        Checks.shape("matmul", outShape);
         Tensor out = multiply(x.expand(withMatrix(batch, x)), y.expand(withMatrix(batch, y)));
         if (a.dim() == 1) {
             out = out.squeeze(-2);

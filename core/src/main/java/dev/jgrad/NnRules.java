@@ -14,7 +14,8 @@ final class NnRules {
 
     /**
      * Mean cross-entropy of {@code logits [N, C]} at {@code labels [N]} (validated by the caller).
-     * A plain backward runs the backend's one-pass gradient {@code (softmax - onehot) * g / N};
+     * A plain backward runs the backend's one-pass gradient {@code (softmax - onehot) * g / N}, with
+     * {@code g} left on the device;
      * under {@code createGraph} the same formula is composed of Tensor ops through the recorded
      * log-softmax, so it differentiates again.
      *
@@ -31,7 +32,7 @@ final class NnRules {
         return Rule.unary("crossEntropy", loss, logits, (node, g) -> {
             Tensor lp = node.saved(0);
             if (!NoGrad.isGradEnabled()) {
-                return new Tensor[] {Ops.crossEntropyBackward(lp, labels, g.item() / n)};
+                return new Tensor[] {Ops.crossEntropyBackward(lp, labels, g, 1.0 / n)};
             }
             Tensor ones = Ops.full(lp.device(), lp.dtype, new int[] {n, 1}, 1);
             Tensor onehot = Ops.scatterAdd(Ops.full(lp.device(), lp.dtype, lp.shape, 0), 1, index, ones);

@@ -4,6 +4,7 @@ import dev.jgrad.backend.Backend;
 import dev.jgrad.backend.BinaryOp;
 import dev.jgrad.backend.ReduceOp;
 import dev.jgrad.backend.UnaryOp;
+import dev.jgrad.backend.UpdateStep;
 import dev.jgrad.backend.View;
 import java.util.Arrays;
 
@@ -107,11 +108,20 @@ final class Ops {
         return out;
     }
 
-    /** @return {@code scale * (softmax - onehot(labels))} from log-probabilities {@code [N, C]} */
-    static Tensor crossEntropyBackward(Tensor logProbs, Tensor labels, double scale) {
+    /**
+     * @return {@code g * scale * (softmax - onehot(labels))} from log-probabilities {@code [N, C]} and
+     *         the scalar upstream gradient {@code g}, read on the device (no host round trip)
+     */
+    static Tensor crossEntropyBackward(Tensor logProbs, Tensor labels, Tensor g, double scale) {
         Tensor out = empty(logProbs.device(), logProbs.dtype(), logProbs.shape);
-        logProbs.backend().crossEntropyBackward(contiguous(logProbs).desc(), labels.desc(), scale, out.desc());
+        logProbs.backend().crossEntropyBackward(contiguous(logProbs).desc(), labels.desc(), g.desc(), scale,
+                out.desc());
         return out;
+    }
+
+    /** Checks every element of {@code t} lies in {@code [lo, hi]}: now on host backends, at the next sync on devices. */
+    static void checkRange(Tensor t, double lo, double hi, Backend.RangeFailure failure) {
+        t.backend().checkRange(t.desc(), lo, hi, failure);
     }
 
     // ---- kernels of in-place writes (InPlace validates and bumps the version)
@@ -129,6 +139,11 @@ final class Ops {
     /** {@code target += alpha * src}. */
     static void axpy(double alpha, Tensor src, Tensor target) {
         target.backend().axpy(alpha, Broadcast.view(src.desc(), target.shape), target.desc());
+    }
+
+    /** One fused optimizer step over validated rows {@code {p, g, states...}} on {@code backend}. */
+    static void update(Backend backend, UpdateStep step, View[][] rows) {
+        backend.update(step, rows);
     }
 
     /** Sets every element of {@code target} to {@code value}. */

@@ -37,7 +37,7 @@ final class ShapeRules {
     }
 
     private static int[] inferShape(String op, Tensor x, int[] newShape) {
-        int known = 1;
+        long known = 1;   // capped at 2^32: never overflows, and any cap means "too many"
         int infer = -1;
         for (int i = 0; i < newShape.length; i++) {
             if (newShape[i] == -1 && infer < 0) {
@@ -46,18 +46,19 @@ final class ShapeRules {
                 throw new IllegalArgumentException(op + ": invalid shape " + Checks.str(newShape)
                         + "; sizes must be >= 0, with at most one -1 to infer");
             } else {
-                known *= newShape[i];
+                known = Math.min(Math.multiplyExact(known, newShape[i]), 1L << 32);
             }
         }
         int[] shape = newShape.clone();
         int n = x.numel();
         if (infer >= 0 && known != 0 && n % known == 0) {
-            shape[infer] = n / known;
+            shape[infer] = (int) (n / known);
         }
         if ((infer >= 0 && (known == 0 || n % known != 0)) || (infer < 0 && known != n)) {
             throw new IllegalArgumentException(op + ": cannot reshape a tensor of shape " + Checks.str(x.shape)
                     + " (" + n + " elements) into " + Checks.str(newShape));
         }
+        Checks.shape(op, shape);
         return shape;
     }
 
@@ -113,6 +114,7 @@ final class ShapeRules {
             shape[i] = want;
             strides[i] = i < lead || (old == 1 && want != 1) ? 0 : x.strides[i - lead];
         }
+        Checks.shape("expand", shape);
         int[] inShape = x.shape;
         return Rule.unary("expand", x.alias(shape, strides, x.offset), x,
                 (n, g) -> new Tensor[] {ReductionRules.sumTo(g, inShape)});
@@ -186,7 +188,7 @@ final class ShapeRules {
         }
         Tensor first = tensors.get(0);
         int d = Checks.dim("cat", dim, first.dim());
-        int total = 0;
+        long total = 0;
         for (Tensor t : tensors) {
             Checks.compatible("cat", first, t);
             for (int i = 0; i < first.dim(); i++) {
@@ -198,7 +200,12 @@ final class ShapeRules {
             total += t.shape[d];
         }
         int[] shape = first.shape.clone();
-        shape[d] = total;
+        if (total > Checks.MAX_ELEMENTS) {
+            throw new IllegalArgumentException("cat: the tensors' sizes along dim " + dim + " add up to " + total
+                    + ", more than the limit of " + Checks.MAX_ELEMENTS + " (2^31 - 1) for one dimension");
+        }
+        shape[d] = (int) total;
+        Checks.shape("cat", shape);
         Tensor out = Ops.empty(first.device(), first.dtype, shape);
         int[] starts = new int[tensors.size()];
         int at = 0;
@@ -229,6 +236,11 @@ final class ShapeRules {
                         + Checks.str(tensors.get(0).shape) + " and " + Checks.str(t.shape));
             }
         }
+        int[] stacked = new int[tensors.get(0).dim() + 1];
+        for (int i = 0, j = 0; i < stacked.length; i++) {
+            stacked[i] = i == d ? tensors.size() : tensors.get(0).shape[j++];
+        }
+        Checks.shape("stack", stacked);
         return cat(tensors.stream().map(t -> t.unsqueeze(d)).toList(), d);
     }
 

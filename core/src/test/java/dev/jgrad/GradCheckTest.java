@@ -15,7 +15,10 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
-/** Finite-difference checks in F64 of every differentiable row of the op table, and second order for smooth ones. */
+/**
+ * Finite-difference checks in F64 of every differentiable row of the op table on finite inputs, and
+ * second order for smooth ones (the non-finite rows are checked against reference only).
+ */
 class GradCheckTest {
 
     private static List<Tensor> inputs(OpCase c) {
@@ -54,7 +57,7 @@ class GradCheckTest {
 
     @TestFactory
     Stream<DynamicTest> firstOrder() {
-        return OpTable.all().stream().filter(GradCheckTest::hasGradient).map(c -> DynamicTest.dynamicTest(c.name(), () -> {
+        return OpTable.finite().stream().filter(GradCheckTest::hasGradient).map(c -> DynamicTest.dynamicTest(c.name(), () -> {
             GradCheck.Result r = check(c, false);
             assertTrue(r.passed(), c.name() + " " + r);
         }));
@@ -62,7 +65,7 @@ class GradCheckTest {
 
     @TestFactory
     Stream<DynamicTest> secondOrder() {
-        return OpTable.all().stream().filter(OpCase::smooth).map(c -> DynamicTest.dynamicTest(c.name(), () -> {
+        return OpTable.finite().stream().filter(OpCase::smooth).map(c -> DynamicTest.dynamicTest(c.name(), () -> {
             GradCheck.Result r = check(c, true);
             assertTrue(r.passed(), c.name() + " " + r);
         }));

@@ -74,6 +74,7 @@ final class Report {
                 flops = 2.0 * d[0] * d[1] * d[2];
                 threads = Integer.parseInt(p.getParam("threads"));
             }
+            case "ConvBenchmark.run" -> flops = ConvBenchmark.flops(p.getParam("shape"));
             case "ElementwiseBenchmark.relu", "ElementwiseBenchmark.reluInPlace" ->
                     bytes = 8.0 * Integer.parseInt(p.getParam("n"));
             case "ElementwiseBenchmark.add", "ElementwiseBenchmark.mul", "ElementwiseBenchmark.addInPlace",
@@ -81,6 +82,8 @@ final class Report {
                     bytes = 12.0 * Integer.parseInt(p.getParam("n"));
             case "ActivationBenchmark.activation", "ActivationBenchmark.scalarExpLoop" ->
                     bytes = 8.0 * Integer.parseInt(p.getParam("n"));
+            case "OptimizerBenchmark.step" -> bytes = (p.getParam("optimizer").equals("adam") ? 28.0 : 16.0)
+                    * OptimizerBenchmark.elements(p.getParam("layout"));
             case "ReductionBenchmark.reduce" -> bytes = 4.0 * Math.pow(Integer.parseInt(p.getParam("size")), 2);
             case "LaunchOverheadBenchmark.enqueue", "LaunchOverheadBenchmark.roundTrip" -> { }
             case "PeakBenchmark.fmaThroughput" -> flops = PeakBenchmark.fmaFlops();

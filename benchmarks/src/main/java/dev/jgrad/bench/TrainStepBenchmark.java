@@ -5,6 +5,7 @@ import dev.jgrad.autograd.NoGrad;
 import dev.jgrad.nn.Functional;
 import dev.jgrad.nn.Functional.Activation;
 import dev.jgrad.nn.Losses;
+import dev.jgrad.optim.Adam;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -21,7 +22,8 @@ import org.openjdk.jmh.annotations.State;
 /**
  * One F32 training step of an MLP: forward ({@code Functional.linear} layers with fused bias + ReLU,
  * cross-entropy on the last),
- * backward, and an SGD update. Architecture {@code a-b-...-z:batch}; the same network is timed in
+ * backward, and an SGD update (or an Adam step with {@code optimizer = adam}). Architecture
+ * {@code a-b-...-z:batch}; the same network is timed in
  * PyTorch by {@code benchmarks/compare/compare.py}.
  *
  * <p>The setup trains for a few seconds before JMH's warm-up starts: a step runs dozens of
@@ -41,11 +43,15 @@ public class TrainStepBenchmark {
     /** Device name. */
     @Param({"cpu", "opencl"})
     public String device;
+    /** The update: {@code sgd} (addInPlace, lr 0.01) or {@code adam} (dev.jgrad.optim.Adam, lr 1e-3). */
+    @Param({"sgd"})
+    public String optimizer;
 
     private final List<Tensor> weights = new ArrayList<>();
     private final List<Tensor> biases = new ArrayList<>();
     private Tensor input;
     private Tensor labels;
+    private Adam adam;
 
     /** Builds the network and one batch, and trains until the step's kernels are compiled. */
     @Setup
@@ -66,6 +72,11 @@ public class TrainStepBenchmark {
             l[i] = rng.nextInt(classes);
         }
         labels = Tensor.of(l, batch).to(device);
+        if (optimizer.equals("adam")) {
+            List<Tensor> params = new ArrayList<>(weights);
+            params.addAll(biases);
+            adam = new Adam(params, 1e-3);
+        }
         long until = System.nanoTime() + PRE_WARM_NANOS;
         while (System.nanoTime() < until) {
             step();
@@ -82,6 +93,11 @@ public class TrainStepBenchmark {
         }
         Tensor loss = Losses.crossEntropy(h, labels);
         loss.backward();
+        if (adam != null) {
+            adam.step();
+            adam.zeroGrad();
+            return loss.item();
+        }
         try (var g = NoGrad.enter()) {
             for (int i = 0; i < weights.size(); i++) {
                 update(weights.get(i));

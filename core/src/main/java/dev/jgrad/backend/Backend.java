@@ -1,6 +1,7 @@
 package dev.jgrad.backend;
 
 import dev.jgrad.DType;
+import java.util.Arrays;
 
 /**
  * The primitives one device implements. Everything else a {@link dev.jgrad.Tensor} can do
@@ -94,6 +95,30 @@ public interface Backend {
      */
     void scatterAdd(View src, int dim, View index, View out);
 
+    /**
+     * Sliding windows (im2col): for {@code x [N, C, H, W]} and {@code out [N, C, kH, kW, oH, oW]}
+     * (any strides: the caller picks the memory layout the following product wants),
+     * {@code out[n, c, i, j, p, q] = x[n, c, p*sH - padH + i*dH, q*sW - padW + j*dW]}, or 0 where
+     * that position lies outside {@code x} (zero padding). Only {@code out} is written.
+     */
+    void unfold(View x, Window window, View out);
+
+    /**
+     * The adjoint of {@link #unfold} (col2im): {@code out [N, C, H, W]} is overwritten with, at each
+     * position, the sum of the {@code cols [N, C, kH, kW, oH, oW]} entries that {@code unfold} would
+     * have read from it; entries in the padding are dropped.
+     */
+    void fold(View cols, Window window, View out);
+
+    /**
+     * 2-D pooling of a float {@code x [N, C, H, W]} into {@code out [N, C, oH, oW]} over the windows of
+     * {@link #unfold}. Max: the window maximum (a NaN wins, as in PyTorch), and {@code argmax}
+     * (I64, same shape as {@code out}) receives its position {@code h*W + w} in the input plane,
+     * the first one on ties. Average ({@code argmax} null): the window sum over
+     * {@code kH·kW}, padding counted as zeros. Only {@code out} and {@code argmax} are written.
+     */
+    void pool2d(boolean max, View x, Window window, View out, View argmax);
+
     // ---- fused ops: each has a default composed of the primitives above; backends override
     // ---- them where one pass over memory pays (benchmarks: TrainStepBenchmark).
 
@@ -124,10 +149,11 @@ public interface Backend {
 
     /**
      * The gradient of mean cross-entropy with respect to logits, in one pass:
-     * {@code out[i, j] = scale * (exp(logProbs[i, j]) - (j == labels[i] ? 1 : 0))} for contiguous
-     * {@code [N, C]} log-probabilities and I64 labels {@code [N]}.
+     * {@code out[i, j] = gradOut * scale * (exp(logProbs[i, j]) - (j == labels[i] ? 1 : 0))} for
+     * contiguous {@code [N, C]} log-probabilities and I64 labels {@code [N]}. The incoming gradient
+     * {@code gradOut} (a one-element view) stays on the device: a backward never reads it to the host.
      */
-    default void crossEntropyBackward(View logProbs, View labels, double scale, View out) {
+    default void crossEntropyBackward(View logProbs, View labels, View gradOut, double scale, View out) {
         unary(UnaryOp.EXP, 0, logProbs, out);
         int n = logProbs.shape()[0];
         Buffer minus = allocate(logProbs.buffer().dtype(), n);
@@ -135,6 +161,55 @@ public interface Backend {
         View index = new View(labels.buffer(), labels.offset(), new int[] {n, 1}, new int[] {labels.strides()[0], 0});
         scatterAdd(View.contiguous(minus, new int[] {n, 1}), 1, index, out);
         unary(UnaryOp.MUL_SCALAR, scale, out, out);
+        binary(BinaryOp.MUL, out, new View(gradOut.buffer(), gradOut.offset(), out.shape(), new int[out.rank()]), out);
+    }
+
+    /** Builds the exception for a value that failed {@link #checkRange}. */
+    @FunctionalInterface
+    interface RangeFailure {
+        /**
+         * @param position the row-major position of the first offending element
+         * @param value    its value (I64 widened to double)
+         * @return the exception to throw, naming the user's op
+         */
+        RuntimeException at(long position, double value);
+    }
+
+    /**
+     * Validates that every element of {@code values} lies in {@code [lo, hi]} (NaN never does), as
+     * indices and labels must. A host backend throws {@code failure.at(...)} for the first offending
+     * element at once; this default copies the values to the host to do so. A device backend may
+     * instead enqueue the check and throw at its next synchronising point (a blocking read), as
+     * device-side assertions do, so validation never stalls the queue; its kernels must then stay
+     * memory-safe on the unchecked values.
+     */
+    default void checkRange(View values, double lo, double hi, RangeFailure failure) {
+        int n = values.numel();
+        if (n == 0) {
+            return;
+        }
+        DType t = values.buffer().dtype();
+        Buffer copy = allocateUninitialized(t, n);
+        unary(UnaryOp.IDENTITY, 0, values, View.contiguous(copy, values.shape()));
+        double[] v = new double[n];
+        switch (t) {
+            case F64 -> read(copy, 0, v);
+            case F32 -> {
+                float[] f = new float[n];
+                read(copy, 0, f);
+                Arrays.setAll(v, i -> f[i]);
+            }
+            case I64 -> {
+                long[] l = new long[n];
+                read(copy, 0, l);
+                Arrays.setAll(v, i -> l[i]);
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            if (!(v[i] >= lo && v[i] <= hi)) {
+                throw failure.at(i, v[i]);
+            }
+        }
     }
 
     /**
@@ -160,6 +235,26 @@ public interface Backend {
         View tv = View.contiguous(t, x.shape());
         unary(UnaryOp.MUL_SCALAR, alpha, x, tv);
         binary(BinaryOp.ADD, y, tv, y);
+    }
+
+    /**
+     * Applies one optimizer step to many parameters at once (PyTorch's multi-tensor "foreach" idea:
+     * one call, not one dispatch per parameter). Each row of {@code rows} is
+     * {@code {p, g, state0, ...}} with {@link UpdateStep#states()} states, all of one dtype and of
+     * {@code p}'s shape, none overlapping another; {@code p} and the states are updated in place by
+     * the formula documented on the step's record, {@code g} is only read. The default runs the
+     * composed sequence of elementwise primitives for each row.
+     *
+     * @param step the rule and its coefficients for this step
+     * @param rows one row per parameter
+     */
+    default void update(UpdateStep step, View[][] rows) {
+        ComposedUpdate composed = new ComposedUpdate(this);
+        for (View[] row : rows) {
+            if (row[0].numel() > 0) {
+                composed.run(step, row);
+            }
+        }
     }
 
     /** @return strides that broadcast a keep-dim shape (extent-1 dims get stride 0) */

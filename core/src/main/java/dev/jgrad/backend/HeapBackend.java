@@ -47,4 +47,22 @@ public abstract class HeapBackend implements Backend {
     public void read(Buffer src, int offset, long[] dst) {
         System.arraycopy(((HeapBuffer) src).i64, offset, dst, 0, dst.length);
     }
+
+    /** Checks at once, walking the heap array in place (no copy). */
+    @Override
+    public void checkRange(View values, double lo, double hi, RangeFailure failure) {
+        if (values.numel() == 0) {
+            return;
+        }
+        HeapBuffer b = (HeapBuffer) values.buffer();
+        Odometer it = Odometer.of(values.shape(), values);
+        long position = 0;
+        do {
+            double v = b.get(it.offsets[0]);
+            if (!(v >= lo && v <= hi)) {
+                throw failure.at(position, v);
+            }
+            position++;
+        } while (it.next());
+    }
 }

@@ -2,7 +2,10 @@ package dev.jgrad.internal;
 
 import dev.jgrad.Tensor;
 import dev.jgrad.autograd.Node;
+import dev.jgrad.backend.Backend;
 import dev.jgrad.backend.UnaryOp;
+import dev.jgrad.backend.UpdateStep;
+import java.util.List;
 
 /**
  * What the tensor front end ({@code dev.jgrad}) lends its sibling packages: the autograd rules that
@@ -43,6 +46,20 @@ public interface Bridge {
     /** Mean cross-entropy of {@code logits [N, C]} at validated I64 {@code labels [N]}. */
     Tensor crossEntropy(Tensor logits, Tensor labels);
 
+    // ---- convolution and pooling (dev.jgrad.nn.Functional)
+
+    /** {@code conv2d}; see {@code dev.jgrad.nn.Functional#conv2d}. */
+    Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int stride, int padding, int dilation, int groups);
+
+    /** {@code max_pool2d}; see {@code dev.jgrad.nn.Functional#maxPool2d}. */
+    Tensor maxPool2d(Tensor x, int kernel, int stride, int padding);
+
+    /** {@code avg_pool2d}; see {@code dev.jgrad.nn.Functional#avgPool2d}. */
+    Tensor avgPool2d(Tensor x, int kernel, int stride, int padding);
+
+    /** {@code adaptive_avg_pool2d}; see {@code dev.jgrad.nn.Functional#adaptiveAvgPool2d}. */
+    Tensor adaptiveAvgPool2d(Tensor x, int outputSize);
+
     /**
      * Normalisation over sorted distinct {@code axes} with an optional affine transform, the rule
      * behind batch and layer norm; arguments validated by {@code nn.Functional}.
@@ -53,4 +70,32 @@ public interface Bridge {
      *         {@code axes}) and are not in the graph
      */
     Tensor[] normalize(String name, Tensor x, int[] axes, Tensor weight, Tensor bias, int[] paramShape, double eps);
+
+    // ---- optimizers (dev.jgrad.optim)
+
+    /**
+     * One fused optimizer step through the in-place gate: every row {@code {p, g, states...}} is
+     * validated (no recording on p, each operand on p's device with p's dtype and shape, no two
+     * parameters sharing memory) before anything is written; then the rows with equal steps on one
+     * device run as one {@link dev.jgrad.backend.Backend#update} call; then every parameter's and
+     * state's version is bumped.
+     *
+     * @param op    the optimizer's name, for messages
+     * @param steps each row's rule and coefficients
+     * @param rows  one row per parameter
+     * @param ids   each row's parameter index, for messages
+     * @throws IllegalArgumentException naming the optimizer, the parameter index, shapes, dtypes and
+     *                                  devices; nothing is modified then
+     */
+    void update(String op, List<UpdateStep> steps, List<Tensor[]> rows, int[] ids);
+
+    /**
+     * Validates that every element of {@code t} lies in {@code [lo, hi]} (NaN never does): at once on
+     * host backends, at the device's next synchronising point elsewhere, so a loss's label check
+     * never reads device memory ({@link Backend#checkRange}).
+     *
+     * @param failure builds the exception, naming the user's op, from the first offending
+     *                row-major position and its value
+     */
+    void checkRange(Tensor t, double lo, double hi, Backend.RangeFailure failure);
 }

@@ -229,13 +229,10 @@ public final class Losses {
     public static Tensor binaryCrossEntropyWithLogits(Tensor logits, Tensor targets, Reduction reduction) {
         String op = "binaryCrossEntropyWithLogits";
         sameShape(op, logits, targets);
-        double[] t = targets.toDoubleArray();
-        for (int i = 0; i < t.length; i++) {
-            if (Double.isNaN(t[i])) {
-                throw new IllegalArgumentException(op + ": target at flat position " + i + " is NaN; targets of shape "
-                        + Arrays.toString(targets.shape()) + " must be probabilities in [0, 1]");
-            }
-        }
+        // Checked where the targets live: at once on the host, at the next read on a device.
+        Internals.bridge().checkRange(targets, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, (i, v) ->
+                new IllegalArgumentException(op + ": target at flat position " + i + " is NaN; targets of shape "
+                        + Arrays.toString(targets.shape()) + " must be probabilities in [0, 1]"));
         Tensor zero = Tensor.zeros(logits.dtype(), logits.shape()).to(logits.device().name());
         Tensor logSig = Tensor.stack(List.of(zero, logits), -1).logSoftmax(-1);
         Tensor logP = logSig.select(-1, 1);
@@ -270,15 +267,12 @@ public final class Losses {
                     + "] to match scores " + Arrays.toString(scores.shape()) + ", got "
                     + Arrays.toString(labels.shape()));
         }
-        long[] l = labels.toLongArray();
         int classes = scores.shape()[1];
-        for (int i = 0; i < l.length; i++) {
-            if (l[i] < 0 || l[i] >= classes) {
-                throw new IllegalArgumentException(op + ": label " + l[i] + " at position " + i
-                        + " is out of range for " + classes + " classes (scores " + Arrays.toString(scores.shape())
-                        + "); labels must be in [0, " + (classes - 1) + "]");
-            }
-        }
+        // Checked where the labels live: at once on the host; on a device at its next synchronising
+        // point, so a training step never waits for a read of its labels.
+        Internals.bridge().checkRange(labels, 0, classes - 1.0, (i, l) -> new IllegalArgumentException(op + ": label "
+                + (long) l + " at position " + i + " is out of range for " + classes + " classes (scores "
+                + Arrays.toString(scores.shape()) + "); labels must be in [0, " + (classes - 1) + "]"));
     }
 
     private static boolean hasNaN(Tensor t) {

@@ -29,7 +29,20 @@ public record Arg(int[] shape, Kind kind, int bound) {
         /** 0/1 floats, used as a condition; never differentiated */
         MASK,
         /** I64 indices in [0, bound) */
-        INDEX
+        INDEX,
+        /** standard normal with +Inf at flat position 1 (0 for one element): IEEE semantics of reductions and losses */
+        POS_INF,
+        /** standard normal with -Inf at flat position 1 */
+        NEG_INF,
+        /** standard normal with NaN at flat position 1 */
+        NAN,
+        /** standard normal with +Inf at flat position 1 and -Inf at 2 (their sum is NaN) */
+        BOTH_INF;
+
+        /** @return whether values of this kind are not all finite (finite differences do not apply) */
+        public boolean nonFinite() {
+            return this == POS_INF || this == NEG_INF || this == NAN || this == BOTH_INF;
+        }
     }
 
     /** @return a standard-normal argument */
@@ -62,6 +75,14 @@ public record Arg(int[] shape, Kind kind, int bound) {
         return new Arg(shape, Kind.INDEX, bound);
     }
 
+    /** @return a standard-normal argument holding the non-finite values of {@code kind} */
+    public static Arg nonFinite(Kind kind, int... shape) {
+        if (!kind.nonFinite()) {
+            throw new IllegalArgumentException("Arg.nonFinite: " + kind + " is a finite kind");
+        }
+        return new Arg(shape, kind, 0);
+    }
+
     /** @return whether gradients are checked for this argument */
     public boolean differentiable() {
         return kind != Kind.MASK && kind != Kind.INDEX;
@@ -82,7 +103,20 @@ public record Arg(int[] shape, Kind kind, int bound) {
                 case PROB -> rng.nextDouble();
                 case MASK -> rng.nextBoolean() ? 1 : 0;
                 case INDEX -> rng.nextInt(bound);
+                case POS_INF, NEG_INF, NAN, BOTH_INF -> rng.nextGaussian();
             };
+        }
+        int at = Math.min(1, n - 1);
+        switch (kind) {
+            case POS_INF -> v[at] = Double.POSITIVE_INFINITY;
+            case NEG_INF -> v[at] = Double.NEGATIVE_INFINITY;
+            case NAN -> v[at] = Double.NaN;
+            case BOTH_INF -> {
+                v[at] = Double.POSITIVE_INFINITY;
+                v[Math.min(2, n - 1)] = Double.NEGATIVE_INFINITY;
+            }
+            default -> {
+            }
         }
         if (kind == Kind.KINK_SAFE) {
             shuffle(v, rng);

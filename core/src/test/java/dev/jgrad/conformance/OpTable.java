@@ -3,6 +3,7 @@ package dev.jgrad.conformance;
 import static dev.jgrad.conformance.Arg.index;
 import static dev.jgrad.conformance.Arg.kinkSafe;
 import static dev.jgrad.conformance.Arg.mask;
+import static dev.jgrad.conformance.Arg.nonFinite;
 import static dev.jgrad.conformance.Arg.normal;
 import static dev.jgrad.conformance.Arg.positive;
 import static dev.jgrad.conformance.Arg.prob;
@@ -10,9 +11,11 @@ import static dev.jgrad.conformance.OpCase.of;
 import static dev.jgrad.conformance.OpCase.smooth;
 
 import dev.jgrad.Tensor;
+import dev.jgrad.conformance.Arg.Kind;
 import dev.jgrad.nn.Functional;
 import dev.jgrad.nn.Losses;
 import dev.jgrad.nn.Reduction;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -25,8 +28,56 @@ public final class OpTable {
     private OpTable() {
     }
 
-    /** @return every row */
+    /** @return every row: {@link #finite()} and {@link #nonFiniteRows()} */
     public static List<OpCase> all() {
+        List<OpCase> rows = new ArrayList<>(finite());
+        rows.addAll(nonFiniteRows());
+        return rows;
+    }
+
+    /**
+     * Every reduction and loss on inputs holding +Inf, -Inf, both, or NaN: each backend must give
+     * the IEEE result the reference gives (mean([1, +Inf, 2]) is +Inf; +Inf + -Inf is NaN; max
+     * propagates NaN; argmax finds the first NaN), forward and backward. Finite differences do not
+     * apply to these rows (GradCheckTest skips them).
+     */
+    public static List<OpCase> nonFiniteRows() {
+        List<OpCase> rows = new ArrayList<>();
+        for (Kind k : List.of(Kind.POS_INF, Kind.NEG_INF, Kind.BOTH_INF, Kind.NAN)) {
+            String tag = " " + k;
+            rows.addAll(List.of(
+                of("sum[3,7]" + tag, x -> x.get(0).sum(), nonFinite(k, 3, 7)),
+                of("sum[3]" + tag, x -> x.get(0).sum(), nonFinite(k, 3)),
+                of("sum[130,130]" + tag, x -> x.get(0).sum(), nonFinite(k, 130, 130)),
+                of("sum[4,5]dim1" + tag, x -> x.get(0).sum(1, false), nonFinite(k, 4, 5)),
+                of("sum[4,5]dim0" + tag, x -> x.get(0).sum(0, true), nonFinite(k, 4, 5)),
+                of("mean[3]" + tag, x -> x.get(0).mean(), nonFinite(k, 3)),
+                of("mean[4,5]dim-1" + tag, x -> x.get(0).mean(-1, false), nonFinite(k, 4, 5)),
+                of("max[4,7]dim1" + tag, x -> x.get(0).max(1, false), nonFinite(k, 4, 7)),
+                of("min[5,3]dim0" + tag, x -> x.get(0).min(0, true), nonFinite(k, 5, 3)),
+                of("maxAll[19]" + tag, x -> x.get(0).max(), nonFinite(k, 19)),
+                of("argmax[4,7]dim1" + tag, x -> x.get(0).argmax(1), nonFinite(k, 4, 7)),
+                of("argmin[5,3]dim0" + tag, x -> x.get(0).argmin(0), nonFinite(k, 5, 3)),
+                of("mse pred" + tag, x -> Losses.mse(x.get(0), x.get(1)), nonFinite(k, 4, 3), normal(4, 3)),
+                of("mse target" + tag, x -> Losses.mse(x.get(0), x.get(1)), normal(4, 3), nonFinite(k, 4, 3)),
+                // the non-finite logit (flat position 1: row 0, class 1) sits at row 0's label
+                of("crossEntropy at label" + tag, x -> Losses.crossEntropy(x.get(0), labels(x.get(0), 1, 2, 0)),
+                        nonFinite(k, 3, 4)),
+                of("crossEntropy off label" + tag, x -> Losses.crossEntropy(x.get(0), labels(x.get(0), 3, 2, 0)),
+                        nonFinite(k, 3, 4)),
+                of("nll at label" + tag, x -> Losses.nll(x.get(0), labels(x.get(0), 1, 0, 3)), nonFinite(k, 3, 4)),
+                of("bceWithLogits" + tag, x -> Losses.binaryCrossEntropyWithLogits(x.get(0), x.get(1)),
+                        nonFinite(k, 3, 2), prob(3, 2))));
+        }
+        return rows;
+    }
+
+    private static Tensor labels(Tensor like, long... l) {
+        return Tensor.of(l, l.length).to(like.device().name());
+    }
+
+    /** @return the rows on finite inputs, which the gradient checks also use */
+    public static List<OpCase> finite() {
         return List.of(
             // broadcasting binary arithmetic
             smooth("add[3,4]+[4]", x -> x.get(0).add(x.get(1)), normal(3, 4), normal(4)),
@@ -111,6 +162,18 @@ public final class OpTable {
             smooth("gather[4,5]dim1", x -> x.get(0).gather(1, x.get(1)), normal(4, 5), index(5, 4, 2)),
             smooth("scatterAdd[4,5]", x -> x.get(0).scatterAdd(1, x.get(2), x.get(1)), normal(4, 5), normal(4, 3),
                     index(5, 4, 3)),
+            // I64 data (labels, token ids) through the exact copies: selection, gathers, movement
+            of("indexSelect I64[6,3]", x -> x.get(0).indexSelect(0, x.get(1)), index(1000, 6, 3), index(6, 5)),
+            of("indexSelect I64 transposed dim1", x -> x.get(0).transpose(0, 1).indexSelect(1, x.get(1)),
+                    index(1000, 6, 3), index(6, 4)),
+            of("gather I64[4,5]dim1", x -> x.get(0).gather(1, x.get(1)), index(1000, 4, 5), index(5, 4, 2)),
+            of("where I64 float cond", x -> Tensor.where(x.get(0), x.get(1), x.get(2)), mask(3, 4),
+                    index(1000, 3, 4), index(1000, 4)),
+            of("where I64 I64 cond", x -> Tensor.where(x.get(0), x.get(1), x.get(2)), index(2, 3, 1),
+                    index(1000, 3, 4), index(1000, 3, 4)),
+            of("cat/stack I64", x -> Tensor.cat(List.of(x.get(0), Tensor.stack(List.of(x.get(1), x.get(1)), 0)), 0),
+                    index(1000, 3, 5), index(1000, 5)),
+            of("views I64", x -> x.get(0).permute(2, 0, 1).narrow(1, 1, 2).reshape(-1), index(1000, 3, 4, 5)),
             // losses
             smooth("mse[8,3]", x -> Losses.mse(x.get(0), x.get(1)), normal(8, 3), normal(8, 3)),
             smooth("crossEntropy[6,5]", x -> Losses.crossEntropy(x.get(0), x.get(1)), normal(6, 5), index(5, 6)),
@@ -139,6 +202,33 @@ public final class OpTable {
                     Functional.Activation.SIGMOID), normal(3, 4), normal(5, 4), normal(5)),
             smooth("linear none", x -> Functional.linear(x.get(0), x.get(1), x.get(2), Functional.Activation.NONE),
                     normal(4, 37), normal(3, 37), normal(3)),
+            // convolution (im2col + GEMM) and pooling: stride, padding, dilation, groups, odd sizes
+            smooth("conv2d[2,3,7,6] k3 p1", x -> Functional.conv2d(x.get(0), x.get(1), x.get(2), 1, 1, 1, 1),
+                    normal(2, 3, 7, 6), normal(4, 3, 3, 3), normal(4)),
+            smooth("conv2d s2 p1 d2 g2", x -> Functional.conv2d(x.get(0), x.get(1), x.get(2), 2, 1, 2, 2),
+                    normal(2, 4, 9, 8), normal(6, 2, 3, 3), normal(6)),
+            smooth("conv2d 1x1 no bias", x -> Functional.conv2d(x.get(0), x.get(1), null, 1, 0, 1, 1),
+                    normal(1, 5, 4, 3), normal(3, 5, 1, 1)),
+            smooth("conv2d kernel>input p1", x -> Functional.conv2d(x.get(0), x.get(1), x.get(2), 1, 1, 1, 1),
+                    normal(1, 2, 2, 3), normal(2, 2, 3, 3), normal(2)),
+            smooth("conv2d s3 k2 depthwise", x -> Functional.conv2d(x.get(0), x.get(1), x.get(2), 3, 0, 1, 3),
+                    normal(2, 3, 8, 7), normal(3, 1, 2, 2), normal(3)),
+            of("conv2d empty batch", x -> Functional.conv2d(x.get(0), x.get(1), x.get(2), 1, 0, 1, 1),
+                    normal(0, 2, 4, 4), normal(3, 2, 3, 3), normal(3)),
+            of("maxPool2d[2,3,7,6] k2", x -> Functional.maxPool2d(x.get(0), 2, 2, 0), kinkSafe(2, 3, 7, 6)),
+            of("maxPool2d k3 s2 p1", x -> Functional.maxPool2d(x.get(0), 3, 2, 1), kinkSafe(1, 2, 7, 7)),
+            of("maxPool2d[3,5,4] k2 s1", x -> Functional.maxPool2d(x.get(0), 2, 1, 0), kinkSafe(3, 5, 4)),
+            smooth("maxPool2d k3 s2 p1 squared", x -> Functional.maxPool2d(x.get(0), 3, 2, 1).pow(2),
+                    kinkSafe(1, 2, 7, 7)),
+            smooth("avgPool2d k2 s1 squared", x -> Functional.avgPool2d(x.get(0), 2, 1, 0).pow(2), normal(2, 2, 5, 4)),
+            smooth("avgPool2d[2,3,7,6] k2", x -> Functional.avgPool2d(x.get(0), 2, 2, 0), normal(2, 3, 7, 6)),
+            smooth("avgPool2d k3 s2 p1", x -> Functional.avgPool2d(x.get(0), 3, 2, 1), normal(1, 2, 7, 5)),
+            smooth("adaptiveAvgPool2d[2,3,7,5]->3", x -> Functional.adaptiveAvgPool2d(x.get(0), 3), normal(2, 3, 7, 5)),
+            smooth("adaptiveAvgPool2d[1,2,6,6]->2", x -> Functional.adaptiveAvgPool2d(x.get(0), 2), normal(1, 2, 6, 6)),
+            of("cnn conv-tanh-pool-linear", x -> Functional.linear(Functional.maxPool2d(Functional.conv2d(x.get(0),
+                    x.get(1), x.get(2), 1, 1, 1, 1).tanh(), 2, 2, 0).reshape(2, -1), x.get(3), null,
+                    Functional.Activation.NONE).logSoftmax(1),
+                    normal(2, 1, 5, 4), normal(3, 1, 3, 3), normal(3), normal(4, 12)),
             // normalisation, dropout, embedding
             smooth("layerNorm[3,4,5]", x -> Functional.layerNorm(x.get(0), new int[] {4, 5}, x.get(1), x.get(2), 1e-5),
                     normal(3, 4, 5), normal(4, 5), normal(4, 5)),

@@ -126,11 +126,12 @@ final class ClMath {
 
     void gather(View in, int dim, View index, View out) {
         DType t = in.buffer().dtype();
-        if (in.rank() > 8 || t == DType.I64) {
+        if (in.rank() > 8) {
             HostFallback.run(cl, (ref, v) -> ref.gather(v[0], dim, v[1], v[2]), in, index, out);
             return;
         }
-        cl.launch(t, "gather_k").buf(cl(in), in.offset()).int8(in.strides()).i32(dim)
+        cl.launch(t, t == DType.I64 ? "gather_long_k" : "gather_k").buf(cl(in), in.offset()).int8(in.strides()).i32(dim)
+                .i32(in.shape()[dim])
                 .buf(cl(index), index.offset()).int8(index.strides()).buf(cl(out), out.offset()).int8(out.strides())
                 .i32(index.rank()).int8(index.shape()).i32(index.numel()).run(index.numel());
     }
@@ -144,7 +145,7 @@ final class ClMath {
         int[] lanes = index.shape().clone();
         lanes[dim] = 1;
         int n = index.shape()[dim] == 0 ? 0 : Odometer.count(lanes);
-        cl.launch(t, "scatter_add_k").buf(cl(src), src.offset()).int8(src.strides()).i32(dim)
+        cl.launch(t, "scatter_add_k").buf(cl(src), src.offset()).int8(src.strides()).i32(dim).i32(out.shape()[dim])
                 .buf(cl(index), index.offset()).int8(index.strides()).buf(cl(out), out.offset()).int8(out.strides())
                 .i32(index.rank()).int8(index.shape()).i32(n).run(n);
     }
@@ -162,14 +163,15 @@ final class ClMath {
         return true;
     }
 
-    boolean crossEntropyBackward(View logProbs, View labels, double scale, View out) {
+    boolean crossEntropyBackward(View logProbs, View labels, View gradOut, double scale, View out) {
         DType t = logProbs.buffer().dtype();
         if (!logProbs.isContiguous() || !out.isContiguous() || t == DType.I64) {
             return false;
         }
         int rows = logProbs.shape()[0], n = logProbs.shape()[1];
         cl.launch(t, "xent_backward").buf(cl(logProbs), logProbs.offset()).buf(cl(labels), labels.offset())
-                .i32(labels.strides()[0]).real(scale).buf(cl(out), out.offset()).i32(rows).i32(n).run(rows);
+                .i32(labels.strides()[0]).buf(cl(gradOut), gradOut.offset()).real(scale).buf(cl(out), out.offset())
+                .i32(rows).i32(n).run(rows);
         return true;
     }
 }

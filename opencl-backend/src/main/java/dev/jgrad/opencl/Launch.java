@@ -13,12 +13,14 @@ final class Launch {
     private final cl_command_queue queue;
     private final cl_kernel kernel;
     private final DType dtype;
+    private final long group;
     private int index;
 
-    Launch(cl_command_queue queue, cl_kernel kernel, DType dtype) {
+    Launch(cl_command_queue queue, cl_kernel kernel, DType dtype, long group) {
         this.queue = queue;
         this.kernel = kernel;
         this.dtype = dtype;
+        this.group = group;
     }
 
     /** A buffer argument alone (for a second pointer sharing the next offset argument). */
@@ -65,10 +67,16 @@ final class Launch {
         return this;
     }
 
-    /** Enqueues over {@code n} work-items (nothing for n = 0), local size chosen by the runtime. */
+    /**
+     * Enqueues {@code n} work-items (nothing for n = 0) in work-groups of the kernel's fixed size,
+     * the global size rounded up to a whole group: every kernel guards its tail ({@code if (i >= n)
+     * return;}). A runtime-chosen local size would differ with n, and PoCL compiles a kernel anew for
+     * each local size (25-40 ms per new tensor size).
+     */
     void run(long n) {
         if (n > 0) {
-            CL.clEnqueueNDRangeKernel(queue, kernel, 1, null, new long[] {n}, null, 0, null, null);
+            long global = (n + group - 1) / group * group;
+            CL.clEnqueueNDRangeKernel(queue, kernel, 1, null, new long[] {global}, new long[] {group}, 0, null, null);
         }
     }
 

@@ -4,7 +4,9 @@ import java.lang.ref.PhantomReference;
 import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;
 import java.util.ArrayDeque;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,20 +18,30 @@ import org.jocl.cl_mem;
 /**
  * A caching allocator with size classes, so a training loop reuses device buffers instead of
  * calling {@code clCreateBuffer} for every op. Sizes round up to a power of two below 1 MiB and to
- * whole MiB above, bounding the waste.
+ * whole MiB above, bounding the waste; classes up to {@link #SMALL} are slices of shared 1 MiB
+ * slabs, each slab freed once none of its slices is in use.
  *
  * <p>Buffers come back by {@link ClBuffer#close()} or, when their tensor is garbage, through a
  * phantom reference that this pool drains itself on every allocation (no finalizer, no cleaner
  * thread to wait for). The Java heap does not feel device memory, so the garbage collector may not
- * run while dead tensors pin gigabytes on the device: when the cache cannot serve a request and
- * {@link #gcBudget} bytes have been handed out since the last collection, the pool asks for one, and on an allocation failure it collects, empties
- * the cache and retries once before a clear error.
+ * run while dead tensors pin device memory: when the cache cannot serve a request and the bytes
+ * handed out since the last collection reach the budget, the pool asks for one. The budget is twice
+ * what was in use after the previous collection (at least {@link #MIN_BUDGET}), so the memory
+ * held stays within a small multiple of the live working set plus the cache limit, without the
+ * user calling {@code System.gc()}. The cache beyond its limit is trimmed (large buffers first,
+ * then empty slabs). On an allocation failure the pool collects, empties the cache and retries
+ * once before a clear error.
  */
 final class MemoryPool {
     private static final long MIB = 1 << 20;
     private final cl_context context;
     private final String device;
-    private final long gcBudget;
+    /** The floor of the collection budget: below it, collections would cost more than the memory. */
+    static final long MIN_BUDGET = 16 * MIB;
+    private final long maxBudget;
+    private long gcBudget = MIN_BUDGET;
+    private long cacheLimit;
+    private long reserved;
     /** Classes up to this size are carved from shared slabs instead of getting a buffer each. */
     static final long SMALL = 64 << 10;
     private static final long SLAB = MIB;
@@ -42,8 +54,18 @@ final class MemoryPool {
     private long peak;
     private long acquiredSinceGc;
 
-    /** A piece of device memory: a whole buffer, or a slice of a slab for small classes. */
-    private record Chunk(cl_mem mem, long byteOffset) {
+    /** A piece of device memory: a whole buffer ({@code slab} null), or a slice of a slab for small classes. */
+    private record Chunk(cl_mem mem, long byteOffset, Slab slab) {
+    }
+
+    /** One slab of a small class and how many of its slices are in use (guarded by the pool). */
+    private static final class Slab {
+        final cl_mem mem;
+        int inUse;
+
+        Slab(cl_mem mem) {
+            this.mem = mem;
+        }
     }
 
     /** The device memory of one buffer, returned exactly once. */
@@ -52,8 +74,11 @@ final class MemoryPool {
         final long byteOffset;
         final long sizeClass;
 
+        private final Chunk chunk;
+
         Tracked(ClBuffer owner, Chunk chunk, long sizeClass) {
             super(owner, dead);
+            this.chunk = chunk;
             this.mem = chunk.mem();
             this.byteOffset = chunk.byteOffset();
             this.sizeClass = sizeClass;
@@ -63,7 +88,7 @@ final class MemoryPool {
         void release() {
             if (live.remove(this)) {
                 clear();
-                giveBack(new Chunk(mem, byteOffset), sizeClass);
+                giveBack(chunk, sizeClass);
             }
         }
     }
@@ -71,7 +96,22 @@ final class MemoryPool {
     MemoryPool(cl_context context, String device, long deviceMemory) {
         this.context = context;
         this.device = device;
-        this.gcBudget = Math.max(64 * MIB, Math.min(512 * MIB, deviceMemory / 8));
+        this.maxBudget = Math.max(64 * MIB, Math.min(512 * MIB, deviceMemory / 8));
+        this.cacheLimit = Math.max(MIN_BUDGET, deviceMemory / 16);
+    }
+
+    /** @return the most bytes the cache keeps */
+    synchronized long cacheLimit() {
+        return cacheLimit;
+    }
+
+    /** Sets the most bytes the cache keeps; the excess is freed now and whenever it recurs. */
+    synchronized void setCacheLimit(long bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("setCacheLimit: the limit must be >= 0 bytes, got " + bytes);
+        }
+        cacheLimit = bytes;
+        trim();
     }
 
     /** @return the size class holding {@code bytes} */
@@ -93,11 +133,14 @@ final class MemoryPool {
         }
         acquiredSinceGc += sizeClass;
         if (mem == null) {
-            mem = sizeClass <= SMALL ? carve(sizeClass) : new Chunk(create(sizeClass), 0);
+            mem = sizeClass <= SMALL ? carve(sizeClass) : new Chunk(create(sizeClass), 0, null);
         }
         synchronized (this) {
             allocated += sizeClass;
             peak = Math.max(peak, allocated);
+            if (cached > cacheLimit) {
+                trim();
+            }
         }
         Tracked t = new Tracked(owner, mem, sizeClass);
         live.add(t);
@@ -109,6 +152,9 @@ final class MemoryPool {
         Chunk mem = q == null ? null : q.poll();
         if (mem != null) {
             cached -= sizeClass;
+            if (mem.slab() != null) {
+                mem.slab().inUse++;   // under the lock: emptyCache must never see this slab unused
+            }
         }
         return mem;
     }
@@ -121,9 +167,11 @@ final class MemoryPool {
     private synchronized Chunk carve(long sizeClass) {
         Chunk cursor = slabCursor.get(sizeClass);
         if (cursor == null || cursor.byteOffset() + sizeClass > SLAB) {
-            cursor = new Chunk(create(SLAB), 0);
+            cl_mem m = create(SLAB);
+            cursor = new Chunk(m, 0, new Slab(m));
         }
-        slabCursor.put(sizeClass, new Chunk(cursor.mem(), cursor.byteOffset() + sizeClass));
+        cursor.slab().inUse++;
+        slabCursor.put(sizeClass, new Chunk(cursor.mem(), cursor.byteOffset() + sizeClass, cursor.slab()));
         return cursor;
     }
 
@@ -145,9 +193,20 @@ final class MemoryPool {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        synchronized (this) {
+            gcBudget = Math.max(MIN_BUDGET, Math.min(maxBudget, 2 * allocated));
+        }
     }
 
     private cl_mem create(long bytes) {
+        cl_mem m = createOrFail(bytes);
+        synchronized (this) {
+            reserved += bytes;
+        }
+        return m;
+    }
+
+    private cl_mem createOrFail(long bytes) {
         try {
             return CL.clCreateBuffer(context, CL.CL_MEM_READ_WRITE, bytes, null, null);
         } catch (CLException e) {
@@ -174,29 +233,76 @@ final class MemoryPool {
     private synchronized void giveBack(Chunk chunk, long sizeClass) {
         allocated -= sizeClass;
         cached += sizeClass;
+        if (chunk.slab() != null) {
+            chunk.slab().inUse--;
+        }
         free.computeIfAbsent(sizeClass, k -> new ArrayDeque<>()).push(chunk);
     }
 
     /**
-     * Frees every cached buffer of the large classes. Small classes live in shared slabs, which
-     * stay while any slice of them may be in use; their cached slices remain for reuse.
+     * Frees every cached buffer: each large one, and each slab none of whose slices is in use. A slab
+     * that still holds a live tensor's slice stays (with its cached slices) until that slice is freed.
      */
     synchronized void emptyCache() {
         for (Map.Entry<Long, ArrayDeque<Chunk>> e : free.entrySet()) {
             if (e.getKey() > SMALL) {
-                for (Chunk c : e.getValue()) {
-                    CL.clReleaseMemObject(c.mem());
-                }
-                cached -= e.getKey() * e.getValue().size();
-                e.getValue().clear();
+                releaseLarge(e.getKey(), e.getValue(), Long.MAX_VALUE);
             }
         }
+        releaseEmptySlabs();
+    }
+
+    /** Frees cached memory until the cache is within its limit: large buffers first, then empty slabs. */
+    private void trim() {
+        for (Map.Entry<Long, ArrayDeque<Chunk>> e : free.entrySet()) {
+            if (e.getKey() > SMALL && cached > cacheLimit) {
+                releaseLarge(e.getKey(), e.getValue(), cached - cacheLimit);
+            }
+        }
+        if (cached > cacheLimit) {
+            releaseEmptySlabs();
+        }
+    }
+
+    /** Releases cached buffers of one large class, oldest first, until {@code bytes} are freed. */
+    private void releaseLarge(long sizeClass, ArrayDeque<Chunk> q, long bytes) {
+        for (long freed = 0; freed < bytes && !q.isEmpty(); freed += sizeClass) {
+            CL.clReleaseMemObject(q.pollLast().mem());
+            cached -= sizeClass;
+            reserved -= sizeClass;
+        }
+    }
+
+    /** Releases every slab none of whose slices is in use, with its cached slices and any cursor into it. */
+    private void releaseEmptySlabs() {
+        Set<Slab> empty = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Map.Entry<Long, ArrayDeque<Chunk>> e : free.entrySet()) {
+            if (e.getKey() <= SMALL) {
+                int before = e.getValue().size();
+                e.getValue().removeIf(c -> unused(c, empty));
+                cached -= (before - e.getValue().size()) * e.getKey();
+            }
+        }
+        slabCursor.values().removeIf(c -> unused(c, empty));
+        for (Slab slab : empty) {
+            CL.clReleaseMemObject(slab.mem);
+            reserved -= SLAB;
+        }
+    }
+
+    /** @return whether {@code c}'s slab has no slice in use, adding the slab to {@code into} if so */
+    private static boolean unused(Chunk c, Set<Slab> into) {
+        if (c.slab().inUse != 0) {
+            return false;
+        }
+        into.add(c.slab());
+        return true;
     }
 
     MemoryStats stats() {
         drain();
         synchronized (this) {
-            return new MemoryStats(allocated, cached, peak);
+            return new MemoryStats(allocated, cached, peak, reserved);
         }
     }
 }

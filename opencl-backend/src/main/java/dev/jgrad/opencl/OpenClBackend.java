@@ -6,19 +6,23 @@ import dev.jgrad.backend.BinaryOp;
 import dev.jgrad.backend.Buffer;
 import dev.jgrad.backend.ReduceOp;
 import dev.jgrad.backend.UnaryOp;
+import dev.jgrad.backend.UpdateStep;
 import dev.jgrad.backend.View;
+import dev.jgrad.backend.Window;
 import org.jocl.CL;
 import org.jocl.Pointer;
 import org.jocl.cl_command_queue;
 import org.jocl.cl_context;
 import org.jocl.cl_context_properties;
 import org.jocl.cl_device_id;
+import org.jocl.cl_kernel;
 
 /**
  * One OpenCL device: a context, one in-order queue, the caching allocator and the built kernels.
  * Ops enqueue and return; reads block. Layouts the kernels do not cover (rank above 8, I64
  * arithmetic) run on the host through the reference backend, which is rare and reported in the
- * method docs. Matmul, reductions and the fused ops live in {@link ClMath}.
+ * method docs. Matmul, reductions and the fused ops live in {@link ClMath}; value checks (indices,
+ * labels) run on the device and report at the next blocking read ({@link DeviceChecks}).
  */
 public final class OpenClBackend implements Backend {
     /** Kernel names of the per-op contiguous kernels, built once instead of per launch. */
@@ -32,6 +36,10 @@ public final class OpenClBackend implements Backend {
     final Programs programs;
     private final MemoryPool pool;
     private final ClMath math;
+    private final ClUpdates updates;
+
+    private final DeviceChecks checks;
+    private long blockingReads;
 
     OpenClBackend(String name, ClDevice device) {
         this.name = name;
@@ -45,6 +53,9 @@ public final class OpenClBackend implements Backend {
         this.pool = new MemoryPool(context, name, device.memory());
         this.programs = new Programs(context, device);
         this.math = new ClMath(this);
+        this.updates = new ClUpdates(this);
+
+        this.checks = new DeviceChecks(this);
     }
 
     @Override
@@ -57,9 +68,27 @@ public final class OpenClBackend implements Backend {
         return pool.stats();
     }
 
-    /** Frees every cached (unused) device buffer. */
+    /**
+     * Frees every cached (unused) device buffer: large ones, and each shared slab of small ones
+     * none of whose slices a live tensor holds.
+     */
     public void emptyCache() {
         pool.emptyCache();
+    }
+
+    /**
+     * Bounds the bytes of freed buffers kept for reuse (default: a sixteenth of the device's memory,
+     * at least 16 MiB); the excess is freed now and whenever it recurs. 0 keeps nothing.
+     *
+     * @param bytes the limit, {@code >= 0}
+     */
+    public void setCacheLimit(long bytes) {
+        pool.setCacheLimit(bytes);
+    }
+
+    /** @return the most bytes of freed buffers kept for reuse ({@link #setCacheLimit}) */
+    public long cacheLimit() {
+        return pool.cacheLimit();
     }
 
     /** @return the device description, e.g. {@code cpu-... (CPU, Portable Computing Language)} */
@@ -67,9 +96,40 @@ public final class OpenClBackend implements Backend {
         return device.describe();
     }
 
-    /** Blocks until every enqueued op has finished. */
+    /**
+     * Blocks until every enqueued op has finished.
+     *
+     * @throws IllegalArgumentException from a device-side check (an index or label out of range)
+     *         that failed since the last synchronising point
+     */
     public synchronized void finish() {
         CL.clFinish(queue);
+        checks.raise();
+    }
+
+    /**
+     * @return how many blocking reads (device to host copies the caller waits for) this device has
+     *         done: each {@code item()}, {@code toFloatArray()} and host fallback counts; the
+     *         verdicts of device-side checks do not (they are read without blocking)
+     */
+    public synchronized long blockingReads() {
+        return blockingReads;
+    }
+
+    /**
+     * Enqueues the check on the device (no read): a failure is thrown at the next blocking read or
+     * {@link #finish()}, as a device-side assertion. Rank above 8 checks on the host at once.
+     */
+    @Override
+    public synchronized void checkRange(View values, double lo, double hi, RangeFailure failure) {
+        if (values.numel() == 0) {
+            return;
+        }
+        if (values.rank() > 8) {
+            Backend.super.checkRange(values, lo, hi, failure);
+        } else {
+            checks.enqueue(values, lo, hi, failure);
+        }
     }
 
     ClBuffer buffer(DType dtype, int length) {
@@ -77,7 +137,8 @@ public final class OpenClBackend implements Backend {
     }
 
     Launch launch(DType dtype, String kernel) {
-        return new Launch(queue, programs.kernel(dtype == DType.I64 ? DType.F32 : dtype, kernel), dtype);
+        cl_kernel k = programs.kernel(dtype == DType.I64 ? DType.F32 : dtype, kernel);
+        return new Launch(queue, k, dtype, programs.groupSize(k));
     }
 
     @Override
@@ -145,7 +206,10 @@ public final class OpenClBackend implements Backend {
             ClBuffer b = (ClBuffer) src;
             long at = offsetBytes + (long) b.base * b.dtype().byteSize();
             CL.clEnqueueReadBuffer(queue, b.mem, CL.CL_TRUE, at, bytes, dst, 0, null, null);
+            blockingReads++;
         }
+        // The read synchronised the in-order queue: every earlier check's verdict has landed.
+        checks.raise();
     }
 
     @Override
@@ -204,15 +268,20 @@ public final class OpenClBackend implements Backend {
         }
     }
 
-    /** Selection; a condition of another dtype than the operands runs on the host. */
+    /**
+     * Selection. Float operands take a condition of their own dtype on the device; I64 operands take
+     * any condition on the device; the other mixes run on the host.
+     */
     @Override
     public synchronized void where(View cond, View a, View b, View out) {
-        DType t = a.buffer().dtype();
-        if (out.rank() > 8 || cond.buffer().dtype() != t) {
+        DType t = a.buffer().dtype(), c = cond.buffer().dtype();
+        String kernel = t != DType.I64 ? (c == t ? "where_strided" : null)
+                : c == DType.I64 ? "where_long_cond_long_strided" : "where_long_strided";
+        if (out.rank() > 8 || kernel == null) {
             HostFallback.run(this, (ref, v) -> ref.where(v[0], v[1], v[2], v[3]), cond, a, b, out);
             return;
         }
-        launch(t, "where_strided").buf(cl(cond), cond.offset()).buf(cl(a), a.offset())
+        launch(t == DType.I64 ? c : t, kernel).buf(cl(cond), cond.offset()).buf(cl(a), a.offset())
                 .buf(cl(b), b.offset()).buf(cl(out), out.offset()).i32(out.numel()).i32(out.rank()).int8(out.shape())
                 .int8(cond.strides()).int8(a.strides()).int8(b.strides()).int8(out.strides()).run(out.numel());
     }
@@ -245,9 +314,9 @@ public final class OpenClBackend implements Backend {
     }
 
     @Override
-    public synchronized void crossEntropyBackward(View logProbs, View labels, double scale, View out) {
-        if (!math.crossEntropyBackward(logProbs, labels, scale, out)) {
-            Backend.super.crossEntropyBackward(logProbs, labels, scale, out);
+    public synchronized void crossEntropyBackward(View logProbs, View labels, View gradOut, double scale, View out) {
+        if (!math.crossEntropyBackward(logProbs, labels, gradOut, scale, out)) {
+            Backend.super.crossEntropyBackward(logProbs, labels, gradOut, scale, out);
         }
     }
 
@@ -259,6 +328,53 @@ public final class OpenClBackend implements Backend {
         } else {
             Backend.super.axpy(alpha, x, y);
         }
+    }
+
+    /** The fused optimizer kernels ({@code optim.cl}), one launch per parameter; strided rows run composed. */
+    @Override
+    public synchronized void update(UpdateStep step, View[][] rows) {
+        for (View[] row : rows) {
+            if (row[0].numel() > 0 && !updates.run(step, row)) {
+                Backend.super.update(step, new View[][] {row});
+            }
+        }
+    }
+
+    /** im2col, one work-item per column entry; I64 runs on the host. */
+    @Override
+    public synchronized void unfold(View x, Window window, View out) {
+        DType t = x.buffer().dtype();
+        if (t == DType.I64) {
+            HostFallback.run(this, (ref, v) -> ref.unfold(v[0], window, v[1]), x, out);
+            return;
+        }
+        launch(t, "unfold_k").buf(cl(x), x.offset()).int8(x.strides()).i32(x.shape()[2]).i32(x.shape()[3])
+                .buf(cl(out), out.offset()).int8(out.strides()).int8(out.shape()).int8(window.toArray())
+                .i32(out.numel()).run(out.numel());
+    }
+
+    /** col2im, one work-item per output element gathering its window entries; I64 runs on the host. */
+    @Override
+    public synchronized void fold(View cols, Window window, View out) {
+        DType t = cols.buffer().dtype();
+        if (t == DType.I64) {
+            HostFallback.run(this, (ref, v) -> ref.fold(v[0], window, v[1]), cols, out);
+            return;
+        }
+        int[] s = out.shape();
+        launch(t, "fold_k").buf(cl(cols), cols.offset()).int8(cols.strides()).int8(cols.shape())
+                .int8(window.toArray()).buf(cl(out), out.offset()).int8(out.strides()).i32(s[1]).i32(s[2]).i32(s[3])
+                .i32(out.numel()).run(out.numel());
+    }
+
+    /** Max or average pooling, one work-item per output cell. */
+    @Override
+    public synchronized void pool2d(boolean max, View x, Window window, View out, View argmax) {
+        DType t = x.buffer().dtype();
+        View am = max ? argmax : out;
+        launch(t, "pool2d_k").i32(max ? 1 : 0).buf(cl(x), x.offset()).int8(x.strides()).i32(x.shape()[2])
+                .i32(x.shape()[3]).buf(cl(out), out.offset()).int8(out.strides()).buf(cl(am), am.offset())
+                .int8(am.strides()).int8(out.shape()).int8(window.toArray()).i32(out.numel()).run(out.numel());
     }
 
     static ClBuffer cl(View v) {

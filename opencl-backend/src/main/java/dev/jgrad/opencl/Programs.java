@@ -11,9 +11,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jocl.CL;
 import org.jocl.CLException;
 import org.jocl.Pointer;
+import org.jocl.Sizeof;
 import org.jocl.cl_context;
 import org.jocl.cl_device_id;
 import org.jocl.cl_kernel;
@@ -22,14 +24,21 @@ import org.jocl.cl_program;
 /**
  * Builds the kernel sources once per dtype for one context, with the element type and the op
  * codes passed as {@code -D} macros, and caches the programs and kernels. A build failure throws
- * with the compiler's log.
+ * with the compiler's log; sources whose op switches miss a constant of the enums are refused
+ * before compiling ({@link KernelCases}).
  */
 final class Programs {
-    private static final String[] SOURCES = {"common.cl", "elementwise.cl", "reduce.cl", "nn.cl", "gemm.cl"};
+    /** The work-group size of 1-D launches, a multiple of every vendor's SIMD width. */
+    static final long GROUP = 256;
+    private static final String[] SOURCES = {"common.cl", "elementwise.cl", "reduce.cl", "nn.cl", "gemm.cl", "optim.cl",
+        "conv.cl"};
     private final cl_context context;
     private final ClDevice device;
     private final Map<DType, cl_program> programs = new EnumMap<>(DType.class);
     private final Map<DType, Map<String, cl_kernel>> kernels = new EnumMap<>(DType.class);
+    private final Map<cl_kernel, Long> groupSizes = new HashMap<>();
+    /** Programs compiled by every instance, for the test that each is built once per device and dtype. */
+    private static final AtomicLong BUILDS = new AtomicLong();
 
     Programs(cl_context context, ClDevice device) {
         this.context = context;
@@ -45,6 +54,25 @@ final class Programs {
             byName.put(name, k);
         }
         return k;
+    }
+
+    /**
+     * The work-group size every 1-D launch of {@code kernel} uses: {@value #GROUP}, or less where the
+     * kernel or the device allows less. A fixed size makes PoCL (which specialises a kernel for each
+     * local size) compile each kernel once, where a runtime-chosen size changes with the tensor size.
+     */
+    synchronized long groupSize(cl_kernel kernel) {
+        return groupSizes.computeIfAbsent(kernel, k -> {
+            long[] max = new long[1];
+            CL.clGetKernelWorkGroupInfo(k, device.device(), CL.CL_KERNEL_WORK_GROUP_SIZE, Sizeof.size_t,
+                    Pointer.to(max), null);
+            return Math.max(1, Math.min(GROUP, max[0]));
+        });
+    }
+
+    /** @return how many OpenCL programs have been compiled in this JVM (all devices) */
+    static long builds() {
+        return BUILDS.get();
     }
 
     private cl_program program(DType dtype) {
@@ -68,6 +96,7 @@ final class Programs {
     cl_program compile(String source, String options, String what) {
         cl_program program = CL.clCreateProgramWithSource(context, 1, new String[] {source}, null, null);
         try {
+            BUILDS.incrementAndGet();
             CL.clBuildProgram(program, 1, new cl_device_id[] {device.device()}, options, null, null);
         } catch (CLException e) {
             throw new IllegalStateException("opencl: building the " + what + " for " + device.name()
@@ -117,6 +146,8 @@ final class Programs {
         for (BinaryOp b : BinaryOp.values()) {
             sb.append("BINARY_CONTIG(").append(b.name()).append(")\n");
         }
-        return sb.toString();
+        String source = sb.toString();
+        KernelCases.check(source);
+        return source;
     }
 }

@@ -138,6 +138,20 @@ __kernel void where_strided(__global const T* c, int co, __global const T* a, in
                                                          : b[offset_of(i, rank, shape, sb, bo)];
 }
 
+// Selection between I64 operands (labels, indices), exact: a condition of the program's T or of I64.
+#define WHERE_LONG(NAME, C)                                                                                \
+__kernel void NAME(__global const C* c, int co, __global const long* a, int ao, __global const long* b,     \
+                   int bo, __global long* o, int oo, int n, int rank, int8 shape8, int8 sc8, int8 sa8,      \
+                   int8 sb8, int8 so8) {                                                                    \
+    int i = get_global_id(0);                                                                               \
+    if (i >= n) return;                                                                                     \
+    UNPACK(shape8, shape); UNPACK(sc8, sc); UNPACK(sa8, sa); UNPACK(sb8, sb); UNPACK(so8, so);              \
+    o[offset_of(i, rank, shape, so, oo)] = c[offset_of(i, rank, shape, sc, co)] != (C) 0                    \
+        ? a[offset_of(i, rank, shape, sa, ao)] : b[offset_of(i, rank, shape, sb, bo)];                      \
+}
+WHERE_LONG(where_long_strided, T)
+WHERE_LONG(where_long_cond_long_strided, long)
+
 __kernel void fill_strided(T value, __global T* o, int oo, int n, int rank, int8 shape8, int8 so8) {
     int i = get_global_id(0);
     if (i >= n) return;

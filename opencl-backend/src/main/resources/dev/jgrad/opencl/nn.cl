@@ -1,20 +1,38 @@
 // Indexing and the fused training kernels.
 
-__kernel void gather_k(__global const T* x, int xo, int8 sx8, int dim, __global const long* idx, int io, int8 si8,
-                       __global T* o, int oo, int8 so8, int rank, int8 shape8, int n) {
+// Indices are validated by a device-side check reported at the next read; until then an index out
+// of range reads nothing (NaN) and scatters nothing, so no kernel touches memory outside its view.
+__kernel void gather_k(__global const T* x, int xo, int8 sx8, int dim, int dimSize, __global const long* idx, int io,
+                       int8 si8, __global T* o, int oo, int8 so8, int rank, int8 shape8, int n) {
     int i = get_global_id(0);
     if (i >= n) return;
     UNPACK(shape8, shape); UNPACK(sx8, sx); UNPACK(si8, si); UNPACK(so8, so);
     long j = idx[offset_of(i, rank, shape, si, io)];
     int dimStride = sx[dim];
     sx[dim] = 0;
-    o[offset_of(i, rank, shape, so, oo)] = x[offset_of(i, rank, shape, sx, xo) + (int) j * dimStride];
+    T v = NAN;
+    if (j >= 0 && j < dimSize) v = x[offset_of(i, rank, shape, sx, xo) + (int) j * dimStride];
+    o[offset_of(i, rank, shape, so, oo)] = v;
+}
+
+// gather_k on I64 data (batches of labels, token ids): the same walk, with exact long copies.
+__kernel void gather_long_k(__global const long* x, int xo, int8 sx8, int dim, int dimSize, __global const long* idx,
+                            int io, int8 si8, __global long* o, int oo, int8 so8, int rank, int8 shape8, int n) {
+    int i = get_global_id(0);
+    if (i >= n) return;
+    UNPACK(shape8, shape); UNPACK(sx8, sx); UNPACK(si8, si); UNPACK(so8, so);
+    long j = idx[offset_of(i, rank, shape, si, io)];
+    int dimStride = sx[dim];
+    sx[dim] = 0;
+    long v = 0;
+    if (j >= 0 && j < dimSize) v = x[offset_of(i, rank, shape, sx, xo) + (int) j * dimStride];
+    o[offset_of(i, rank, shape, so, oo)] = v;
 }
 
 // out[.., idx[.., j, ..], ..] += src[.., j, ..]: one work-item per position with j = 0, looping over
 // j serially, so duplicate indices accumulate without atomics.
-__kernel void scatter_add_k(__global const T* src, int so, int8 ss8, int dim, __global const long* idx, int io,
-                            int8 si8, __global T* o, int oo, int8 sout8, int rank, int8 shape8, int n) {
+__kernel void scatter_add_k(__global const T* src, int so, int8 ss8, int dim, int dimSize, __global const long* idx,
+                            int io, int8 si8, __global T* o, int oo, int8 sout8, int rank, int8 shape8, int n) {
     int i = get_global_id(0);
     if (i >= n) return;
     UNPACK(shape8, shape); UNPACK(ss8, ss); UNPACK(si8, si); UNPACK(sout8, sout);
@@ -27,7 +45,7 @@ __kernel void scatter_add_k(__global const T* src, int so, int8 ss8, int dim, __
     int oBase = offset_of(i, rank, shape, sout, oo);
     for (int j = 0; j < len; j++) {
         long t = idx[iBase + j * iStep];
-        o[oBase + (int) t * oStep] += src[sBase + j * sStep];
+        if (t >= 0 && t < dimSize) o[oBase + (int) t * oStep] += src[sBase + j * sStep];
     }
 }
 
@@ -55,12 +73,52 @@ __kernel void softmax_rows(__global const T* x, int xo, __global T* o, int oo, i
     }
 }
 
+// The incoming gradient g[go] is read here, on the device, so a backward never waits for it.
 __kernel void xent_backward(__global const T* lp, int lo, __global const long* labels, int labelOff, int labelStride,
-                            T scale, __global T* o, int oo, int rows, int n) {
+                            __global const T* g, int go, T factor, __global T* o, int oo, int rows, int n) {
     int r = get_global_id(0);
     if (r >= rows) return;
+    T scale = g[go] * factor;
     for (int j = 0; j < n; j++) {
         o[oo + r * n + j] = exp(lp[lo + r * n + j]) * scale;
     }
-    o[oo + r * n + (int) labels[labelOff + r * labelStride]] -= scale;
+    long label = labels[labelOff + r * labelStride];
+    if (label >= 0 && label < n) o[oo + r * n + (int) label] -= scale;
+}
+
+// Device-side assertions (DeviceChecks): the first row-major position whose value lies outside
+// [lo, hi] (NaN included) is kept with atomic_min; a single work-item then stores that element
+// beside it, so the host learns both from one non-blocking read.
+__kernel void check_range(__global const T* x, int xo, int n, int rank, int8 shape8, int8 sx8, T lo, T hi,
+                          __global int* bad, int bo) {
+    int i = get_global_id(0);
+    if (i >= n) return;
+    UNPACK(shape8, shape); UNPACK(sx8, sx);
+    T v = x[offset_of(i, rank, shape, sx, xo)];
+    if (!(v >= lo && v <= hi)) atomic_min(bad + bo, i);
+}
+
+__kernel void check_range_long(__global const long* x, int xo, int n, int rank, int8 shape8, int8 sx8, long lo,
+                               long hi, __global int* bad, int bo) {
+    int i = get_global_id(0);
+    if (i >= n) return;
+    UNPACK(shape8, shape); UNPACK(sx8, sx);
+    long v = x[offset_of(i, rank, shape, sx, xo)];
+    if (v < lo || v > hi) atomic_min(bad + bo, i);
+}
+
+__kernel void check_value(__global const T* x, int xo, int n, int rank, int8 shape8, int8 sx8, __global const int* bad,
+                          int bo, __global T* value, int vo) {
+    if (get_global_id(0) != 0) return;
+    int p = bad[bo];
+    UNPACK(shape8, shape); UNPACK(sx8, sx);
+    if (p < n) value[vo] = x[offset_of(p, rank, shape, sx, xo)];
+}
+
+__kernel void check_value_long(__global const long* x, int xo, int n, int rank, int8 shape8, int8 sx8,
+                               __global const int* bad, int bo, __global long* value, int vo) {
+    if (get_global_id(0) != 0) return;
+    int p = bad[bo];
+    UNPACK(shape8, shape); UNPACK(sx8, sx);
+    if (p < n) value[vo] = x[offset_of(p, rank, shape, sx, xo)];
 }

@@ -2,14 +2,24 @@
 // layouts training produces have many outputs). Full reductions of contiguous data use a
 // work-group tree in local memory, then a second pass over the per-group partials.
 
+// Every op of ReduceOp has a case in each switch below: Programs refuses to build the kernels when
+// one is missing, so a new op cannot fall through to a silent default.
 inline T reduce_identity(int op) {
-    return op == R_SUM ? (T) 0 : (op == R_MAX || op == R_ARGMAX ? (T) -INFINITY : (T) INFINITY);
+    switch (op) {
+        case R_SUM: return (T) 0;
+        case R_MAX: case R_ARGMAX: return (T) -INFINITY;
+        case R_MIN: case R_ARGMIN: return (T) INFINITY;
+        default: return NAN;
+    }
 }
 
 // True when v should replace best (first occurrence wins ties; NaN counts as the extreme).
 inline bool better(int op, T v, T best) {
-    bool maxLike = op == R_MAX || op == R_ARGMAX;
-    return (maxLike ? v > best : v < best) || (isnan(v) && !isnan(best));
+    switch (op) {
+        case R_MAX: case R_ARGMAX: return v > best || (isnan(v) && !isnan(best));
+        case R_MIN: case R_ARGMIN: return v < best || (isnan(v) && !isnan(best));
+        case R_SUM: default: return false;
+    }
 }
 
 __kernel void reduce_general(int op, __global const T* x, int xo, int nOut, int keptRank, int8 keptShape8,
@@ -29,7 +39,9 @@ __kernel void reduce_general(int op, __global const T* x, int xo, int nOut, int 
         if (op == R_SUM) {
             T y = v - comp;          // Kahan summation: long float rows do not drift
             T t = acc + y;
-            comp = (t - acc) - y;
+            // Once the sum is infinite or NaN the correction term is meaningless ((Inf - Inf) - y
+            // is NaN): drop it, so sums follow IEEE (1 + Inf + 2 is Inf, Inf + -Inf is NaN).
+            comp = isfinite(t) ? (t - acc) - y : (T) 0;
             acc = t;
         } else if (!seen || better(op, v, acc)) {
             seen = true;

@@ -1,24 +1,30 @@
 package dev.jgrad.backend.cpu;
 
 import dev.jgrad.DType;
-import dev.jgrad.backend.Backend;
 import dev.jgrad.backend.HeapBackend;
 import dev.jgrad.backend.BinaryOp;
 import dev.jgrad.backend.HeapBuffer;
 import dev.jgrad.backend.ReduceOp;
 import dev.jgrad.backend.UnaryOp;
+import dev.jgrad.backend.UpdateStep;
 import dev.jgrad.backend.View;
+import dev.jgrad.backend.Window;
 import dev.jgrad.backend.reference.ReferenceBackend;
 
 /**
  * The {@code cpu} device: heap buffers shared with {@code reference}, Vector API kernels for the
- * hot primitives (elementwise, reductions, GEMM), and the reference loops for the cold ones
- * (where, gather, scatter, I64 data), which are correct on the same buffers.
+ * hot primitives (elementwise, reductions, GEMM), and typed strided loops of its own for the cold
+ * ones (where, gather, scatter, I64 data, reductions no fast path covers): none of them borrows
+ * the reference backend's, so the conformance kit compares two implementations.
  */
 public final class CpuBackend extends HeapBackend {
     /** The single instance; kernels are stateless apart from per-thread packing buffers. */
     public static final CpuBackend INSTANCE = new CpuBackend();
-    private static final Backend COLD = ReferenceBackend.INSTANCE;
+    /**
+     * Window copies of I64 tensors (no layer computes on them; only a view-like unfold of indices
+     * could) reuse the reference loops, the one place cpu still borrows them.
+     */
+    private static final ReferenceBackend I64_WINDOWS = ReferenceBackend.INSTANCE;
 
     private CpuBackend() {
     }
@@ -36,7 +42,7 @@ public final class CpuBackend extends HeapBackend {
             Parallel.chunks(out.numel(), Parallel.STREAM_GRAIN,
                     (from, to) -> java.util.Arrays.fill(b.f32, o + from, o + to, (float) value));
         } else {
-            COLD.fill(out, value);
+            Strided.fill(out, value);
         }
     }
 
@@ -46,7 +52,7 @@ public final class CpuBackend extends HeapBackend {
             return;
         }
         if (in.buffer().dtype() == DType.I64) {
-            COLD.unary(op, arg, in, out);
+            Strided.copyLong(in, out);
         } else {
             Elementwise.unary(op, arg, in, out);
         }
@@ -58,7 +64,7 @@ public final class CpuBackend extends HeapBackend {
             return;
         }
         if (a.buffer().dtype() == DType.I64) {
-            COLD.binary(op, a, b, out);
+            Strided.binaryLong(op, a, b, out);
         } else {
             Elementwise.binary(op, a, b, out);
         }
@@ -66,7 +72,7 @@ public final class CpuBackend extends HeapBackend {
 
     @Override
     public void where(View cond, View a, View b, View out) {
-        COLD.where(cond, a, b, out);
+        Strided.where(cond, a, b, out);
     }
 
     @Override
@@ -81,12 +87,46 @@ public final class CpuBackend extends HeapBackend {
 
     @Override
     public void gather(View in, int dim, View index, View out) {
-        COLD.gather(in, dim, index, out);
+        if (RowGather.tryRun(in, dim, index, out)) {
+            return;
+        }
+        if (out.numel() > 0 && RowIndexing.fast(in, dim, index, out)) {
+            RowIndexing.gather(in, index, out);
+        } else {
+            Indexing.gather(in, dim, index, out);
+        }
     }
 
     @Override
     public void scatterAdd(View src, int dim, View index, View out) {
-        COLD.scatterAdd(src, dim, index, out);
+        if (src.numel() > 0 && RowIndexing.fast(out, dim, index, src)) {
+            RowIndexing.scatterAdd(src, index, out);
+        } else {
+            Indexing.scatterAdd(src, dim, index, out);
+        }
+    }
+
+    @Override
+    public void unfold(View x, Window window, View out) {
+        if (x.buffer().dtype() == DType.I64) {
+            I64_WINDOWS.unfold(x, window, out);
+        } else {
+            Unfold.unfold(x, window, out);
+        }
+    }
+
+    @Override
+    public void fold(View cols, Window window, View out) {
+        if (cols.buffer().dtype() == DType.I64) {
+            I64_WINDOWS.fold(cols, window, out);
+        } else {
+            Unfold.fold(cols, window, out);
+        }
+    }
+
+    @Override
+    public void pool2d(boolean max, View x, Window window, View out, View argmax) {
+        Pool.pool2d(max, x, window, out, argmax);
     }
 
     @Override
@@ -101,13 +141,14 @@ public final class CpuBackend extends HeapBackend {
     }
 
     @Override
-    public void crossEntropyBackward(View logProbs, View labels, double scale, View out) {
+    public void crossEntropyBackward(View logProbs, View labels, View gradOut, double scale, View out) {
         if (logProbs.buffer().dtype() != DType.F32 || !logProbs.isContiguous() || !out.isContiguous()) {
-            super.crossEntropyBackward(logProbs, labels, scale, out);
+            super.crossEntropyBackward(logProbs, labels, gradOut, scale, out);
             return;
         }
+        float s = (float) (((HeapBuffer) gradOut.buffer()).get(gradOut.offset()) * scale);
         Fused.crossEntropyBackward(((HeapBuffer) logProbs.buffer()).f32, logProbs.offset(),
-                ((HeapBuffer) labels.buffer()).i64, labels.offset(), labels.strides()[0], (float) scale,
+                ((HeapBuffer) labels.buffer()).i64, labels.offset(), labels.strides()[0], s,
                 ((HeapBuffer) out.buffer()).f32, out.offset(), logProbs.shape()[0], logProbs.shape()[1]);
     }
 
@@ -121,6 +162,27 @@ public final class CpuBackend extends HeapBackend {
         int xo = x.offset(), yo = y.offset();
         Parallel.chunks(y.numel(), Parallel.STREAM_GRAIN,
                 (from, to) -> Fused.axpy((float) alpha, xs, xo + from, ys, yo + from, to - from));
+    }
+
+    /**
+     * Contiguous F32/F64 rows run as one multi-tensor pass of the fused kernels ({@link Updates});
+     * other layouts (strided parameters) take the composed default, row by row.
+     */
+    @Override
+    public void update(UpdateStep step, View[][] rows) {
+        java.util.List<View[]> fast = new java.util.ArrayList<>(rows.length), slow = new java.util.ArrayList<>();
+        long total = 0;
+        for (View[] row : rows) {
+            boolean fits = Updates.fusable(row) && total + row[0].numel() <= Integer.MAX_VALUE;
+            total += fits ? row[0].numel() : 0;
+            (fits ? fast : slow).add(row);
+        }
+        if (!fast.isEmpty()) {
+            Updates.run(step, fast.toArray(View[][]::new));
+        }
+        if (!slow.isEmpty()) {
+            super.update(step, slow.toArray(View[][]::new));
+        }
     }
 
     @Override

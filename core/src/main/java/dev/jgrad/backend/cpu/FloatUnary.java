@@ -14,6 +14,10 @@ import jdk.incubator.vector.VectorSpecies;
 final class FloatUnary {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
+    /** The rest of tanh's numerator, from x^9's coefficient down (see {@link #tanh}). */
+    private static final float[] TANH_P = {
+        -8.60467152213735e-11f, 5.12229709037114e-08f, 1.48572235717979e-05f, 6.37261928875436e-04f,
+        4.89352455891786e-03f};
 
     private FloatUnary() {
     }
@@ -32,8 +36,8 @@ final class FloatUnary {
             case SIGMOID -> sigmoid(x, xo, o, oo, n);
             case RELU -> relu(x, xo, o, oo, n);
             case LEAKY_RELU -> leakyRelu(arg, x, xo, o, oo, n);
-            case GELU -> gelu(x, xo, o, oo, n);
-            case ERF -> erf(x, xo, o, oo, n);
+            case GELU -> Erfc.apply(true, x, xo, o, oo, n);
+            case ERF -> Erfc.apply(false, x, xo, o, oo, n);
             case ADD_SCALAR -> addScalar(arg, x, xo, o, oo, n);
             case MUL_SCALAR -> mulScalar(arg, x, xo, o, oo, n);
             case DIV_SCALAR -> divScalar(arg, x, xo, o, oo, n);
@@ -156,17 +160,35 @@ final class FloatUnary {
         }
     }
 
+    /**
+     * Eigen's rational tanh: {@code x P(x²) / Q(x²)} (degrees 13 and 6) on x clamped to ±7.905,
+     * where tanh rounds to ±1 in F32, and x itself below |x| = 0.0004; within 4 ulps. No exp and
+     * one division: the Vector API's TANH reached only 3× a scalar exp loop under AVX2, this 10×.
+     */
     private static void tanh(float[] x, int xo, float[] o, int oo, int n) {
+        FloatVector hi = FloatVector.broadcast(S, 7.90531110763549805f), lo = hi.neg();
         int i = 0;
         for (int b = S.loopBound(n); i < b; i += L) {
-            FloatVector.fromArray(S, x, xo + i).lanewise(VectorOperators.TANH).intoArray(o, oo + i);
+            FloatVector v = FloatVector.fromArray(S, x, xo + i);
+            FloatVector c = v.blend(hi, v.compare(VectorOperators.GT, hi)).blend(lo, v.compare(VectorOperators.LT, lo));
+            FloatVector z = c.mul(c);
+            FloatVector p = z.fma(-2.76076847742355e-16f, 2.00018790482477e-13f);
+            for (float k : TANH_P) {
+                p = p.fma(z, v.broadcast(k));
+            }
+            FloatVector q = z.fma(1.19825839466702e-06f, 1.18534705686654e-04f).fma(z, v.broadcast(2.26843463243900e-03f))
+                    .fma(z, v.broadcast(4.89352518554385e-03f));
+            p.mul(c).div(q).blend(v, v.abs().compare(VectorOperators.LT, 0.0004f)).intoArray(o, oo + i);
         }
         for (; i < n; i++) {
             o[oo + i] = (float) Math.tanh(x[xo + i]);
         }
     }
 
-    /** {@code 1 / (1 + e^-x)}: exp overflows to infinity for very negative x, giving exactly 0. */
+    /**
+     * {@code 1 / (1 + e^-x)}: exp overflows to infinity for very negative x, giving exactly 0. The
+     * Vector API's EXP is faster here than {@link Exp} (measured under AVX2 and AVX-512).
+     */
     private static void sigmoid(float[] x, int xo, float[] o, int oo, int n) {
         int i = 0;
         for (int b = S.loopBound(n); i < b; i += L) {
@@ -247,35 +269,6 @@ final class FloatUnary {
         }
         for (; i < n; i++) {
             o[oo + i] = (float) Math.pow(x[xo + i], c);
-        }
-    }
-
-    private static void gelu(float[] x, int xo, float[] o, int oo, int n) {
-        int i = 0;
-        for (int b = S.loopBound(n); i < b; i += L) {
-            FloatVector v = FloatVector.fromArray(S, x, xo + i);
-            FloatVector vv = v.mul(v);
-            FloatVector vvLo = v.fma(v, vv.neg());
-            FloatVector half = Erfc.halfErfc(v.abs().mul(Erfc.INV_SQRT2), vv.mul(0.5f), vvLo.mul(0.5f));
-            FloatVector cdf = half.neg().add(1f).blend(half, v.compare(VectorOperators.LT, 0f));
-            v.mul(cdf).intoArray(o, oo + i);
-        }
-        for (; i < n; i++) {
-            o[oo + i] = (float) UnaryOp.GELU.apply(x[xo + i], 0);
-        }
-    }
-
-    private static void erf(float[] x, int xo, float[] o, int oo, int n) {
-        int i = 0;
-        for (int b = S.loopBound(n); i < b; i += L) {
-            FloatVector v = FloatVector.fromArray(S, x, xo + i);
-            FloatVector vv = v.mul(v);
-            FloatVector e = Erfc.halfErfc(v.abs(), vv, v.fma(v, vv.neg())).mul(-2f).add(1f);
-            e.neg().blend(e, v.compare(VectorOperators.GE, 0f)).blend(v, v.test(VectorOperators.IS_NAN))
-                    .intoArray(o, oo + i);
-        }
-        for (; i < n; i++) {
-            o[oo + i] = (float) dev.jgrad.backend.Erf.erf(x[xo + i]);
         }
     }
 }

@@ -4,7 +4,6 @@ import dev.jgrad.DType;
 import dev.jgrad.backend.HeapBuffer;
 import dev.jgrad.backend.ReduceOp;
 import dev.jgrad.backend.View;
-import dev.jgrad.backend.reference.ReferenceBackend;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -13,7 +12,7 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * F32 reductions over contiguous data, for the two layouts training produces: reducing trailing
  * axes (row sums, softmax maxima, argmax over classes) and reducing leading axes (bias gradients
- * summed over the batch). Other layouts and F64 use the reference loops, which accumulate in double.
+ * summed over the batch). Other layouts and F64 go to {@link StridedReductions}.
  *
  * <p>Sums are blocked: each block of {@value #BLOCK} elements is summed in F32 vector lanes and
  * the block sums are added in double, so a row of 10^7 elements keeps about F32 precision instead
@@ -28,9 +27,12 @@ final class Reductions {
     }
 
     static void reduce(ReduceOp op, View in, int[] axes, View out) {
-        if (isTransposedMatrix(in) && out.isContiguous() && in.buffer().dtype() == DType.F32) {
+        if (isTransposedMatrix(in) && (axes.length == 1 || axes.length == 2 && !op.yieldsIndex())
+                && out.isContiguous() && in.buffer().dtype() == DType.F32) {
             // The transpose of a contiguous matrix: reduce the matrix itself over the other axis (a
             // column sum becomes a row sum); the output, a vector, has the same memory either way.
+            // Not for no axes (the output is a matrix) nor for positions over both axes (row-major
+            // positions differ between the two orders).
             int[] shape = {in.shape()[1], in.shape()[0]};
             int[] swapped = new int[axes.length];
             for (int i = 0; i < axes.length; i++) {
@@ -42,7 +44,7 @@ final class Reductions {
             return;
         }
         if (in.buffer().dtype() != DType.F32 || !in.isContiguous() || !out.isContiguous() || in.numel() == 0) {
-            ReferenceBackend.INSTANCE.reduce(op, in, axes, out);
+            StridedReductions.reduce(op, in, axes, out);
             return;
         }
         int rank = in.rank();
@@ -67,7 +69,7 @@ final class Reductions {
             Parallel.chunks(outer, Math.max(1, Parallel.STREAM_GRAIN / n), (from, to) ->
                     columnSums(x, io + from, n, outer, to - from, o.f32, oo + from));
         } else {
-            ReferenceBackend.INSTANCE.reduce(op, in, axes, out);
+            StridedReductions.reduce(op, in, axes, out);
         }
     }
 

@@ -1,15 +1,14 @@
 package dev.jgrad.backend.cpu;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Single-precision GEMM {@code C = A·B} in the blocked, packed design of high-performance BLAS
  * (Goto; BLIS): the column range is cut into NC panels and the depth into KC slices; each KC×NC
  * slice of B is packed into NR-wide slivers, each MC×KC block of A into MR-tall slivers, both
- * zero-padded so the MR×NR micro-kernel never needs a mask. The micro-kernel keeps its 8×2 vector
- * accumulators in locals, so they stay in registers. The first depth slice stores into C and the
+ * zero-padded so the MR×NR micro-kernel ({@link SgemmKernel}) never needs a mask. The kernel shape
+ * and block sizes are chosen for this machine's vectors, registers and caches ({@link GemmShape}). The first depth slice stores into C and the
  * later ones accumulate, so C is never zero-filled nor read before it holds partial sums.
  *
  * <p>Operands are given by offset and row/column strides, so transposed views (backward's
@@ -20,16 +19,13 @@ import jdk.incubator.vector.VectorSpecies;
 final class Sgemm {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    static final int MR = 8;
-    static final int NR = 2 * L;
-    /**
-     * Depth of a packed slice. Deep slices mean fewer passes over C: with k ≤ KC, C is written
-     * once and never read, which measured 4–6% faster at n = 1024 than a 384-deep slice (three
-     * passes). A B sliver is then 128 KiB and an A block 512 KiB, both within a 1 MiB L2.
-     */
-    private static final int KC = 1024;
-    private static final int MC = 16 * MR;
-    private static final int NC = 64 * NR;
+    /** The kernel and blocking for this machine: see {@link GemmShape}. */
+    static final GemmShape SHAPE = GemmShape.F32;
+    static final int MR = SHAPE.mr();
+    static final int NR = SHAPE.nr();
+    private static final int KC = SHAPE.kc();
+    private static final int MC = SHAPE.mc();
+    private static final int NC = SHAPE.nc();
     /** Per-thread packing buffers (A block, B panel, edge tile), grown to the largest product seen. */
     private static final ThreadLocal<float[][]> PACKS =
             ThreadLocal.withInitial(() -> new float[][] {new float[0], new float[0], new float[MR * NR]});
@@ -119,9 +115,9 @@ final class Sgemm {
                 int mr = Math.min(MR, mc - ir);
                 int cOff = co + ir * ldc + jr;
                 if (mr == MR && nr == NR) {
-                    kernel(kc, ap, aBase + ir * kc, bp, jr * kc, c, cOff, ldc, accumulate);
+                    SgemmKernel.run(kc, ap, aBase + ir * kc, bp, jr * kc, c, cOff, ldc, accumulate);
                 } else {
-                    kernel(kc, ap, aBase + ir * kc, bp, jr * kc, tile, 0, NR, false);
+                    SgemmKernel.run(kc, ap, aBase + ir * kc, bp, jr * kc, tile, 0, NR, false);
                     for (int r = 0; r < mr; r++) {
                         for (int j = 0; j < nr; j++) {
                             c[cOff + r * ldc + j] = (accumulate ? c[cOff + r * ldc + j] : 0f) + tile[r * NR + j];
@@ -133,106 +129,9 @@ final class Sgemm {
     }
 
     /**
-     * The MR×NR micro-kernel: 8 rows × 2 vectors of C (+)= kc rank-1 updates. The C update is written
-     * out inline: handing vectors to a helper the JIT might not inline would box them.
-     */
-    private static void kernel(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff, int ldc,
-                               boolean accumulate) {
-        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
-        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
-        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
-        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
-        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
-        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
-        FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
-        FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
-        for (int p = 0; p < kc; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, bp, bOff);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bOff + L);
-            FloatVector a = FloatVector.broadcast(S, ap[aOff]);
-            c00 = a.fma(b0, c00);
-            c01 = a.fma(b1, c01);
-            a = FloatVector.broadcast(S, ap[aOff + 1]);
-            c10 = a.fma(b0, c10);
-            c11 = a.fma(b1, c11);
-            a = FloatVector.broadcast(S, ap[aOff + 2]);
-            c20 = a.fma(b0, c20);
-            c21 = a.fma(b1, c21);
-            a = FloatVector.broadcast(S, ap[aOff + 3]);
-            c30 = a.fma(b0, c30);
-            c31 = a.fma(b1, c31);
-            a = FloatVector.broadcast(S, ap[aOff + 4]);
-            c40 = a.fma(b0, c40);
-            c41 = a.fma(b1, c41);
-            a = FloatVector.broadcast(S, ap[aOff + 5]);
-            c50 = a.fma(b0, c50);
-            c51 = a.fma(b1, c51);
-            a = FloatVector.broadcast(S, ap[aOff + 6]);
-            c60 = a.fma(b0, c60);
-            c61 = a.fma(b1, c61);
-            a = FloatVector.broadcast(S, ap[aOff + 7]);
-            c70 = a.fma(b0, c70);
-            c71 = a.fma(b1, c71);
-            aOff += MR;
-            bOff += NR;
-        }
-        if (accumulate) {
-            int o = cOff;
-            c00.add(FloatVector.fromArray(S, c, o)).intoArray(c, o);
-            c01.add(FloatVector.fromArray(S, c, o + L)).intoArray(c, o + L);
-            o += ldc;
-            c10.add(FloatVector.fromArray(S, c, o)).intoArray(c, o);
-            c11.add(FloatVector.fromArray(S, c, o + L)).intoArray(c, o + L);
-            o += ldc;
-            c20.add(FloatVector.fromArray(S, c, o)).intoArray(c, o);
-            c21.add(FloatVector.fromArray(S, c, o + L)).intoArray(c, o + L);
-            o += ldc;
-            c30.add(FloatVector.fromArray(S, c, o)).intoArray(c, o);
-            c31.add(FloatVector.fromArray(S, c, o + L)).intoArray(c, o + L);
-            o += ldc;
-            c40.add(FloatVector.fromArray(S, c, o)).intoArray(c, o);
-            c41.add(FloatVector.fromArray(S, c, o + L)).intoArray(c, o + L);
-            o += ldc;
-            c50.add(FloatVector.fromArray(S, c, o)).intoArray(c, o);
-            c51.add(FloatVector.fromArray(S, c, o + L)).intoArray(c, o + L);
-            o += ldc;
-            c60.add(FloatVector.fromArray(S, c, o)).intoArray(c, o);
-            c61.add(FloatVector.fromArray(S, c, o + L)).intoArray(c, o + L);
-            o += ldc;
-            c70.add(FloatVector.fromArray(S, c, o)).intoArray(c, o);
-            c71.add(FloatVector.fromArray(S, c, o + L)).intoArray(c, o + L);
-        } else {
-            int o = cOff;
-            c00.intoArray(c, o);
-            c01.intoArray(c, o + L);
-            o += ldc;
-            c10.intoArray(c, o);
-            c11.intoArray(c, o + L);
-            o += ldc;
-            c20.intoArray(c, o);
-            c21.intoArray(c, o + L);
-            o += ldc;
-            c30.intoArray(c, o);
-            c31.intoArray(c, o + L);
-            o += ldc;
-            c40.intoArray(c, o);
-            c41.intoArray(c, o + L);
-            o += ldc;
-            c50.intoArray(c, o);
-            c51.intoArray(c, o + L);
-            o += ldc;
-            c60.intoArray(c, o);
-            c61.intoArray(c, o + L);
-            o += ldc;
-            c70.intoArray(c, o);
-            c71.intoArray(c, o + L);
-        }
-    }
-
-    /**
      * Packs A[ic:ic+mc, pc:pc+kc] into MR-row slivers, each stored k-major, zero-padded. A
      * transposed A (backward's Aᵀ·dC) copies MR-wide runs; a row-major A is interleaved 8 rows at a
-     * time ({@link Interleave}).
+     * time ({@link Interleave}) for the 8-row kernel, else row by row.
      */
     private static void packA(Operand a, int ic, int mc, int pc, int kc, float[] ap, int apOff) {
         float[] d = a.data();
@@ -247,8 +146,18 @@ final class Sgemm {
                 }
                 continue;
             }
-            if (cs == 1 && rows == MR) {
+            if (cs == 1 && rows == 8 && MR == 8) {
                 Interleave.rows8(d, src0, rs, kc, ap, base, MR);
+                continue;
+            }
+            if (cs == 1) {
+                // Row by row: each row is read along its unit stride, and the rows past A's end are zero.
+                for (int r = 0; r < MR; r++) {
+                    int src = src0 + r * rs, dst = base + r;
+                    for (int p = 0; p < kc; p++) {
+                        ap[dst + p * MR] = r < rows ? d[src + p] : 0f;
+                    }
+                }
                 continue;
             }
             for (int r = 0; r < MR; r++) {
@@ -283,7 +192,7 @@ final class Sgemm {
                     System.arraycopy(d, src0 + p * rs, bp, base + p * NR, cols);
                     java.util.Arrays.fill(bp, base + p * NR + cols, base + (p + 1) * NR, 0f);
                 }
-            } else if (rs == 1 && cols == NR) {
+            } else if (rs == 1 && cols == NR && NR % 8 == 0) {
                 for (int j = 0; j < NR; j += 8) {
                     Interleave.rows8(d, src0 + j * cs, cs, kc, bp, base + j, NR);
                 }

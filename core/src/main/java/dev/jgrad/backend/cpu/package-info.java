@@ -5,8 +5,9 @@
  *
  * <p>Every kernel has a contiguous fast path (vector main loop bounded by
  * {@code SPECIES.loopBound(n)} plus a scalar tail) and falls back to strided rows or, for shapes no
- * fast path covers, to the reference backend's generic loops, which read and write the same
- * {@link dev.jgrad.backend.HeapBuffer}s. Vectors live only in locals and {@code static final}
+ * fast path covers, to typed strided loops of its own ({@code Strided}, {@code StridedReductions},
+ * {@code Indexing}); it never calls the reference backend, which the conformance kit compares it
+ * against. Vectors live only in locals and {@code static final}
  * species: in arrays or fields they would be boxed.
  *
  * <p>Only {@link dev.jgrad.backend.cpu.CpuProvider} may be loaded when the incubator module is

@@ -8,6 +8,7 @@ import dev.jgrad.backend.Odometer;
 import dev.jgrad.backend.ReduceOp;
 import dev.jgrad.backend.UnaryOp;
 import dev.jgrad.backend.View;
+import dev.jgrad.backend.Window;
 import java.util.Arrays;
 
 /**
@@ -85,6 +86,10 @@ public final class ReferenceBackend extends HeapBackend {
         if (out.numel() == 0) {
             return;
         }
+        if (x.dtype() == DType.I64) {
+            whereLong(c, x, y, cond, a, b, out);
+            return;
+        }
         double[] values = new double[out.numel()];
         Odometer it = Odometer.of(out.shape(), cond, a, b);
         int n = 0;
@@ -92,6 +97,22 @@ public final class ReferenceBackend extends HeapBackend {
             values[n++] = c.get(it.offsets[0]) != 0 ? x.get(it.offsets[1]) : y.get(it.offsets[2]);
         } while (it.next());
         writeAll(values, out);
+    }
+
+    /** I64 selection in {@code long}: a detour through double would round values beyond 2^53. */
+    private static void whereLong(HeapBuffer c, HeapBuffer x, HeapBuffer y, View cond, View a, View b, View out) {
+        long[] values = new long[out.numel()];
+        Odometer it = Odometer.of(out.shape(), cond, a, b);
+        int n = 0;
+        do {
+            values[n++] = c.get(it.offsets[0]) != 0 ? x.i64[it.offsets[1]] : y.i64[it.offsets[2]];
+        } while (it.next());
+        long[] o = heap(out).i64;
+        Odometer w = Odometer.of(out.shape(), out);
+        n = 0;
+        do {
+            o[w.offsets[0]] = values[n++];
+        } while (w.next());
     }
 
     private static void writeAll(double[] values, View out) {
@@ -204,6 +225,12 @@ public final class ReferenceBackend extends HeapBackend {
         inStrides[dim] = 0;
         Odometer it = new Odometer(index.shape(), new int[][] {index.strides(), out.strides(), inStrides},
                 new int[] {index.offset(), out.offset(), in.offset()});
+        if (o.dtype() == DType.I64) {
+            do {
+                o.i64[it.offsets[1]] = src.i64[it.offsets[2] + (int) idx.i64[it.offsets[0]] * dimStride];
+            } while (it.next());
+            return;
+        }
         do {
             o.set(it.offsets[1], src.get(it.offsets[2] + (int) idx.i64[it.offsets[0]] * dimStride));
         } while (it.next());
@@ -226,6 +253,97 @@ public final class ReferenceBackend extends HeapBackend {
             int target = it.offsets[2] + (int) idx.i64[it.offsets[0]] * dimStride;
             o.set(target, o.get(target) + s.get(it.offsets[1]));
         } while (it.next());
+    }
+
+    @Override
+    public void unfold(View x, Window w, View out) {
+        HeapBuffer src = heap(x), dst = heap(out);
+        int[] s = out.shape();
+        int h = x.shape()[2], wd = x.shape()[3];
+        for (int[] i : WindowIndex.all(s)) {
+            int row = i[4] * w.strideH() - w.padH() + i[2] * w.dilationH();
+            int col = i[5] * w.strideW() - w.padW() + i[3] * w.dilationW();
+            boolean inside = row >= 0 && row < h && col >= 0 && col < wd;
+            dst.set(at(out, i), inside ? src.get(at(x, i[0], i[1], row, col)) : 0);
+        }
+    }
+
+    @Override
+    public void fold(View cols, Window w, View out) {
+        HeapBuffer src = heap(cols), dst = heap(out);
+        int h = out.shape()[2], wd = out.shape()[3];
+        double[] sums = new double[out.numel()];
+        int[] strides = View.contiguousStrides(out.shape());
+        for (int[] i : WindowIndex.all(cols.shape())) {
+            int row = i[4] * w.strideH() - w.padH() + i[2] * w.dilationH();
+            int col = i[5] * w.strideW() - w.padW() + i[3] * w.dilationW();
+            if (row >= 0 && row < h && col >= 0 && col < wd) {
+                sums[i[0] * strides[0] + i[1] * strides[1] + row * strides[2] + col * strides[3]] += src.get(at(cols, i));
+            }
+        }
+        if (sums.length > 0) {
+            writeAll(sums, out);
+        }
+    }
+
+    @Override
+    public void pool2d(boolean max, View x, Window w, View out, View argmax) {
+        HeapBuffer src = heap(x), dst = heap(out);
+        int h = x.shape()[2], wd = x.shape()[3];
+        for (int[] i : WindowIndex.all(out.shape())) {
+            double best = max ? Double.NEGATIVE_INFINITY : 0;
+            int where = -1;
+            for (int ki = 0; ki < w.kernelH(); ki++) {
+                for (int kj = 0; kj < w.kernelW(); kj++) {
+                    int row = i[2] * w.strideH() - w.padH() + ki * w.dilationH();
+                    int col = i[3] * w.strideW() - w.padW() + kj * w.dilationW();
+                    if (row < 0 || row >= h || col < 0 || col >= wd) {
+                        continue;
+                    }
+                    double v = src.get(at(x, i[0], i[1], row, col));
+                    if (!max) {
+                        best += v;
+                    } else if (where < 0 || v > best || (Double.isNaN(v) && !Double.isNaN(best))) {
+                        best = v;
+                        where = row * wd + col;
+                    }
+                }
+            }
+            dst.set(at(out, i), max ? best : best / (w.kernelH() * w.kernelW()));
+            if (max) {
+                heap(argmax).i64[at(argmax, i)] = where;
+            }
+        }
+    }
+
+    /** @return the buffer offset of element {@code index} of {@code v} */
+    private static int at(View v, int... index) {
+        int o = v.offset();
+        for (int d = 0; d < index.length && d < v.rank(); d++) {
+            o += index[d] * v.strides()[d];
+        }
+        return o;
+    }
+
+    /** Every index of a shape in row-major order; the oracle favours plainness over speed. */
+    private static final class WindowIndex {
+        static java.util.List<int[]> all(int[] shape) {
+            java.util.List<int[]> out = new java.util.ArrayList<>();
+            if (Odometer.count(shape) == 0) {
+                return out;
+            }
+            int[] i = new int[shape.length];
+            while (true) {
+                out.add(i.clone());
+                int d = shape.length - 1;
+                while (d >= 0 && ++i[d] == shape[d]) {
+                    i[d--] = 0;
+                }
+                if (d < 0) {
+                    return out;
+                }
+            }
+        }
     }
 
     private static HeapBuffer heap(View v) {
