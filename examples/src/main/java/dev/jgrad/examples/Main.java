@@ -16,7 +16,8 @@ public final class Main {
             fashion-mnist  the same network on Fashion-MNIST 28x28 (Debian package dataset-fashion-mnist)
             xor            the 2-2-1 sigmoid network learning XOR by hand-written gradient descent
             neuron         one gradient step of a single sigmoid neuron, autograd beside the closed form
-            options (digits, fashion-mnist): --device NAME  --epochs N  --seed S  --out DIR  --limit N""";
+            options (digits, fashion-mnist): --device NAME  --epochs N  --seed S  --out DIR  --limit N
+                                             fashion-mnist also --model cnn|mlp (MLP 784-256-10)""";
 
     private Main() {
     }
@@ -72,7 +73,7 @@ public final class Main {
         }
         DemoOptions o = DemoOptions.parse(rest, 3);
         CnnDemo.Result r = CnnDemo.fashionMnist(o, System.out);
-        System.out.println(TorchFigures.line("cnn", r.secondsPerEpoch()));
+        System.out.println(TorchFigures.line(o.model(), r.secondsPerEpoch()));
         check(r, o.limit() == 0 ? 0.90 : 0);
     }
 
