@@ -74,7 +74,8 @@ public final class Main {
         DemoOptions o = DemoOptions.parse(rest, 3);
         CnnDemo.Result r = CnnDemo.fashionMnist(o, System.out);
         System.out.println(TorchFigures.line(o.model(), r.secondsPerEpoch()));
-        check(r, o.limit() == 0 ? 0.90 : 0);
+        // The 90% promise is the CNN's, on the whole set, after the default epochs or more.
+        check(r, o.limit() == 0 && o.model().equals("cnn") && o.epochs() >= 3 ? 0.90 : 0);
     }
 
     private static void check(CnnDemo.Result r, double floor) {

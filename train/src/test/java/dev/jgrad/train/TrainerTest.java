@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jgrad.Tensor;
+import dev.jgrad.autograd.Anomaly;
 import dev.jgrad.data.DataLoader;
 import dev.jgrad.data.TensorDataset;
 import dev.jgrad.nn.Dropout;
@@ -161,6 +162,20 @@ class TrainerTest {
         String reason = h.stopReason().orElseThrow();
         assertTrue(reason.contains("the loss is NaN at epoch 1, step 4"), reason);
         assertTrue(sink.toString(StandardCharsets.UTF_8).contains(reason));
+    }
+
+    @Test
+    void underAnomalyModeTheStopNamesTheOp() {
+        Tensor.manualSeed(4);
+        Module model = mlp();
+        History h;
+        try (var anomaly = Anomaly.detect()) {
+            h = trainer(model, new ByteArrayOutputStream()).fit(model, new DataLoader(blobs(1, 100), BATCH, false),
+                    null, 5);
+        }
+        String reason = h.stopReason().orElseThrow();
+        assertTrue(reason.startsWith("stopped: non-finite values at epoch 1, step 4, in op "), reason);
+        assertTrue(reason.contains("(forward)"), reason);
     }
 
     @Test
