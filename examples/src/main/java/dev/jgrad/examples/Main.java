@@ -19,6 +19,8 @@ public final class Main {
             options (digits, fashion-mnist): --device NAME  --epochs N  --seed S  --out DIR  --limit N
                                              fashion-mnist also --model cnn|mlp (MLP 784-256-10)""";
 
+    private static final int DIGITS_EPOCHS = 8;
+
     private Main() {
     }
 
@@ -52,7 +54,11 @@ public final class Main {
             return;
         }
         switch (name) {
-            case "digits" -> check(CnnDemo.digits(DemoOptions.parse(rest, 8), System.out), 0.97);
+            case "digits" -> {
+                DemoOptions o = DemoOptions.parse(rest, DIGITS_EPOCHS);
+                // The 97% promise holds from the default epoch count on; shorter runs only report.
+                check(CnnDemo.digits(o, System.out), o.epochs() >= DIGITS_EPOCHS && o.limit() == 0 ? 0.97 : 0);
+            }
             case "fashion-mnist" -> fashion(rest);
             case "xor" -> {
                 double loss = XorDemo.run(System.out, 5000);

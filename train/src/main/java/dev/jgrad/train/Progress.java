@@ -38,8 +38,9 @@ final class Progress {
             return;
         }
         double seconds = (System.nanoTime() - started) / 1e9;
-        String acc = Double.isNaN(accuracy) ? "" : String.format(Locale.ROOT, " acc %.2f%%", 100 * accuracy);
-        bar.setExtraMessage(String.format(Locale.ROOT, "loss %.4f%s %.0f ex/s", meanLoss, acc, examples / seconds));
+        // Short: the bar library cuts the line at the terminal's width.
+        String acc = Double.isNaN(accuracy) ? "" : String.format(Locale.ROOT, " acc %.1f%%", 100 * accuracy);
+        bar.setExtraMessage(String.format(Locale.ROOT, "loss %.3f%s %.0f ex/s", meanLoss, acc, examples / seconds));
         bar.step();
     }
 
