@@ -78,6 +78,7 @@ def torch_times():
 
         out["train " + spec] = best_time(step, min_seconds=2.0)
     out.update(torch_cnn_times(torch))
+    out.update(torch_layer_times(torch))
     return out
 
 
@@ -120,6 +121,26 @@ def torch_cnn_times(torch):
     return out
 
 
+def torch_layer_times(torch):
+    """The shapes of LayerBenchmark: forward + backward into the input and every parameter."""
+    nn = torch.nn
+    cases = {"batchNorm2d": (nn.BatchNorm2d(64), (64, 64, 28, 28)), "layerNorm": (nn.LayerNorm(1024), (256, 1024)),
+             "lstm": (nn.LSTM(64, 128), (50, 32, 64))}
+    out = {}
+    for name, (m, shape) in cases.items():
+        x = torch.randn(*shape, requires_grad=True)
+
+        def step():
+            m.zero_grad()
+            x.grad = None
+            y = m(x)
+            (y[0] if isinstance(y, tuple) else y).sum().backward()
+            return x.grad.numel()
+
+        out["layer " + name] = best_time(step)
+    return out
+
+
 def clblast_times():
     """Compiles and runs clblast_sgemm.c when CLBlast's headers are installed (libclblast-dev)."""
     if not os.path.exists("/usr/include/clblast_c.h"):
@@ -155,6 +176,8 @@ def jgrad_times(path):
             out["matmul %s t%s" % (p["shape"], p["threads"])] = seconds
         elif p.get("device", "cpu") != "cpu":
             continue
+        elif name == "LayerBenchmark.forwardBackward":
+            out["layer " + p["layer"]] = seconds
         elif name == "TrainStepBenchmark.step":
             out["train " + p["mlp"]] = seconds
         elif name == "CnnTrainStepBenchmark.step":

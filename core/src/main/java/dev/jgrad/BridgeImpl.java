@@ -31,6 +31,16 @@ final class BridgeImpl implements Bridge {
     }
 
     @Override
+    public Tensor wrap(Device device, dev.jgrad.backend.Buffer buffer, int[] shape, DType dtype) {
+        int n = Checks.shape("wrap", shape);
+        if (buffer.dtype() != dtype || buffer.length() != n || buffer.backend() != device.backend()) {
+            throw new IllegalArgumentException("wrap: a " + buffer.dtype() + " buffer of " + buffer.length()
+                    + " elements cannot back a " + dtype + " tensor of shape " + Checks.str(shape) + " on " + device);
+        }
+        return Factories.wrap(device, buffer, shape, dtype);
+    }
+
+    @Override
     public Tensor linear(Tensor x, Tensor weight) {
         return NnRules.linear(x, weight);
     }
@@ -71,9 +81,8 @@ final class BridgeImpl implements Bridge {
     }
 
     @Override
-    public Tensor[] normalize(String name, Tensor x, int[] axes, Tensor weight, Tensor bias, int[] paramShape,
-            double eps) {
-        return NormRules.normalize(name, x, axes, weight, bias, paramShape, eps);
+    public Tensor[] normalize(String name, Tensor x, int[] axes, Tensor weight, Tensor bias, double eps) {
+        return NormRules.normalize(name, x, axes, weight, bias, eps);
     }
 
     @Override

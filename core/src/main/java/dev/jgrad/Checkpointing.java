@@ -24,11 +24,11 @@ import java.util.function.Function;
  * {@code L/k + k} activations instead of {@code L}.
  *
  * <p>Gradients are bit for bit those of the plain run: the recomputation sees the same inputs and
- * the same random numbers — every registered {@link RandomState} is captured before the forward and
- * put back around the recomputation, then restored, so code after the backward draws what it would
- * have drawn anyway (PyTorch's {@code preserve_rng_state}). A generator that random ops draw from by
- * default must register itself here; generators passed explicitly must be registered by their
- * owner for the duration.
+ * the same random numbers — the default generator ({@link Tensor#defaultGenerator()}, which
+ * {@code nn.Dropout} draws from) and every registered {@link RandomState} are captured before the
+ * forward and put back around the recomputation, then restored, so code after the backward draws
+ * what it would have drawn anyway (PyTorch's {@code preserve_rng_state}). A generator passed to a
+ * layer explicitly must be registered by its owner ({@code registerRandomState(RandomState.of(g))}).
  *
  * <p>The segment may read, besides {@code x}, leaf tensors that require grad (a layer's parameters):
  * they are found by walking the segment's graph once in forward and receive their gradients through
@@ -45,8 +45,29 @@ public final class Checkpointing {
 
         /** Puts back a state {@link #snapshot()} returned. */
         void restore(Object snapshot);
+
+        /**
+         * @param generator a jgrad generator (its whole state is one {@code long})
+         * @return its state, for {@link #registerRandomState}
+         */
+        static RandomState of(Generator generator) {
+            Objects.requireNonNull(generator, "generator");
+            return new RandomState() {
+                @Override
+                public Object snapshot() {
+                    return generator.state();
+                }
+
+                @Override
+                public void restore(Object snapshot) {
+                    generator.setState((Long) snapshot);
+                }
+            };
+        }
     }
 
+    /** The default generator ({@link Tensor#defaultGenerator()}, what Dropout and Init draw from) is always replayed. */
+    private static final RandomState DEFAULT_GENERATOR = RandomState.of(Tensor.defaultGenerator());
     private static final CopyOnWriteArrayList<RandomState> STATES = new CopyOnWriteArrayList<>();
 
     private Checkpointing() {
@@ -64,7 +85,7 @@ public final class Checkpointing {
     }
 
     /**
-     * @param segment the computation to checkpoint, {@code x -> layers(x)}
+     * @param segment the computation to checkpoint, {@code x -> layers(x)}; for a module, {@code block::forward}
      * @param input   its input (not modified)
      * @return {@code segment.apply(input)}, recording a single node whose backward recomputes the segment;
      *         under {@link NoGrad}, simply {@code segment.apply(input)}
@@ -160,7 +181,10 @@ public final class Checkpointing {
     }
 
     private static Snapshot snapshot() {
-        RandomState[] states = STATES.toArray(new RandomState[0]);
+        List<RandomState> all = new ArrayList<>(STATES.size() + 1);
+        all.add(DEFAULT_GENERATOR);
+        all.addAll(STATES);
+        RandomState[] states = all.toArray(new RandomState[0]);
         Object[] values = new Object[states.length];
         for (int i = 0; i < states.length; i++) {
             values[i] = states[i].snapshot();

@@ -31,19 +31,21 @@ final class ConvRules {
         int n = x.shape[0], out = weight.shape[0], oh = w.outH(x.shape[2]), ow = w.outW(x.shape[3]);
         int depth = weight.shape[1] * w.kernelH() * w.kernelW();
         Tensor cols = unfold(x, w, CONV_ORDER).permute(CONV_ORDER).reshape(groups, depth, n * oh * ow);
-        Tensor y = weight.reshape(groups, out / groups, depth).matmul(cols).reshape(out, n, oh, ow).permute(1, 0, 2, 3);
-        return bias == null ? y.contiguous() : addBias(y, bias);
+        // [out, N, oH·oW] to [N, out, oH·oW]: pixels stay one contiguous run, so the copy (and its
+        // backward) moves rows of oH·oW elements rather than rows of oW.
+        Tensor y = weight.reshape(groups, out / groups, depth).matmul(cols).reshape(out, n, oh * ow).permute(1, 0, 2);
+        return (bias == null ? y.contiguous() : addBias(y, bias)).reshape(n, out, oh, ow);
     }
 
     /**
-     * {@code y + bias[None, :, None, None]} in one pass (which also makes the permuted product
-     * contiguous). Recorded with a backward that sums the bias gradient as two one-axis
-     * reductions, over pixels then over the batch; the generic broadcast rule would reduce axes
-     * (0, 2, 3) at once, which has no fast kernel.
+     * {@code y + bias[None, :, None]} for {@code y [N, C, pixels]} in one pass (which also makes
+     * the permuted product contiguous). Recorded with a backward that sums the bias gradient as two
+     * one-axis reductions, over pixels then over the batch; the generic broadcast rule would reduce
+     * axes (0, 2) at once, which has no fast kernel.
      */
     private static Tensor addBias(Tensor y, Tensor bias) {
-        int n = y.shape[0], c = y.shape[1], pixels = y.shape[2] * y.shape[3];
-        Tensor b = bias.alias(new int[] {1, c, 1, 1}, new int[] {0, bias.strides[0], 0, 0}, bias.offset);
+        int n = y.shape[0], c = y.shape[1], pixels = y.shape[2];
+        Tensor b = bias.alias(new int[] {1, c, 1}, new int[] {0, bias.strides[0], 0}, bias.offset);
         Tensor out = Ops.binary("conv2d", BinaryOp.ADD, y, b);
         return Rule.record("conv2dBias", out, new Tensor[] {y, bias}, (node, g) -> new Tensor[] {
             node.needsInputGrad(0) ? g : null,

@@ -109,27 +109,28 @@ final class InPlace {
         record Call(Backend backend, UpdateStep step) {
         }
         Map<Call, List<View[]>> calls = new LinkedHashMap<>();
-        Map<Storage, Integer> owner = new IdentityHashMap<>();
+        Map<Storage, Integer> owner = new IdentityHashMap<>(2 * rows.size());
         for (int r = 0; r < rows.size(); r++) {
             Tensor[] row = rows.get(r);
             Tensor p = row[0];
             UpdateStep step = steps.get(r);
-            String what = op + ": parameter " + ids[r];
-            guard(what, p);
-            Checks.floating(what, p);
+            if (!writable(p)) {
+                guard(op + ": parameter " + ids[r], p);
+                Checks.floating(op + ": parameter " + ids[r], p);
+            }
             Integer other = owner.putIfAbsent(p.storage, ids[r]);
             if (other != null) {
-                throw new IllegalArgumentException(what + " " + Checks.str(p.shape) + " shares memory with parameter "
+                throw new IllegalArgumentException(op + ": parameter " + ids[r] + " " + Checks.str(p.shape) + " shares memory with parameter "
                         + other + "; each parameter must own its storage (pass each tensor once)");
             }
             if (row.length != 2 + step.states()) {
-                throw new IllegalArgumentException(what + ": " + step.getClass().getSimpleName() + " needs "
+                throw new IllegalArgumentException(op + ": parameter " + ids[r] + ": " + step.getClass().getSimpleName() + " needs "
                         + step.states() + " state tensors, got " + (row.length - 2));
             }
             View[] views = new View[row.length];
             views[0] = p.desc();
             for (int k = 1; k < row.length; k++) {
-                views[k] = operandOf(what, p, row[k], k == 1 ? "its gradient" : "its state " + (k - 2)).desc();
+                views[k] = operandOf(op, ids[r], p, row[k], k).desc();
             }
             calls.computeIfAbsent(new Call(p.backend(), step), c -> new ArrayList<>()).add(views);
         }
@@ -142,11 +143,28 @@ final class InPlace {
         }
     }
 
-    /** @return {@code t} checked against the parameter, or a copy of it where it shares the parameter's memory */
-    private static Tensor operandOf(String what, Tensor p, Tensor t, String role) {
+    /** @return whether {@link #guard} and {@link Checks#floating} would pass, checked without building messages */
+    private static boolean writable(Tensor t) {
+        if (NoGrad.isGradEnabled() && t.requiresGrad() || !t.dtype().isFloatingPoint()) {
+            return false;
+        }
+        for (int d = 0; d < t.dim(); d++) {
+            if (t.strides[d] == 0 && t.shape[d] > 1) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * @param k 1 for the gradient, 2... for the states
+     * @return {@code t} checked against the parameter, or a copy of it where it shares the parameter's memory
+     */
+    private static Tensor operandOf(String op, int id, Tensor p, Tensor t, int k) {
         if (t.device() != p.device() && !t.device().equals(p.device()) || t.dtype() != p.dtype()
                 || !java.util.Arrays.equals(t.shape, p.shape)) {
-            throw new IllegalArgumentException(what + " is " + p.dtype() + " " + Checks.str(p.shape) + " on "
+            String role = k == 1 ? "its gradient" : "its state " + (k - 2);
+            throw new IllegalArgumentException(op + ": parameter " + id + " is " + p.dtype() + " " + Checks.str(p.shape) + " on "
                     + p.device() + " but " + role + " is " + t.dtype() + " " + Checks.str(t.shape) + " on "
                     + t.device() + "; they must match in device, dtype and shape");
         }

@@ -11,6 +11,12 @@ import dev.jgrad.autograd.Autograd;
 import dev.jgrad.autograd.NoGrad;
 import dev.jgrad.autograd.Transforms;
 import dev.jgrad.backend.HeapMemory;
+import dev.jgrad.nn.Dropout;
+import dev.jgrad.nn.Linear;
+import dev.jgrad.nn.Module;
+import dev.jgrad.nn.ReLU;
+import dev.jgrad.nn.Sequential;
+import dev.jgrad.nn.Tanh;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -134,6 +140,31 @@ class CheckpointingTest {
         } finally {
             Checkpointing.unregisterRandomState(rng);
         }
+    }
+
+    /** nn blocks with Dropout drawing from the default generator: replayed without registration. */
+    @Test
+    void moduleBlocksWithDropoutOnTheDefaultGeneratorMatchThePlainRun() {
+        List<List<float[]>> runs = new ArrayList<>();
+        for (boolean ck : new boolean[] {false, true}) {
+            Tensor.manualSeed(21);
+            List<Module> blocks = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                blocks.add(new Sequential(new Linear(12, 12), new ReLU(), new Dropout(0.25), new Linear(12, 12), new Tanh()));
+            }
+            Tensor h = Tensor.randn(new SplittableRandom(8), 5, 12);
+            for (Module b : blocks) {
+                h = ck ? Checkpointing.checkpoint(b::forward, h) : b.forward(h);
+            }
+            h.pow(2).sum().backward();
+            List<float[]> g = new ArrayList<>();
+            for (Module b : blocks) {
+                b.parameters().forEach(p -> g.add(p.grad().toFloatArray()));
+            }
+            g.add(new float[] {(float) Tensor.defaultGenerator().nextDouble()});
+            runs.add(g);
+        }
+        assertBitIdentical(runs.get(0), runs.get(1));
     }
 
     @Test

@@ -23,13 +23,18 @@ import org.openjdk.jmh.annotations.State;
  * 3136→128, ReLU, Linear 128→10, cross-entropy; backward; SGD. The same network is timed in
  * PyTorch by {@code benchmarks/compare/compare.py} ({@code train cnn}). Like
  * {@link TrainStepBenchmark} it trains for a few seconds before JMH's warm-up so that C2 has
- * compiled the step's kernels.
+ * compiled the step's kernels (and at least 40 steps).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 public class CnnTrainStepBenchmark {
     private static final long PRE_WARM_NANOS = 6_000_000_000L;
+    /**
+     * At least this many steps too: on a loaded machine the first steps take seconds each (C2 is
+     * queued), so a time budget alone can end before the kernels are compiled.
+     */
+    private static final int PRE_WARM_STEPS = 40;
 
     /** Device name. */
     @Param({"cpu"})
@@ -60,7 +65,7 @@ public class CnnTrainStepBenchmark {
         }
         labels = Tensor.of(l, 64).to(device);
         long until = System.nanoTime() + PRE_WARM_NANOS;
-        while (System.nanoTime() < until) {
+        for (int i = 0; i < PRE_WARM_STEPS || System.nanoTime() < until; i++) {
             step();
         }
     }

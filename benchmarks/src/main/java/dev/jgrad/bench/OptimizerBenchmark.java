@@ -28,6 +28,12 @@ import org.openjdk.jmh.annotations.State;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class OptimizerBenchmark {
+    /**
+     * The update kernels reach C2 only after thousands of calls, and C2 takes seconds to compile
+     * them on a loaded two-core machine; before that one 200x1000 step ran 5-10x slower. So the setup
+     * steps for this long before JMH's warm-up, as TrainStepBenchmark does.
+     */
+    private static final long PRE_WARM_NANOS = 6_000_000_000L;
     /** {@code count x elements} of the parameters. */
     @Param({"1x10000000", "200x1000", "1x200000"})
     public String layout;
@@ -46,7 +52,7 @@ public class OptimizerBenchmark {
         return Long.parseLong(p[0]) * Long.parseLong(p[1]);
     }
 
-    /** Builds the parameters and gives each a gradient (backward of sum(p * c) leaves grad = c). */
+    /** Builds the parameters, gives each a gradient (backward of sum(p * c) leaves grad = c), pre-warms. */
     @Setup
     public void setup() {
         String[] p = layout.split("x");
@@ -59,6 +65,10 @@ public class OptimizerBenchmark {
             params.add(w);
         }
         opt = optimizer.equals("adam") ? new Adam(params, 1e-3) : new SGD(params, 1e-3, 0.9, 0, 0, false);
+        long until = System.nanoTime() + PRE_WARM_NANOS;
+        while (System.nanoTime() < until) {
+            opt.step();
+        }
     }
 
     /** One step of every parameter. */

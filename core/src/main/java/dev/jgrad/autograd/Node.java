@@ -64,7 +64,7 @@ public final class Node {
         }
     }
 
-    /** @return for a leaf's accumulator, the leaf tensor (kept, as PyTorch's AccumulateGrad keeps its variable); null for an op node */
+    /** @return for a leaf's accumulator, the leaf tensor (PyTorch's {@code AccumulateGrad.variable}); null for an op node */
     public Tensor variable() {
         return sink;
     }
@@ -82,24 +82,15 @@ public final class Node {
         return callSite;
     }
 
-    /**
-     * Records what this node's tensor looks like (called once by the op that creates the node, or by
-     * the leaf that owns an accumulator), so that {@link GraphExport} can show it without the node
-     * keeping the tensor alive.
-     *
-     * @param shape  the output's shape (not copied: the caller passes an array it never modifies)
-     * @param dtype  its dtype
-     * @param device its device
-     * @return this node
-     */
-    Node describeOutput(int[] shape, DType dtype, Device device) {
+    /** Records what this node's tensor looks like, so that {@link GraphExport} can show it without keeping the tensor. */
+    private Node describeOutput(int[] shape, DType dtype, Device device) {
         this.outShape = shape;
         this.outDType = dtype;
         this.outDevice = device;
         return this;
     }
 
-    /** @return the output shape recorded by {@link #describeOutput}, or null */
+    /** @return the output shape, or null if not recorded */
     int[] outputShape() {
         return outShape;
     }

@@ -1,8 +1,11 @@
 package dev.jgrad.internal;
 
+import dev.jgrad.DType;
+import dev.jgrad.Device;
 import dev.jgrad.Tensor;
 import dev.jgrad.autograd.Node;
 import dev.jgrad.backend.Backend;
+import dev.jgrad.backend.Buffer;
 import dev.jgrad.backend.UnaryOp;
 import dev.jgrad.backend.UpdateStep;
 import java.util.List;
@@ -31,6 +34,13 @@ public interface Bridge {
 
     /** @return an object identifying {@code t}'s memory: equal for tensors that share storage */
     Object storage(Tensor t);
+
+    /**
+     * A contiguous tensor over {@code buffer}, which the caller allocated from {@code device}'s
+     * backend and has filled (readers such as {@code dev.jgrad.io.SafeTensors} decode straight into
+     * it instead of copying a host array). The buffer's length must equal the shape's element count.
+     */
+    Tensor wrap(Device device, Buffer buffer, int[] shape, DType dtype);
 
     // ---- fused layer rules (dev.jgrad.nn)
 
@@ -64,12 +74,13 @@ public interface Bridge {
      * Normalisation over sorted distinct {@code axes} with an optional affine transform, the rule
      * behind batch and layer norm; arguments validated by {@code nn.Functional}.
      *
-     * @param weight     scale or null, broadcast as {@code paramShape}
-     * @param bias       shift or null, shaped like {@code weight}
-     * @return {@code {y, mean, biasedVar}}; the statistics keep {@code x}'s rank (extent 1 on
-     *         {@code axes}) and are not in the graph
+     * @param axes   the trailing dims (layer norm) or every dim but 1 (batch norm)
+     * @param weight scale or null, shaped like the normalised dims (layer norm) or {@code [C]} (batch norm)
+     * @param bias   shift or null, shaped like {@code weight}
+     * @return {@code {y, mean, biasedVar}}; the statistics per group ({@code [C]} for batch norm) and
+     *         not in the graph
      */
-    Tensor[] normalize(String name, Tensor x, int[] axes, Tensor weight, Tensor bias, int[] paramShape, double eps);
+    Tensor[] normalize(String name, Tensor x, int[] axes, Tensor weight, Tensor bias, double eps);
 
     // ---- optimizers (dev.jgrad.optim)
 

@@ -11,7 +11,7 @@ import dev.jgrad.autograd.Node;
 public interface Nodes {
     /**
      * @param name     the op name, shown in errors and graph inspection
-     * @param out      the op's output, whose shape, dtype and device the node records for graph export
+     * @param out      the op's result, whose shape, dtype and device the node records (not the tensor)
      * @param next     per input, the node receiving its gradient, or null if it needs none
      * @param backward the rule
      * @param saved    tensors the rule reads in backward (may contain nulls)

@@ -1,15 +1,21 @@
 package dev.jgrad.io;
 
 import dev.jgrad.DType;
+import dev.jgrad.Device;
 import dev.jgrad.Tensor;
+import dev.jgrad.backend.Buffer;
+import dev.jgrad.backend.HeapBuffer;
+import dev.jgrad.internal.Internals;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 
 /**
- * Turns one validated header entry's bytes into a tensor: chunk by chunk from the mapped file,
- * converting F16/BF16 to F32 and narrow integers to I64, so that no full-size intermediate exists.
+ * Turns one validated header entry's bytes into a tensor on the default device. On a heap device
+ * (cpu, reference) the mapped bytes are decoded straight into the tensor's own array: one pass, no
+ * intermediate. Elsewhere they go through host chunks of {@link #CHUNK} elements, so that no
+ * full-size intermediate exists either. F16/BF16 widen to F32, narrow integers to I64.
  */
 final class Decoder {
     /** Elements per chunk: 256 Ki (1 MiB of F32), small enough to stay in cache. */
@@ -42,69 +48,60 @@ final class Decoder {
     static Tensor decode(MemorySegment data, Header.Entry e) {
         int n = e.numel();
         DType to = e.dtype().loadsAs;
-        if (n <= CHUNK) {
-            return chunk(data, e, 0, n, to).reshape(e.shape());
+        Device device = Device.defaultDevice();
+        Buffer buffer = device.backend().allocateUninitialized(to, n);
+        if (buffer instanceof HeapBuffer h) {
+            fill(data, e, 0, n, array(h), 0);
+            return Internals.bridge().wrap(device, buffer, e.shape(), to);
         }
-        Tensor flat = Tensor.zeros(to, n);
+        Tensor flat = Internals.bridge().wrap(device, buffer, new int[] {n}, to);
         for (int s = 0; s < n; s += CHUNK) {
             int len = Math.min(CHUNK, n - s);
-            flat.narrow(0, s, len).copyInPlace(chunk(data, e, s, len, to));
+            Object chunk = to == DType.F32 ? new float[len] : to == DType.F64 ? new double[len] : new long[len];
+            fill(data, e, s, len, chunk, 0);
+            Tensor host = switch (chunk) {
+                case float[] f -> Tensor.of(f, len);
+                case double[] d -> Tensor.of(d, len);
+                default -> Tensor.of((long[]) chunk, len);
+            };
+            flat.narrow(0, s, len).copyInPlace(host);
         }
         return flat.view(e.shape());
     }
 
-    /** @return elements {@code [from, from + len)} of the entry as a 1-D tensor of {@code to} */
-    private static Tensor chunk(MemorySegment data, Header.Entry e, int from, int len, DType to) {
-        long at = e.begin() + (long) from * e.dtype().size;
-        return switch (e.dtype()) {
-            case F32 -> {
-                float[] v = new float[len];
-                MemorySegment.copy(data, F32, at, v, 0, len);
-                yield Tensor.of(v, len);
-            }
-            case F64 -> {
-                double[] v = new double[len];
-                MemorySegment.copy(data, F64, at, v, 0, len);
-                yield Tensor.of(v, len);
-            }
-            case F16, BF16 -> Tensor.of(halves(data, at, len, e.dtype() == StDType.BF16), len);
-            default -> Tensor.of(integers(data, at, len, e.dtype()), len);
-        };
+    private static Object array(HeapBuffer h) {
+        return h.f32 != null ? h.f32 : h.f64 != null ? h.f64 : h.i64;
     }
 
-    private static float[] halves(MemorySegment data, long at, int len, boolean brain) {
-        short[] h = new short[len];
-        MemorySegment.copy(data, I16, at, h, 0, len);
-        float[] v = new float[len];
-        for (int i = 0; i < len; i++) {
-            v[i] = brain ? Float.intBitsToFloat(h[i] << 16) : Float.float16ToFloat(h[i]);
-        }
-        return v;
-    }
-
-    private static long[] integers(MemorySegment data, long at, int len, StDType t) {
-        long[] v = new long[len];
-        switch (t) {
-            case I64 -> MemorySegment.copy(data, I64, at, v, 0, len);
-            case I32 -> {
-                int[] w = new int[len];
-                MemorySegment.copy(data, I32, at, w, 0, len);
+    /** Decodes elements {@code [from, from + len)} of the entry into {@code dst[at ...]} (float[], double[] or long[]). */
+    private static void fill(MemorySegment data, Header.Entry e, int from, int len, Object dst, int at) {
+        long src = e.begin() + (long) from * e.dtype().size;
+        switch (e.dtype()) {
+            case F32 -> MemorySegment.copy(data, F32, src, (float[]) dst, at, len);
+            case F64 -> MemorySegment.copy(data, F64, src, (double[]) dst, at, len);
+            case I64 -> MemorySegment.copy(data, I64, src, (long[]) dst, at, len);
+            case F16, BF16 -> {
+                float[] out = (float[]) dst;
+                boolean brain = e.dtype() == StDType.BF16;
                 for (int i = 0; i < len; i++) {
-                    v[i] = w[i];
+                    short h = data.get(I16, src + 2L * i);
+                    out[at + i] = brain ? Float.intBitsToFloat(h << 16) : Float.float16ToFloat(h);
+                }
+            }
+            case I32 -> {
+                long[] out = (long[]) dst;
+                for (int i = 0; i < len; i++) {
+                    out[at + i] = data.get(I32, src + 4L * i);
                 }
             }
             default -> {
-                byte[] b = new byte[len];
-                MemorySegment.copy(data, ValueLayout.JAVA_BYTE, at, b, 0, len);
+                long[] out = (long[]) dst;
+                StDType t = e.dtype();
                 for (int i = 0; i < len; i++) {
-                    v[i] = switch (t) {
-                        case U8 -> b[i] & 0xff;
-                        case BOOL -> b[i] != 0 ? 1 : 0;
-                        default -> b[i];
-                    };
+                    byte b = data.get(ValueLayout.JAVA_BYTE, src + i);
+                    out[at + i] = t == StDType.U8 ? b & 0xff : t == StDType.BOOL ? (b != 0 ? 1 : 0) : b;
                 }
             }
         }
-        return v;
     }
 }

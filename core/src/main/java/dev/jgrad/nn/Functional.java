@@ -171,14 +171,11 @@ public final class Functional {
             throw new IllegalArgumentException("embedding: indices must be I64, got " + indices.dtype() + " of shape "
                     + Arrays.toString(indices.shape()) + " (weight " + Arrays.toString(weight.shape()) + ")");
         }
-        long[] v = indices.toLongArray();
-        for (int i = 0; i < v.length; i++) {
-            if (v[i] < 0 || v[i] >= rows) {
-                throw new IllegalArgumentException("embedding: index " + v[i] + " at flat position " + i + " of indices "
-                        + Arrays.toString(indices.shape()) + " is out of range for weight " + Arrays.toString(weight.shape())
-                        + "; valid indices are 0 to " + (rows - 1));
-            }
-        }
+        // Checked where the indices live: at once on the host, at the device's next synchronising point.
+        Internals.bridge().checkRange(indices, 0, rows - 1.0, (i, v) -> new IllegalArgumentException("embedding: index "
+                + (long) v + " at flat position " + i + " of indices " + Arrays.toString(indices.shape())
+                + " is out of range for weight " + Arrays.toString(weight.shape()) + "; valid indices are 0 to "
+                + (rows - 1)));
         int[] outShape = Arrays.copyOf(indices.shape(), indices.dim() + 1);
         outShape[indices.dim()] = weight.shape()[1];
         return weight.indexSelect(0, indices.reshape(-1)).reshape(outShape);
@@ -200,11 +197,8 @@ public final class Functional {
     public static Tensor batchNorm(Tensor x, Tensor runningMean, Tensor runningVar, Tensor weight, Tensor bias,
             boolean training, double momentum, double eps) {
         int c = Norms.checkBatchNorm("batchNorm", x, runningMean, runningVar, weight, bias, training);
-        int[] pshape = new int[x.dim()];
-        Arrays.fill(pshape, 1);
-        pshape[1] = c;
         if (!training) {
-            return Norms.affineEval(x, runningMean, runningVar, weight, bias, pshape, eps);
+            return Norms.affineEval(x, runningMean, runningVar, weight, bias, eps);
         }
         int[] axes = new int[x.dim() - 1];
         for (int i = 0, k = 0; i < x.dim(); i++) {
@@ -212,14 +206,14 @@ public final class Functional {
                 axes[k++] = i;
             }
         }
-        Tensor[] r = Internals.bridge().normalize("batchNorm", x, axes, weight, bias, pshape, eps);
+        Tensor[] r = Internals.bridge().normalize("batchNorm", x, axes, weight, bias, eps);
         int n = x.numel() / c;
         try (var g = NoGrad.enter()) {
             if (runningMean != null) {
-                runningMean.mulInPlace(1 - momentum).addInPlace(r[1].reshape(c), momentum);
+                runningMean.mulInPlace(1 - momentum).addInPlace(r[1], momentum);
             }
             if (runningVar != null) {
-                runningVar.mulInPlace(1 - momentum).addInPlace(r[2].reshape(c), momentum * n / (n - 1.0));
+                runningVar.mulInPlace(1 - momentum).addInPlace(r[2], momentum * n / (n - 1.0));
             }
         }
         return r[0];
@@ -235,6 +229,6 @@ public final class Functional {
      */
     public static Tensor layerNorm(Tensor x, int[] normalizedShape, Tensor weight, Tensor bias, double eps) {
         int[] axes = Norms.checkLayerNorm("layerNorm", x, normalizedShape, weight, bias);
-        return Internals.bridge().normalize("layerNorm", x, axes, weight, bias, normalizedShape.clone(), eps)[0];
+        return Internals.bridge().normalize("layerNorm", x, axes, weight, bias, eps)[0];
     }
 }

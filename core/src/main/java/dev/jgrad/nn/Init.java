@@ -178,10 +178,15 @@ public final class Init {
     }
 
     /**
-     * @return {@code {fanIn, fanOut}} of a weight with at least 2 dims
+     * @return {@code {fanIn, fanOut}} of a weight with at least 2 dims, PyTorch's
+     *         {@code _calculate_fan_in_and_fan_out}
      * @throws IllegalArgumentException for fewer than 2 dims
      */
-    public static int[] fans(String op, Tensor t) {
+    public static int[] fans(Tensor t) {
+        return fans("fans", t);
+    }
+
+    private static int[] fans(String op, Tensor t) {
         int[] s = t.shape();
         if (s.length < 2) {
             throw new IllegalArgumentException("Init." + op + ": fan in and fan out need a tensor with at least 2"

@@ -112,14 +112,10 @@ public final class Losses {
     public static Tensor binaryCrossEntropy(Tensor probs, Tensor targets, Reduction reduction) {
         String op = "binaryCrossEntropy";
         sameShape(op, probs, targets);
-        double[] p = probs.toDoubleArray();
-        for (int i = 0; i < p.length; i++) {
-            if (!(p[i] >= 0 && p[i] <= 1)) {
-                throw new IllegalArgumentException(op + ": input at flat position " + i + " is " + p[i]
-                        + "; every element of the input of shape " + Arrays.toString(probs.shape())
-                        + " must be a probability in [0, 1]");
-            }
-        }
+        // Checked where the probabilities live: at once on the host, at the next read on a device.
+        Internals.bridge().checkRange(probs, 0, 1, (i, v) -> new IllegalArgumentException(op + ": input at flat"
+                + " position " + i + " is " + v + "; every element of the input of shape "
+                + Arrays.toString(probs.shape()) + " must be a probability in [0, 1]"));
         Tensor logP = clampedLog(probs);
         Tensor logNotP = clampedLog(probs.neg().add(1));
         return reduction.apply(targets.mul(logP).add(targets.neg().add(1).mul(logNotP)).neg());

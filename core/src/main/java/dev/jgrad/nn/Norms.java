@@ -58,9 +58,11 @@ final class Norms {
     /**
      * Evaluation mode: {@code x * scale + shift} with {@code scale = weight / sqrt(runningVar + eps)}
      * and {@code shift = bias - runningMean * scale}, per channel: two passes over {@code x}, and
-     * differentiable in {@code x}, weight and bias by composition.
+     * differentiable in {@code x}, weight and bias by composition. {@code x} is viewed as rows
+     * {@code (n, c)} of {@code H*W} elements with the per-channel values spread to a column, so both
+     * ops take the backend's column-broadcast path rather than a strided {@code [1, C, 1, 1]} broadcast.
      */
-    static Tensor affineEval(Tensor x, Tensor rm, Tensor rv, Tensor w, Tensor b, int[] pshape, double eps) {
+    static Tensor affineEval(Tensor x, Tensor rm, Tensor rv, Tensor w, Tensor b, double eps) {
         Tensor scale = rv.add(eps).rsqrt();
         if (w != null) {
             scale = scale.mul(w);
@@ -69,6 +71,17 @@ final class Norms {
         if (b != null) {
             shift = shift.add(b);
         }
-        return x.mul(scale.reshape(pshape)).add(shift.reshape(pshape));
+        int[] s = x.shape();
+        int n = s[0], c = s[1], cols = 1;
+        for (int d = 2; d < s.length; d++) {
+            cols *= s[d];
+        }
+        Tensor rows = x.contiguous().reshape(n * c, cols);
+        return rows.mul(column(scale, n, c)).add(column(shift, n, c)).reshape(s);
+    }
+
+    /** @return the per-channel {@code v [C]} repeated for each of {@code n} samples, as a column {@code [n*C, 1]} */
+    private static Tensor column(Tensor v, int n, int c) {
+        return v.reshape(1, c).expand(n, c).contiguous().reshape(n * c, 1);
     }
 }

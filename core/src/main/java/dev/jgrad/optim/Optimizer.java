@@ -31,7 +31,7 @@ public abstract class Optimizer {
     private final List<ParamGroup> groups = new ArrayList<>();
     private final List<Tensor> params = new ArrayList<>();
     private final List<Tensor[]> state = new ArrayList<>();
-    private final List<Long> steps = new ArrayList<>();
+    private long[] steps = new long[0];
 
     Optimizer(String name, List<Tensor> params, double lr, double weightDecay, Map<String, Double> hyper) {
         this.name = name;
@@ -100,8 +100,8 @@ public abstract class Optimizer {
         for (Tensor p : params) {
             this.params.add(p);
             state.add(null);
-            steps.add(0L);
         }
+        steps = java.util.Arrays.copyOf(steps, this.params.size());
         return g;
     }
 
@@ -171,32 +171,42 @@ public abstract class Optimizer {
 
     /** Runs one fused step over every parameter with a gradient; the subclasses' {@link #step()}. */
     final void update() {
-        List<UpdateStep> rowSteps = new ArrayList<>();
-        List<Tensor[]> rows = new ArrayList<>();
-        List<Integer> ids = new ArrayList<>();
-        List<Tensor[]> rowStates = new ArrayList<>();
+        int n = params.size();
+        List<UpdateStep> rowSteps = new ArrayList<>(n);
+        List<Tensor[]> rows = new ArrayList<>(n);
+        List<Tensor[]> rowStates = new ArrayList<>(n);
+        int[] ids = new int[n];
         try (var ng = NoGrad.enter()) {
             int i = 0;
             for (ParamGroup g : groups) {
+                // Parameters of a group usually share the step number: one UpdateStep for all of them.
+                UpdateStep last = null;
+                long lastT = -1;
+                boolean lastFresh = false;
                 for (Tensor p : g.params()) {
                     if (p.grad() != null) {
                         Tensor[] st = state.get(i);
                         boolean fresh = st == null;
                         st = fresh ? newState(p) : st;
-                        rowSteps.add(stepFor(g, steps.get(i) + 1, fresh));
+                        long t = steps[i] + 1;
+                        if (last == null || t != lastT || fresh != lastFresh) {
+                            last = stepFor(g, t, fresh);
+                            lastT = t;
+                            lastFresh = fresh;
+                        }
+                        ids[rows.size()] = i;
+                        rowSteps.add(last);
                         rows.add(row(p, p.grad(), st));
                         rowStates.add(st);
-                        ids.add(i);
                     }
                     i++;
                 }
             }
-            Internals.bridge().update(name, rowSteps, rows, ids.stream().mapToInt(Integer::intValue).toArray());
+            Internals.bridge().update(name, rowSteps, rows, java.util.Arrays.copyOf(ids, rows.size()));
         }
-        for (int r = 0; r < ids.size(); r++) {
-            int i = ids.get(r);
-            state.set(i, rowStates.get(r));
-            steps.set(i, steps.get(i) + 1);
+        for (int r = 0; r < rows.size(); r++) {
+            state.set(ids[r], rowStates.get(r));
+            steps[ids[r]]++;
         }
     }
 
@@ -230,7 +240,12 @@ public abstract class Optimizer {
         return state;
     }
 
-    final List<Long> stepCounts() {
-        return steps;
+    /** @return the number of steps parameter {@code i} has taken */
+    final long stepCount(int i) {
+        return steps[i];
+    }
+
+    final void setStepCount(int i, long t) {
+        steps[i] = t;
     }
 }

@@ -38,7 +38,7 @@ final class OptimizerState {
             for (int i = 0; i < o.params().size(); i++) {
                 Tensor[] st = o.states().get(i);
                 if (st != null) {
-                    out.put("state." + i + ".step", Tensor.scalar(o.stepCounts().get(i), DType.F64));
+                    out.put("state." + i + ".step", Tensor.scalar(o.stepCount(i), DType.F64));
                     for (int k = 0; k < st.length; k++) {
                         out.put("state." + i + "." + names.get(k), st[k].copy());
                     }
@@ -92,7 +92,7 @@ final class OptimizerState {
         }
         for (int i = 0; i < states.length; i++) {
             o.states().set(i, states[i]);
-            o.stepCounts().set(i, steps[i]);
+            o.setStepCount(i, steps[i]);
         }
     }
 

@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jgrad.DType;
 import dev.jgrad.Tensor;
+import dev.jgrad.nn.Linear;
+import dev.jgrad.nn.ReLU;
+import dev.jgrad.nn.Sequential;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -84,6 +87,20 @@ class GraphExportTest {
         assertDotParses(dot);
         loss.backward();
         assertTrue(GraphExport.dot(loss).contains("saved: freed by backward"));
+    }
+
+    @Test
+    void aModulesNamedParametersNameItsLeaves() throws Exception {
+        Tensor.manualSeed(5);
+        Sequential net = new Sequential(new Linear(3, 4), new ReLU(), new Linear(4, 2));
+        Tensor loss = net.forward(Tensor.randn(new SplittableRandom(6), 5, 3)).sum();
+        String dot = GraphExport.dot(loss, net.namedParameters());
+        for (String name : new String[] {"0.weight\\n[4, 3]", "0.bias\\n[4]", "2.weight\\n[2, 4]", "2.bias\\n[2]"}) {
+            assertTrue(dot.contains("\"" + name), name + " in\n" + dot);
+        }
+        assertFalse(dot.contains("\"leaf\\n"), "every leaf is a named parameter:\n" + dot);
+        assertWellFormed(dot);
+        assertDotParses(dot);
     }
 
     @Test

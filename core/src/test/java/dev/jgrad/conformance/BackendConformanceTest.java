@@ -74,6 +74,42 @@ public abstract class BackendConformanceTest {
         return tests.stream();
     }
 
+    /** @return one dynamic test per (in-place row, dtype, layout): the kernels that write into a view */
+    @TestFactory
+    Stream<DynamicTest> inPlaceOpsMatchReference() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (InPlaceTable.InPlaceCase c : InPlaceTable.all()) {
+            for (DType dt : dtypes()) {
+                for (boolean strided : new boolean[] {false, true}) {
+                    String label = "in place " + c.name() + " " + dt + (strided ? " strided" : "");
+                    tests.add(DynamicTest.dynamicTest(label, () -> {
+                        double[] expected = runInPlace(c, dt, strided, "reference").toDoubleArray();
+                        Tensor actual = runInPlace(c, dt, strided, device());
+                        assertEquals(device(), actual.device().name(), label + ": device");
+                        assertClose(expected, actual.toDoubleArray(), tolerance(dt), label + " on " + device());
+                    }));
+                }
+            }
+        }
+        return tests.stream();
+    }
+
+    /** @return the updated target (strided: a transposed view of a fresh tensor), same values on every device */
+    private static Tensor runInPlace(InPlaceTable.InPlaceCase c, DType dt, boolean strided, String device) {
+        SplittableRandom rng = new SplittableRandom(c.name().hashCode());
+        Arg ta = Arg.normal(c.target());
+        Tensor target = ta.make(ta.values(rng), dt, strided, device, false);
+        Tensor operand = null;
+        if (c.operand() != null) {
+            Arg oa = Arg.normal(c.operand());
+            operand = oa.make(oa.values(rng), dt, false, device, false);
+        }
+        int before = target.version();
+        c.op().accept(target, operand);
+        assertEquals(before + 1, target.version(), c.name() + ": the version must be bumped once");
+        return target;
+    }
+
     private void compareUpdate(UpdateTable.UpdateCase c, DType dt, boolean strided) {
         String where = "update " + c.name() + " " + dt + (strided ? " strided" : "") + " on " + device();
         Map<String, Tensor> expected = runUpdate(c, dt, strided, "reference");

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jgrad.DType;
 import dev.jgrad.Tensor;
+import dev.jgrad.autograd.GradCheck;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -153,6 +154,18 @@ class ModuleTest {
         assertArrayEquals(new int[] {3, 4}, s.parameters().get(0).grad().shape());
         s.zeroGrad();
         assertNull(s.parameters().get(0).grad());
+    }
+
+    @Test
+    void linearAndLayerNormSecondOrder() {
+        Tensor.manualSeed(4);
+        Sequential net = new Sequential(new Linear(4, 3), new Tanh(), new LayerNorm(3), new GELU(), new Linear(3, 2));
+        net.to(DType.F64);
+        Tensor x = Tensor.randn(new java.util.SplittableRandom(2), DType.F64, 5, 4).requiresGrad(true);
+        GradCheck.Result first = GradCheck.check(xs -> net.forward(xs.get(0)), List.of(x));
+        assertTrue(first.passed(), first.toString());
+        GradCheck.Result second = GradCheck.checkSecondOrder(xs -> net.forward(xs.get(0)), List.of(x));
+        assertTrue(second.passed(), second.toString());
     }
 
     @Test

@@ -4,9 +4,12 @@ import static dev.jgrad.nn.LayerTest.rejects;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jgrad.DType;
 import dev.jgrad.Tensor;
+import dev.jgrad.autograd.GradCheck;
+import java.util.SplittableRandom;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -53,6 +56,25 @@ class RecurrentTest {
         agree("gru", () -> new GRU(3, 5, 2, false));
         agree("lstmBatchFirst", () -> new LSTM(3, 4, 2, true));
         agree("gruBatchFirst", () -> new GRU(3, 4, 1, true));
+    }
+
+    @Test
+    void gradCheckInputsAndStates() {
+        Tensor.manualSeed(9);
+        SplittableRandom rng = new SplittableRandom(3);
+        for (Recurrent m : List.of(new RNN(3, 4, 2, false), new LSTM(3, 4, 2, true), new GRU(3, 4, 2, false))) {
+            m.to(DType.F64);
+            boolean cell = m instanceof LSTM;
+            List<Tensor> in = List.of(Tensor.randn(rng, DType.F64, 3, 2, 3).requiresGrad(true),
+                    Tensor.randn(rng, DType.F64, 2, m.batchFirst ? 3 : 2, 4).requiresGrad(true),
+                    Tensor.randn(rng, DType.F64, 2, m.batchFirst ? 3 : 2, 4).requiresGrad(true));
+            GradCheck.Result r = GradCheck.check(xs -> {
+                Recurrent.Output o = m.forward(xs.get(0), new Recurrent.State(xs.get(1), cell ? xs.get(2) : null));
+                Tensor y = o.output().sum().add(o.state().h().mul(o.state().h()).sum());
+                return cell ? y.add(o.state().c().sum()) : y.add(xs.get(2).sum());
+            }, in);
+            assertTrue(r.passed(), m + " " + r);
+        }
     }
 
     @Test

@@ -1,7 +1,7 @@
 package dev.jgrad.spark;
 
 import dev.jgrad.Tensor;
-import dev.jgrad.io.SafeTensors;
+import dev.jgrad.io.Checkpoint;
 import dev.jgrad.nn.Module;
 import dev.jgrad.optim.GradClip;
 import dev.jgrad.optim.Optimizer;
@@ -9,9 +9,7 @@ import dev.jgrad.optim.lr.LRScheduler;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -119,7 +117,7 @@ public final class SparkTrainer implements AutoCloseable {
             scheduler.step();
         }
         if (cfg.checkpointEvery() > 0 && rounds % cfg.checkpointEvery() == 0) {
-            TrainingCheckpoint.save(cfg.checkpointFile(), model, optimizer, rounds);
+            TrainingCheckpoint.save(cfg.checkpointFile(), model, optimizer, scheduler, rounds);
         }
         return new RoundStats(rounds, res.examples, res.lossSum / res.examples, (System.nanoTime() - t0) / 1e9);
     }
@@ -167,16 +165,17 @@ public final class SparkTrainer implements AutoCloseable {
 
     /** Writes a checkpoint now (model and optimizer state dicts, the round count). */
     public void saveCheckpoint(Path file) {
-        TrainingCheckpoint.save(Objects.requireNonNull(file, "SparkTrainer: checkpoint file"), model, optimizer, rounds);
+        TrainingCheckpoint.save(Objects.requireNonNull(file, "SparkTrainer: checkpoint file"), model, optimizer, scheduler,
+                rounds);
     }
 
     /**
-     * Continues from a checkpoint: loads the model's and the optimizer's state, replays the scheduler
-     * (set it first) up to the stored round and sets the round count, so the next round continues the
-     * batch order where the checkpointed job left it. Only on a trainer that has not run a round.
+     * Continues from a checkpoint ({@code dev.jgrad.io.Checkpoint.load}): the model's, optimizer's and
+     * scheduler's (set it first) state and the generator's, then the round count, so the next round
+     * continues the batch order where the checkpointed job left it. Only on a trainer that has not run a round.
      *
-     * @throws IllegalArgumentException if the file does not match the model or optimizer; then the
-     *                                  model and optimizer are unchanged
+     * @throws IllegalArgumentException if the file is not a SparkTrainer checkpoint or does not fit the
+     *                                  model, optimizer or scheduler (see {@code Checkpoint.load})
      */
     public void resume(Path file) {
         if (rounds != 0) {
@@ -184,19 +183,7 @@ public final class SparkTrainer implements AutoCloseable {
                     + " rounds; resume on a fresh trainer");
         }
         long r = TrainingCheckpoint.round(file);
-        Map<String, Tensor> all = SafeTensors.load(file);
-        Map<String, Tensor> before = new LinkedHashMap<>();
-        model.stateDict().forEach((k, v) -> before.put(k, v.copy()));
-        model.loadStateDict(TrainingCheckpoint.part(all, TrainingCheckpoint.MODEL));
-        try {
-            optimizer.loadStateDict(TrainingCheckpoint.part(all, TrainingCheckpoint.OPTIMIZER));
-        } catch (RuntimeException e) {
-            model.loadStateDict(before);
-            throw e;
-        }
-        for (long i = 0; scheduler != null && i < r; i++) {
-            scheduler.step();
-        }
+        Checkpoint.load(file, model, optimizer, scheduler);
         rounds = r;
     }
 

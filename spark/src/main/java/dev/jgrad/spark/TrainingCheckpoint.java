@@ -1,60 +1,34 @@
 package dev.jgrad.spark;
 
-import dev.jgrad.Tensor;
+import dev.jgrad.io.Checkpoint;
 import dev.jgrad.io.SafeTensors;
 import dev.jgrad.nn.Module;
 import dev.jgrad.optim.Optimizer;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import dev.jgrad.optim.lr.LRScheduler;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A driver checkpoint: one SafeTensors file with {@code model.<key>} (the module's state dict),
- * {@code optimizer.<key>} (the optimizer's state dict) and metadata {@code round}.
+ * A driver checkpoint is the local one ({@link Checkpoint}: model, optimizer, schedule and generator
+ * state, written atomically) with the completed round count as metadata {@code spark.round}.
  */
 final class TrainingCheckpoint {
-    static final String MODEL = "model.";
-    static final String OPTIMIZER = "optimizer.";
+    static final String ROUND = "spark.round";
 
     private TrainingCheckpoint() {
     }
 
-    /** Writes atomically (temporary file, then a move), so a crash never leaves half a checkpoint. */
-    static void save(Path file, Module model, Optimizer opt, long round) {
-        Map<String, Tensor> all = new LinkedHashMap<>();
-        model.stateDict().forEach((k, v) -> all.put(MODEL + k, v));
-        opt.stateDict().forEach((k, v) -> all.put(OPTIMIZER + k, v));
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        SafeTensors.save(all, Map.of("round", Long.toString(round), "format", "jgrad-spark/1"), tmp);
-        try {
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("SparkTrainer: cannot move checkpoint " + tmp + " to " + file, e);
-        }
+    static void save(Path file, Module model, Optimizer opt, LRScheduler sched, long round) {
+        Checkpoint.save(file, model, opt, sched, Map.of(ROUND, Long.toString(round)));
     }
 
-    /** @return the round stored in {@code file}'s metadata */
+    /** @return the round stored in {@code file}'s metadata, read before anything is loaded */
     static long round(Path file) {
-        String r = SafeTensors.metadata(file).get("round");
+        String r = SafeTensors.metadata(file).get(ROUND);
         if (r == null) {
-            throw new IllegalArgumentException("SparkTrainer.resume: " + file
-                    + " has no 'round' metadata; it is not a SparkTrainer checkpoint");
+            throw new IllegalArgumentException("SparkTrainer.resume: " + file + " has no '" + ROUND
+                    + "' metadata; it is not a SparkTrainer checkpoint");
         }
         return Long.parseLong(r);
-    }
-
-    /** @return the entries under {@code prefix}, with the prefix removed */
-    static Map<String, Tensor> part(Map<String, Tensor> all, String prefix) {
-        Map<String, Tensor> out = new LinkedHashMap<>();
-        all.forEach((k, v) -> {
-            if (k.startsWith(prefix)) {
-                out.put(k.substring(prefix.length()), v);
-            }
-        });
-        return out;
     }
 }

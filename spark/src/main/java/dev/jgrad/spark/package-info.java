@@ -28,8 +28,8 @@
  *       {@code w = Σ m_p·w_p / Σ m_p}. Traffic per example drops k-fold, but the result is no longer
  *       the large-batch step, replicas drift apart between averages, optimizer state (momentum,
  *       Adam moments) restarts every round and gradient clipping applies on the executors only.</li>
- *   <li>Every N rounds (if asked) the driver writes a SafeTensors checkpoint of the model's state
- *       dict and the optimizer's state dict; {@link dev.jgrad.spark.SparkTrainer#resume} continues from it.</li>
+ *   <li>Every N rounds (if asked) the driver writes the local {@code dev.jgrad.io.Checkpoint} (model,
+ *       optimizer, scheduler and generator state in one SafeTensors file) with the round count; {@link dev.jgrad.spark.SparkTrainer#resume} continues from it.</li>
  * </ol>
  * A round is atomic: the Spark job either returns the whole sum or throws, and only then does the
  * driver touch its model and optimizer, so a failed round leaves both as they were. Spark retries a

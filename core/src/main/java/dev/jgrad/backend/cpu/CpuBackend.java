@@ -9,7 +9,6 @@ import dev.jgrad.backend.UnaryOp;
 import dev.jgrad.backend.UpdateStep;
 import dev.jgrad.backend.View;
 import dev.jgrad.backend.Window;
-import dev.jgrad.backend.reference.ReferenceBackend;
 
 /**
  * The {@code cpu} device: heap buffers shared with {@code reference}, Vector API kernels for the
@@ -20,11 +19,6 @@ import dev.jgrad.backend.reference.ReferenceBackend;
 public final class CpuBackend extends HeapBackend {
     /** The single instance; kernels are stateless apart from per-thread packing buffers. */
     public static final CpuBackend INSTANCE = new CpuBackend();
-    /**
-     * Window copies of I64 tensors (no layer computes on them; only a view-like unfold of indices
-     * could) reuse the reference loops, the one place cpu still borrows them.
-     */
-    private static final ReferenceBackend I64_WINDOWS = ReferenceBackend.INSTANCE;
 
     private CpuBackend() {
     }
@@ -108,20 +102,12 @@ public final class CpuBackend extends HeapBackend {
 
     @Override
     public void unfold(View x, Window window, View out) {
-        if (x.buffer().dtype() == DType.I64) {
-            I64_WINDOWS.unfold(x, window, out);
-        } else {
-            Unfold.unfold(x, window, out);
-        }
+        Unfold.unfold(x, window, out);
     }
 
     @Override
     public void fold(View cols, Window window, View out) {
-        if (cols.buffer().dtype() == DType.I64) {
-            I64_WINDOWS.fold(cols, window, out);
-        } else {
-            Unfold.fold(cols, window, out);
-        }
+        Unfold.fold(cols, window, out);
     }
 
     @Override

@@ -22,7 +22,7 @@ import jdk.incubator.vector.FloatVector;
  *   <li><b>8 × 2 vectors</b> where the JIT has 32 vector registers (AVX-512 at any vector width,
  *       AArch64): 16 accumulators, 8 × 32 floats on AVX-512. Per depth step 16 FMAs for 2 vector
  *       loads and 8 broadcasts; 16 independent chains cover an FMA latency of 4 cycles on up to 4
- *       pipes. 4 × 2 measured 20–30% slower at 512 bits.</li>
+ *       pipes. 4 × 2 measured 20–30% slower at 512 bits; at 128 bits (NEON) the tile is 8 × 8.</li>
  *   <li><b>4 × 2 vectors</b> where it has 16 (AVX2, AVX, SSE): 8 accumulators, 4 × 16 floats on
  *       AVX2, 8 chains = FMA latency 4 × 2 pipes of Haswell to Zen 4. The 6 × 16 kernel of
  *       OpenBLAS and BLIS (12 accumulators, 15 registers by count) does not fit C2: it loads
@@ -64,6 +64,12 @@ record GemmShape(int lanes, int registers, int mr, int nr, int kc, int mc, int n
     /** The F64 GEMM's shape (same kernel rows and bytes per slice as F32). */
     static final GemmShape F64 = choose(DoubleVector.SPECIES_PREFERRED.length(), Double.BYTES);
 
+    /**
+     * @param lanes elements per vector of the element type
+     * @param bytes bytes per element
+     * @return the kernel and blocking for this machine (see the class comment)
+     * @throws IllegalArgumentException if a {@code jgrad.gemm.*} property is malformed
+     */
     static GemmShape choose(int lanes, int bytes) {
         String kernel = System.getProperty("jgrad.gemm.kernel", REGISTERS >= 32 ? "8x2" : "4x2").trim();
         int mr = switch (kernel) {

@@ -20,9 +20,12 @@ final class MatMul {
     /**
      * Up to this many rows (or for any number of rows when C is narrower than a micro-kernel tile),
      * {@code A·Wᵀ} with depth 64+ runs as row dot products: packing would cost as much as the
-     * product (for a single row or column, a matrix-vector product, many times as much).
+     * product (for a single row or column, a matrix-vector product, many times as much). With 16
+     * vector registers (AVX2) the 4×4 dot block spills and the packed 4×16 kernel measured faster
+     * (64×784·(128×784)ᵀ under -XX:UseAVX=2: 48–76 against 33–40 GFLOP/s), so there only products
+     * narrower than a tile run as dots.
      */
-    private static final int DOT_MAX_ROWS = 128;
+    private static final int DOT_MAX_ROWS = GemmShape.REGISTERS >= 32 ? 128 : 0;
     /** Multiply-adds per thread before splitting a product pays for the fork. */
     private static final long PARALLEL_GRAIN = 1L << 20;
 

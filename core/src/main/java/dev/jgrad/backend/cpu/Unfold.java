@@ -11,6 +11,7 @@ import java.util.Arrays;
  * share an output element, so fold needs no atomics. Within a plane each window row is one run of
  * {@code oW} elements: the part of the run that lies inside the input is a strided copy (an
  * {@code arraycopy} at stride 1) or, for fold, an add the JIT vectorises; the rest is padding.
+ * Any dtype: I64 windows (an unfold of indices) are moved exactly, never through a float.
  */
 final class Unfold {
     /** Elements per thread before the planes are split between threads. */
@@ -68,7 +69,7 @@ final class Unfold {
             View tmp = View.contiguous(HeapBuffer.allocate(CpuBackend.INSTANCE, out.buffer().dtype(), out.numel()),
                     out.shape());
             fold(cols, w, tmp);
-            Elementwise.unary(dev.jgrad.backend.UnaryOp.IDENTITY, 0, tmp, out);
+            CpuBackend.INSTANCE.unary(dev.jgrad.backend.UnaryOp.IDENTITY, 0, tmp, out);
             return;
         }
         HeapBuffer src = (HeapBuffer) cols.buffer(), dst = (HeapBuffer) out.buffer();
@@ -118,10 +119,10 @@ final class Unfold {
             return;
         }
         if (stride == 1) {
-            if (b.dtype() == DType.F32) {
-                Arrays.fill(b.f32, at + from, at + to, (float) v);
-            } else {
-                Arrays.fill(b.f64, at + from, at + to, v);
+            switch (b.dtype()) {
+                case F32 -> Arrays.fill(b.f32, at + from, at + to, (float) v);
+                case F64 -> Arrays.fill(b.f64, at + from, at + to, v);
+                case I64 -> Arrays.fill(b.i64, at + from, at + to, (long) v);
             }
             return;
         }
@@ -134,7 +135,12 @@ final class Unfold {
         if (len <= 0) {
             return;
         }
-        if (src.dtype() == DType.F32) {
+        if (src.dtype() == DType.I64) {
+            // index windows (an unfold of labels): moved exactly, never through a float
+            for (int q = 0; q < len; q++) {
+                dst.i64[d + q * ds] = src.i64[so + q * ss];
+            }
+        } else if (src.dtype() == DType.F32) {
             float[] a = src.f32, o = dst.f32;
             if (ss == 1 && ds == 1) {
                 System.arraycopy(a, so, o, d, len);
@@ -156,7 +162,11 @@ final class Unfold {
     }
 
     private static void add(HeapBuffer src, int so, int ss, HeapBuffer dst, int d, int ds, int len) {
-        if (src.dtype() == DType.F32) {
+        if (src.dtype() == DType.I64) {
+            for (int q = 0; q < len; q++) {
+                dst.i64[d + q * ds] += src.i64[so + q * ss];
+            }
+        } else if (src.dtype() == DType.F32) {
             float[] a = src.f32, o = dst.f32;
             if (ss == 1 && ds == 1) {
                 for (int q = 0; q < len; q++) {

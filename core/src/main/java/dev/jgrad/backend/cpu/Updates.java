@@ -37,14 +37,12 @@ final class Updates {
         for (int r = 0; r < rows.length; r++) {
             start[r + 1] = Math.addExact(start[r], rows[r][0].numel());
         }
+        // Plain loops, not streams: this runs once per parameter per step (the multi-tensor overhead).
         int[][] offsets = new int[rows.length][];
-        for (int r = 0; r < rows.length; r++) {
-            offsets[r] = Arrays.stream(rows[r]).mapToInt(View::offset).toArray();
-        }
         Object[] arrays = new Object[rows.length];
         for (int r = 0; r < rows.length; r++) {
-            arrays[r] = rows[r][0].buffer().dtype() == DType.F32 ? Arrays.stream(rows[r]).map(v -> ((HeapBuffer) v.buffer()).f32).toArray(float[][]::new)
-                    : Arrays.stream(rows[r]).map(v -> ((HeapBuffer) v.buffer()).f64).toArray(double[][]::new);
+            offsets[r] = new int[rows[r].length];
+            arrays[r] = arraysOf(rows[r], offsets[r]);
         }
         Parallel.chunks(start[rows.length], Parallel.STREAM_GRAIN, (from, to) -> {
             int r = row(start, from);
@@ -60,6 +58,23 @@ final class Updates {
                 at = start[r] + hi;
             }
         });
+    }
+
+    /** @return the row's float[][] or double[][] arrays, filling in each view's offset */
+    private static Object arraysOf(View[] row, int[] offsets) {
+        boolean f32 = row[0].buffer().dtype() == DType.F32;
+        float[][] fa = f32 ? new float[row.length][] : null;
+        double[][] da = f32 ? null : new double[row.length][];
+        for (int k = 0; k < row.length; k++) {
+            HeapBuffer b = (HeapBuffer) row[k].buffer();
+            offsets[k] = row[k].offset();
+            if (f32) {
+                fa[k] = b.f32;
+            } else {
+                da[k] = b.f64;
+            }
+        }
+        return f32 ? fa : da;
     }
 
     /** @return the row holding global element {@code at}: the last r with start[r] <= at (skipping empty rows) */

@@ -2,8 +2,12 @@ package dev.jgrad.optim.lr;
 
 import dev.jgrad.optim.Optimizer;
 import dev.jgrad.optim.ParamGroup;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * A learning-rate schedule: each {@link #step()} (once per epoch or iteration, after the optimizer's
@@ -98,6 +102,59 @@ public abstract class LRScheduler {
     /** @return the lr this schedule last set on each parameter group */
     public double[] lastLrs() {
         return lastLrs.clone();
+    }
+
+    /**
+     * The schedule's progress, for checkpoints (PyTorch's {@code state_dict}): {@code last_epoch},
+     * {@code step_count}, {@code base_lr.G} and {@code last_lr.G} per parameter group, and what a
+     * subclass adds (a plateau's best value, a sequence's schedules under {@code schedule.I.}).
+     * The hyperparameters are the constructor's and are not included.
+     *
+     * @return a new ordered map
+     */
+    public Map<String, Double> stateDict() {
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("last_epoch", (double) lastEpoch);
+        m.put("step_count", (double) stepCount);
+        for (int g = 0; g < baseLrs.length; g++) {
+            m.put("base_lr." + g, baseLrs[g]);
+            m.put("last_lr." + g, lastLrs[g]);
+        }
+        saveExtra(m);
+        return m;
+    }
+
+    /**
+     * Restores a {@link #stateDict()} of a schedule of the same kind over an optimizer with as many
+     * parameter groups. Every key is checked before anything changes.
+     *
+     * @throws IllegalArgumentException naming the schedule and the missing or extra keys
+     */
+    public void loadStateDict(Map<String, Double> state) {
+        Map<String, Double> expected = stateDict();
+        if (!expected.keySet().equals(Objects.requireNonNull(state, name + ": state").keySet())) {
+            Set<String> missing = new TreeSet<>(expected.keySet());
+            missing.removeAll(state.keySet());
+            Set<String> extra = new TreeSet<>(state.keySet());
+            extra.removeAll(expected.keySet());
+            throw new IllegalArgumentException(name + ": the state does not fit this schedule: missing " + missing
+                    + ", unexpected " + extra);
+        }
+        lastEpoch = (int) (double) state.get("last_epoch");
+        stepCount = (int) (double) state.get("step_count");
+        for (int g = 0; g < baseLrs.length; g++) {
+            baseLrs[g] = state.get("base_lr." + g);
+            lastLrs[g] = state.get("last_lr." + g);
+        }
+        loadExtra(state);
+    }
+
+    /** Adds a subclass's own progress to {@link #stateDict()}. */
+    void saveExtra(Map<String, Double> m) {
+    }
+
+    /** Restores what {@link #saveExtra} wrote; the keys are already checked. */
+    void loadExtra(Map<String, Double> m) {
     }
 
     /** @return the optimizer this schedule drives */

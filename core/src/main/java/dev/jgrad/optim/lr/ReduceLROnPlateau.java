@@ -3,6 +3,7 @@ package dev.jgrad.optim.lr;
 import dev.jgrad.optim.Optimizer;
 import dev.jgrad.optim.ParamGroup;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Multiplies the lr by {@code factor} when a metric has stopped improving for more than
@@ -97,5 +98,17 @@ public final class ReduceLROnPlateau extends LRScheduler {
     @Override
     double closedForm(int g) {
         return baseLrs[g];
+    }
+
+    @Override
+    void saveExtra(Map<String, Double> m) {
+        m.put("best", best);
+        m.put("num_bad_epochs", (double) badEpochs);
+    }
+
+    @Override
+    void loadExtra(Map<String, Double> m) {
+        best = m.get("best");
+        badEpochs = (int) (double) m.get("num_bad_epochs");
     }
 }

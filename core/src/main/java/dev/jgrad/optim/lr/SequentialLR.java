@@ -2,7 +2,9 @@ package dev.jgrad.optim.lr;
 
 import dev.jgrad.optim.Optimizer;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Runs schedules one after another, switching at the milestone epochs (e.g. a LinearLR warm-up, then
@@ -72,5 +74,27 @@ public final class SequentialLR extends LRScheduler {
     @Override
     double closedForm(int g) {
         return baseLrs[g];
+    }
+
+    @Override
+    void saveExtra(Map<String, Double> m) {
+        for (int i = 0; i < schedulers.size(); i++) {
+            String prefix = "schedule." + i + ".";
+            schedulers.get(i).stateDict().forEach((k, v) -> m.put(prefix + k, v));
+        }
+    }
+
+    @Override
+    void loadExtra(Map<String, Double> m) {
+        for (int i = 0; i < schedulers.size(); i++) {
+            String prefix = "schedule." + i + ".";
+            Map<String, Double> own = new LinkedHashMap<>();
+            m.forEach((k, v) -> {
+                if (k.startsWith(prefix)) {
+                    own.put(k.substring(prefix.length()), v);
+                }
+            });
+            schedulers.get(i).loadStateDict(own);
+        }
     }
 }

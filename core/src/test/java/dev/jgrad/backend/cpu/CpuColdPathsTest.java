@@ -11,6 +11,7 @@ import dev.jgrad.backend.HeapBuffer;
 import dev.jgrad.backend.ReduceOp;
 import dev.jgrad.backend.UnaryOp;
 import dev.jgrad.backend.View;
+import dev.jgrad.backend.Window;
 import dev.jgrad.backend.reference.ReferenceBackend;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -248,6 +249,24 @@ class CpuColdPathsTest {
 
     private static int[] axes(int mask, int rank) {
         return java.util.stream.IntStream.range(0, rank).filter(d -> (mask & (1 << d)) != 0).toArray();
+    }
+
+    @Test
+    void unfoldAndFoldOfIndicesMatchReference() {
+        Window w = new Window(2, 3, 1, 2, 1, 0, 1, 1);
+        int[] in = {2, 3, 5, 7};
+        int[] cols = {2, 3, 2, 3, w.outH(5), w.outW(7)};
+        for (int kind = 0; kind < 4; kind++) {
+            View rx = view(REF, DType.I64, in, kind, 9000 + kind, false), cx = view(CPU, DType.I64, in, kind, 9000 + kind, false);
+            View ro = view(REF, DType.I64, cols, 0, 9100, false), co = view(CPU, DType.I64, cols, 0, 9100, false);
+            REF.unfold(rx, w, ro);
+            CPU.unfold(cx, w, co);
+            same(ro, co, "I64 unfold of " + rx);
+            View rf = view(REF, DType.I64, in, kind == 2 ? 2 : 0, 9200, false), cf = view(CPU, DType.I64, in, kind == 2 ? 2 : 0, 9200, false);
+            REF.fold(ro, w, rf);
+            CPU.fold(co, w, cf);
+            same(rf, cf, "I64 fold into " + rf);
+        }
     }
 
     /** The point of these loops: the cpu backend's sources never call into the oracle they are checked against. */

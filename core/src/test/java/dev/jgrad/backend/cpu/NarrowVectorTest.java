@@ -72,7 +72,7 @@ class NarrowVectorTest {
      */
     private static void start(String flag) throws IOException {
         List<String> cmd = List.of(System.getProperty("java.home") + "/bin/java", "--add-modules", "jdk.incubator.vector",
-                "-Djgrad.threads=2", "-XX:CompileThresholdScaling=0.1", flag, "-cp", System.getProperty("java.class.path"),
+                "-Djgrad.threads=2", "-XX:CompileThresholdScaling=0.1", flag, "-cp", classPath(),
                 KernelCheck.class.getName());
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().remove("JAVA_TOOL_OPTIONS");
@@ -110,5 +110,12 @@ class NarrowVectorTest {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /** The test class path plus the module path, where Surefire puts jgrad-core itself. */
+    private static String classPath() {
+        String modulePath = System.getProperty("jdk.module.path");
+        return System.getProperty("java.class.path")
+                + (modulePath == null ? "" : java.io.File.pathSeparator + modulePath);
     }
 }

@@ -1,0 +1,45 @@
+import dev.jgrad.DType;
+import dev.jgrad.Tensor;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.SplittableRandom;
+
+/**
+ * One product {@code [M, K] x [K, N]} timed for SECONDS after a warm-up, printing the best wall time
+ * and the best CPU time of the calling thread (on a shared machine the latter is the steadier
+ * figure for one thread). Run from the repository root after a build, e.g.
+ * {@code java --add-modules jdk.incubator.vector -Djgrad.threads=1 -cp core/target/classes
+ * benchmarks/compare/GemmTiming.java 1024 1024 1024 4 [wt]}; {@code wt} passes B as the transpose
+ * of an [N, K] matrix (a linear layer's {@code x·Wᵀ}). Used by gemm-same-run.sh.
+ */
+public class GemmTiming {
+    public static void main(String[] a) {
+        ThreadMXBean tm = ManagementFactory.getThreadMXBean();
+        int m = Integer.parseInt(a[0]), k = Integer.parseInt(a[1]), n = Integer.parseInt(a[2]);
+        boolean wt = a.length > 4 && a[4].equals("wt");
+        Tensor x = Tensor.randn(new SplittableRandom(1), DType.F32, m, k).to("cpu");
+        Tensor y = wt ? Tensor.randn(new SplittableRandom(2), DType.F32, n, k).to("cpu").transpose(0, 1)
+                : Tensor.randn(new SplittableRandom(2), DType.F32, k, n).to("cpu");
+        // Until C2 compiles the kernels the Vector API runs as boxed Java: warm up on small products.
+        Tensor wa = Tensor.randn(new SplittableRandom(3), DType.F32, 192, 192).to("cpu");
+        for (int w = 0; w < 40; w++) {
+            wa.matmul(wa);
+            wa.matmul(wa.transpose(0, 1));
+        }
+        long end = System.nanoTime() + (long) (Double.parseDouble(a[3]) * 1e9);
+        double bestWall = Double.MAX_VALUE, bestCpu = Double.MAX_VALUE;
+        int it = 0;
+        while (System.nanoTime() < end || it < 5) {
+            long c0 = tm.getCurrentThreadCpuTime(), t0 = System.nanoTime();
+            x.matmul(y);
+            long t1 = System.nanoTime(), c1 = tm.getCurrentThreadCpuTime();
+            if (it++ >= 3) {
+                bestWall = Math.min(bestWall, t1 - t0);
+                bestCpu = Math.min(bestCpu, c1 - c0);
+            }
+        }
+        double flops = 2.0 * m * n * k;
+        System.out.printf("jgrad %dx%dx%d %s wall %.3f ms (%.1f GF/s) cpu %.3f ms (%.1f GF/s) %d it%n", m, k, n,
+                wt ? "wt" : "", bestWall / 1e6, flops / bestWall, bestCpu / 1e6, flops / bestCpu, it);
+    }
+}
