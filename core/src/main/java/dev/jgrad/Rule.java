@@ -40,7 +40,7 @@ final class Rule {
             }
         }
         if (next != null) {
-            out.gradFn = Internals.nodes().op(name, out, next, backward, saved);
+            out.gradFn = Internals.nodes().op(name, out.shape, out.dtype, out.storage.device, next, backward, saved);
         }
         return out;
     }
@@ -53,7 +53,8 @@ final class Rule {
         if (!NoGrad.isGradEnabled() || !input.requiresGrad()) {
             return out;
         }
-        out.gradFn = Internals.nodes().op(name, out, new Node[] {input.gradEdge()}, backward, saved);
+        out.gradFn = Internals.nodes().op(name, out.shape, out.dtype, out.storage.device,
+                new Node[] {input.gradEdge()}, backward, saved);
         return out;
     }
 }

@@ -693,12 +693,12 @@ public final class Tensor {
         if (!requiresGrad) {
             return null;
         }
-        synchronized (this) {
-            if (accumulator == null) {
-                accumulator = Internals.nodes().leaf(this);
-            }
-            return accumulator;
+        // Unsynchronised on purpose (this runs for every recorded op on a leaf): two threads racing here
+        // may build two accumulators, which is harmless, as each writes .grad() under the leaf's lock.
+        if (accumulator == null) {
+            accumulator = Internals.nodes().leaf(this);
         }
+        return accumulator;
     }
 
     /** @return the accumulated gradient, or null before any backward reached this leaf */

@@ -24,8 +24,9 @@ public final class Node {
     static {
         Internals.install(new Nodes() {
             @Override
-            public Node op(String name, Tensor out, Node[] next, Backward backward, Tensor... saved) {
-                return new Node(name, next, backward, null, saved).describeOutput(out.shape(), out.dtype(), out.device());
+            public Node op(String name, int[] outShape, DType outDType, Device outDevice, Node[] next,
+                           Backward backward, Tensor... saved) {
+                return new Node(name, next, backward, null, saved).describeOutput(outShape, outDType, outDevice);
             }
 
             @Override

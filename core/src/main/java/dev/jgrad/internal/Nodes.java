@@ -1,5 +1,7 @@
 package dev.jgrad.internal;
 
+import dev.jgrad.DType;
+import dev.jgrad.Device;
 import dev.jgrad.Tensor;
 import dev.jgrad.autograd.Backward;
 import dev.jgrad.autograd.Node;
@@ -11,13 +13,16 @@ import dev.jgrad.autograd.Node;
 public interface Nodes {
     /**
      * @param name     the op name, shown in errors and graph inspection
-     * @param out      the op's result, whose shape, dtype and device the node records (not the tensor)
+     * @param outShape the op's output shape, kept (not copied) for graph export: the caller never modifies it
+     * @param outDType the output's dtype
+     * @param outDevice the output's device
      * @param next     per input, the node receiving its gradient, or null if it needs none
      * @param backward the rule
      * @param saved    tensors the rule reads in backward (may contain nulls)
      * @return an op node
      */
-    Node op(String name, Tensor out, Node[] next, Backward backward, Tensor... saved);
+    Node op(String name, int[] outShape, DType outDType, Device outDevice, Node[] next, Backward backward,
+            Tensor... saved);
 
     /**
      * @param leaf a leaf tensor that requires grad
