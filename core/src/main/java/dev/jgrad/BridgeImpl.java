@@ -2,6 +2,7 @@ package dev.jgrad;
 
 import dev.jgrad.autograd.Node;
 import dev.jgrad.backend.Backend;
+import dev.jgrad.backend.Buffer;
 import dev.jgrad.backend.UnaryOp;
 import dev.jgrad.backend.UpdateStep;
 import dev.jgrad.internal.Bridge;
@@ -31,7 +32,7 @@ final class BridgeImpl implements Bridge {
     }
 
     @Override
-    public Tensor wrap(Device device, dev.jgrad.backend.Buffer buffer, int[] shape, DType dtype) {
+    public Tensor wrap(Device device, Buffer buffer, int[] shape, DType dtype) {
         int n = Checks.shape("wrap", shape);
         if (buffer.dtype() != dtype || buffer.length() != n || buffer.backend() != device.backend()) {
             throw new IllegalArgumentException("wrap: a " + buffer.dtype() + " buffer of " + buffer.length()

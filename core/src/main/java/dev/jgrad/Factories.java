@@ -1,6 +1,7 @@
 package dev.jgrad;
 
 import dev.jgrad.backend.Backend;
+import dev.jgrad.backend.Buffer;
 import dev.jgrad.backend.View;
 import java.util.random.RandomGenerator;
 
@@ -27,7 +28,7 @@ final class Factories {
         return wrap(d, d.backend().upload(data), shape, DType.I64);
     }
 
-    static Tensor wrap(Device d, dev.jgrad.backend.Buffer buffer, int[] shape, DType dtype) {
+    static Tensor wrap(Device d, Buffer buffer, int[] shape, DType dtype) {
         return new Tensor(new Storage(buffer, d), shape.clone(), View.contiguousStrides(shape), 0, dtype);
     }
 

@@ -1,8 +1,8 @@
 package dev.jgrad;
 
 import dev.jgrad.autograd.NoGrad;
-import dev.jgrad.backend.BinaryOp;
 import dev.jgrad.backend.Backend;
+import dev.jgrad.backend.BinaryOp;
 import dev.jgrad.backend.UnaryOp;
 import dev.jgrad.backend.UpdateStep;
 import dev.jgrad.backend.View;
@@ -162,7 +162,7 @@ final class InPlace {
      */
     private static Tensor operandOf(String op, int id, Tensor p, Tensor t, int k) {
         if (t.device() != p.device() && !t.device().equals(p.device()) || t.dtype() != p.dtype()
-                || !java.util.Arrays.equals(t.shape, p.shape)) {
+                || !Arrays.equals(t.shape, p.shape)) {
             String role = k == 1 ? "its gradient" : "its state " + (k - 2);
             throw new IllegalArgumentException(op + ": parameter " + id + " is " + p.dtype() + " " + Checks.str(p.shape) + " on "
                     + p.device() + " but " + role + " is " + t.dtype() + " " + Checks.str(t.shape) + " on "

@@ -1,5 +1,6 @@
 package dev.jgrad;
 
+import dev.jgrad.backend.View;
 import java.util.Arrays;
 
 /**
@@ -74,6 +75,6 @@ final class MatMulRules {
         shape[r - 1] = t.shape[r - 2];
         strides[r - 2] = t.strides[r - 1];
         strides[r - 1] = t.strides[r - 2];
-        return !t.isContiguous() && new dev.jgrad.backend.View(null, 0, shape, strides).isContiguous();
+        return !t.isContiguous() && new View(null, 0, shape, strides).isContiguous();
     }
 }

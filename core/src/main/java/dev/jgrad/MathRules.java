@@ -1,5 +1,6 @@
 package dev.jgrad;
 
+import dev.jgrad.backend.BinaryOp;
 import dev.jgrad.backend.UnaryOp;
 
 /** Rules for elementwise math functions; each backward is the textbook derivative in Tensor ops. */
@@ -65,7 +66,7 @@ final class MathRules {
         Tensor tail = Ops.unary(UnaryOp.LOG1P, 0, Ops.unary(UnaryOp.EXP, 0,
                 Ops.unary(UnaryOp.NEG, 0, Ops.unary(UnaryOp.ABS, 0, z))));
         Tensor smooth = Ops.unary(UnaryOp.DIV_SCALAR, beta,
-                Ops.binary("softplus", dev.jgrad.backend.BinaryOp.ADD, Ops.unary(UnaryOp.RELU, 0, z), tail));
+                Ops.binary("softplus", BinaryOp.ADD, Ops.unary(UnaryOp.RELU, 0, z), tail));
         Tensor above = Ops.unary(UnaryOp.GT_SCALAR, threshold, z);
         Tensor out = Ops.where(above, x, smooth);
         return Rule.unary("softplus", out, x, (n, g) -> {

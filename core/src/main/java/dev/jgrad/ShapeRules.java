@@ -4,6 +4,7 @@ import dev.jgrad.backend.UnaryOp;
 import dev.jgrad.backend.View;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * Rules for views and data movement. Views alias the input's storage; their backward is the
@@ -123,7 +124,7 @@ final class ShapeRules {
     static Tensor squeeze(Tensor x, Integer dim) {
         int[] drop;
         if (dim == null) {
-            drop = java.util.stream.IntStream.range(0, x.dim()).filter(d -> x.shape[d] == 1).toArray();
+            drop = IntStream.range(0, x.dim()).filter(d -> x.shape[d] == 1).toArray();
         } else {
             int d = Checks.dim("squeeze", dim, x.dim());
             drop = x.shape[d] == 1 ? new int[] {d} : new int[0];

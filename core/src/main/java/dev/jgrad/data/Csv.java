@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -68,7 +69,7 @@ public final class Csv {
     private static final class Table {
         private final String name;
         private final CsvOptions opt;
-        private final java.util.regex.Pattern delimiter;
+        private final Pattern delimiter;
         private int columns = -1;
         private int label;
         private int firstLine;
@@ -80,8 +81,8 @@ public final class Csv {
         Table(String name, CsvOptions opt) {
             this.name = name;
             this.opt = opt;
-            this.delimiter = java.util.regex.Pattern.compile(
-                    opt.delimiter() == ' ' ? "\\s+" : java.util.regex.Pattern.quote(String.valueOf(opt.delimiter())));
+            this.delimiter = Pattern.compile(
+                    opt.delimiter() == ' ' ? "\\s+" : Pattern.quote(String.valueOf(opt.delimiter())));
         }
 
         void row(String line, int lineNo) {

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
 
@@ -78,7 +79,7 @@ final class Encoder {
             long bytes = (long) t.numel() * StDType.of(t.dtype()).size;
             Json.quote(b, name);
             b.append(":{\"dtype\":\"").append(StDType.of(t.dtype())).append("\",\"shape\":")
-                    .append(java.util.Arrays.toString(t.shape()).replace(" ", ""))
+                    .append(Arrays.toString(t.shape()).replace(" ", ""))
                     .append(",\"data_offsets\":[").append(at).append(',').append(at + bytes).append("]},");
             at += bytes;
         }
@@ -92,8 +93,8 @@ final class Encoder {
             throw new IllegalArgumentException("SafeTensors.save: the header would be " + padded + " bytes, over the"
                     + " format's limit of " + Header.MAX_HEADER);
         }
-        byte[] out = java.util.Arrays.copyOf(json, padded);
-        java.util.Arrays.fill(out, json.length, padded, (byte) ' ');
+        byte[] out = Arrays.copyOf(json, padded);
+        Arrays.fill(out, json.length, padded, (byte) ' ');
         return out;
     }
 

@@ -6,6 +6,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -149,7 +150,7 @@ record Header(long dataStart, List<Entry> entries, Map<String, String> metadata)
         long bytes = multiply(numel, dtype.size, who, op, file);
         if (bytes != offsets[1] - offsets[0]) {
             throw bad(op, file, who + "data_offsets [" + offsets[0] + ", " + offsets[1] + "] hold "
-                    + (offsets[1] - offsets[0]) + " bytes but shape " + java.util.Arrays.toString(dims) + " of "
+                    + (offsets[1] - offsets[0]) + " bytes but shape " + Arrays.toString(dims) + " of "
                     + dtype + " needs " + bytes);
         }
         return new Entry(name, dtype, shape, offsets[0], offsets[1]);

@@ -3,7 +3,9 @@ package dev.jgrad.nn;
 import dev.jgrad.DType;
 import dev.jgrad.Device;
 import dev.jgrad.Tensor;
+import dev.jgrad.autograd.NoGrad;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -12,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
@@ -60,7 +63,7 @@ public abstract class Module {
             if (!value.isLeaf() || !value.dtype().isFloatingPoint()) {
                 throw new IllegalArgumentException(getClass().getSimpleName() + ": parameter '" + name
                         + "' must be a floating-point leaf tensor, got " + value.dtype() + " "
-                        + java.util.Arrays.toString(value.shape()) + (value.isLeaf() ? "" : " computed by an op"));
+                        + Arrays.toString(value.shape()) + (value.isLeaf() ? "" : " computed by an op"));
             }
             params.put(name, value.requiresGrad(true));
         }
@@ -268,7 +271,7 @@ public abstract class Module {
     /** Computes every replacement first (so a failure changes nothing), then swaps them in; shared tensors stay shared. */
     private Module convert(UnaryOperator<Tensor> f) {
         Map<Tensor, Tensor> done = new IdentityHashMap<>();
-        try (var g = dev.jgrad.autograd.NoGrad.enter()) {
+        try (var g = NoGrad.enter()) {
             visit(m -> {
                 m.params.values().forEach(t -> done.computeIfAbsent(t, k -> f.apply(k).detach()));
                 m.buffers.values().forEach(t -> done.computeIfAbsent(t, k -> f.apply(k).detach()));
@@ -288,7 +291,7 @@ public abstract class Module {
         return param ? converted.requiresGrad(true) : converted;
     }
 
-    private void visit(java.util.function.Consumer<Module> action) {
+    private void visit(Consumer<Module> action) {
         action.accept(this);
         for (Module c : children.values()) {
             c.visit(action);

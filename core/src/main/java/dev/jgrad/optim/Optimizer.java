@@ -5,6 +5,7 @@ import dev.jgrad.autograd.NoGrad;
 import dev.jgrad.backend.UpdateStep;
 import dev.jgrad.internal.Internals;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -101,7 +102,7 @@ public abstract class Optimizer {
             this.params.add(p);
             state.add(null);
         }
-        steps = java.util.Arrays.copyOf(steps, this.params.size());
+        steps = Arrays.copyOf(steps, this.params.size());
         return g;
     }
 
@@ -111,11 +112,11 @@ public abstract class Optimizer {
         }
         Integer first = seen.putIfAbsent(p, index);
         if (first != null) {
-            throw new IllegalArgumentException(name + ": parameter " + index + " " + java.util.Arrays.toString(p.shape())
+            throw new IllegalArgumentException(name + ": parameter " + index + " " + Arrays.toString(p.shape())
                     + " is the same tensor as parameter " + first + "; pass each parameter once");
         }
         if (!p.requiresGrad() || !p.isLeaf()) {
-            throw new IllegalArgumentException(name + ": parameter " + index + " " + java.util.Arrays.toString(p.shape())
+            throw new IllegalArgumentException(name + ": parameter " + index + " " + Arrays.toString(p.shape())
                     + (p.isLeaf() ? " does not require grad; call requiresGrad(true) on it or leave it out"
                     : " is not a leaf (it was computed by " + p.gradFn().name() + "); optimize the leaf tensors"));
         }
@@ -202,7 +203,7 @@ public abstract class Optimizer {
                     i++;
                 }
             }
-            Internals.bridge().update(name, rowSteps, rows, java.util.Arrays.copyOf(ids, rows.size()));
+            Internals.bridge().update(name, rowSteps, rows, Arrays.copyOf(ids, rows.size()));
         }
         for (int r = 0; r < rows.size(); r++) {
             state.set(ids[r], rowStates.get(r));

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * {@link Optimizer#stateDict()} and {@link Optimizer#loadStateDict}: the layout of the map, and a
@@ -20,7 +21,7 @@ final class OptimizerState {
 
     static Map<String, Tensor> save(Optimizer o) {
         Map<String, Tensor> out = new LinkedHashMap<>();
-        new java.util.TreeMap<>(o.hyper()).forEach((k, v) -> out.put("hyper." + k, Tensor.scalar(v, DType.F64)));
+        new TreeMap<>(o.hyper()).forEach((k, v) -> out.put("hyper." + k, Tensor.scalar(v, DType.F64)));
         int first = 0;
         for (int g = 0; g < o.paramGroups().size(); g++) {
             ParamGroup group = o.paramGroups().get(g);

@@ -9,6 +9,7 @@ import dev.jgrad.backend.UnaryOp;
 import dev.jgrad.backend.UpdateStep;
 import dev.jgrad.backend.View;
 import dev.jgrad.backend.Window;
+import java.util.Arrays;
 import org.jocl.CL;
 import org.jocl.Pointer;
 import org.jocl.cl_command_queue;
@@ -26,9 +27,9 @@ import org.jocl.cl_kernel;
  */
 public final class OpenClBackend implements Backend {
     /** Kernel names of the per-op contiguous kernels, built once instead of per launch. */
-    private static final String[] UNARY_KERNELS = java.util.Arrays.stream(UnaryOp.values())
+    private static final String[] UNARY_KERNELS = Arrays.stream(UnaryOp.values())
             .map(u -> "unary_" + u.name()).toArray(String[]::new);
-    private static final String[] BINARY_KERNELS = java.util.Arrays.stream(BinaryOp.values())
+    private static final String[] BINARY_KERNELS = Arrays.stream(BinaryOp.values())
             .map(b -> "binary_" + b.name()).toArray(String[]::new);
     private final String name;
     final ClDevice device;

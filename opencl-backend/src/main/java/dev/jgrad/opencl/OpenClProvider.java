@@ -6,6 +6,7 @@ import dev.jgrad.backend.BackendProvider;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.IntStream;
 
 /**
  * Registers {@code opencl} and {@code opencl:N}. Discovery runs on first use and any failure
@@ -78,7 +79,7 @@ public final class OpenClProvider implements BackendProvider {
         if (d == null) {
             return List.of();
         }
-        return java.util.stream.IntStream.range(0, d.size()).mapToObj(i -> "opencl:" + i + ": " + d.get(i).describe())
+        return IntStream.range(0, d.size()).mapToObj(i -> "opencl:" + i + ": " + d.get(i).describe())
                 .toList();
     }
 }

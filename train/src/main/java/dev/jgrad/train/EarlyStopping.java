@@ -2,6 +2,7 @@ package dev.jgrad.train;
 
 import dev.jgrad.nn.Module;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * Stops training when a monitored History column has not improved by more than {@code minDelta} for
@@ -25,7 +26,7 @@ public final class EarlyStopping implements Callback {
             throw new IllegalArgumentException("EarlyStopping: needs patience >= 1 and minDelta >= 0, got patience "
                     + patience + ", minDelta " + minDelta);
         }
-        this.monitor = java.util.Objects.requireNonNull(monitor, "EarlyStopping: monitor");
+        this.monitor = Objects.requireNonNull(monitor, "EarlyStopping: monitor");
         this.patience = patience;
         this.minDelta = minDelta;
     }

@@ -4,6 +4,7 @@ import dev.jgrad.io.SafeTensors;
 import dev.jgrad.nn.Module;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Keeps two files in a directory: {@code best.safetensors}, the model's state dict (PyTorch's keys,
@@ -21,7 +22,7 @@ public final class ModelCheckpoint implements Callback {
      * @param monitor decides which epoch is best; null keeps only {@code last.safetensors}
      */
     public ModelCheckpoint(Path dir, Monitor monitor) {
-        this.dir = java.util.Objects.requireNonNull(dir, "ModelCheckpoint: dir");
+        this.dir = Objects.requireNonNull(dir, "ModelCheckpoint: dir");
         this.monitor = monitor;
     }
 

@@ -1,14 +1,17 @@
 package dev.jgrad.backend.cpu;
 
 import dev.jgrad.DType;
-import dev.jgrad.backend.HeapBackend;
 import dev.jgrad.backend.BinaryOp;
+import dev.jgrad.backend.HeapBackend;
 import dev.jgrad.backend.HeapBuffer;
 import dev.jgrad.backend.ReduceOp;
 import dev.jgrad.backend.UnaryOp;
 import dev.jgrad.backend.UpdateStep;
 import dev.jgrad.backend.View;
 import dev.jgrad.backend.Window;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * The {@code cpu} device: heap buffers shared with {@code reference}, Vector API kernels for the
@@ -34,7 +37,7 @@ public final class CpuBackend extends HeapBackend {
         if (out.isContiguous() && b.dtype() == DType.F32) {
             int o = out.offset();
             Parallel.chunks(out.numel(), Parallel.STREAM_GRAIN,
-                    (from, to) -> java.util.Arrays.fill(b.f32, o + from, o + to, (float) value));
+                    (from, to) -> Arrays.fill(b.f32, o + from, o + to, (float) value));
         } else {
             Strided.fill(out, value);
         }
@@ -156,7 +159,7 @@ public final class CpuBackend extends HeapBackend {
      */
     @Override
     public void update(UpdateStep step, View[][] rows) {
-        java.util.List<View[]> fast = new java.util.ArrayList<>(rows.length), slow = new java.util.ArrayList<>();
+        List<View[]> fast = new ArrayList<>(rows.length), slow = new ArrayList<>();
         long total = 0;
         for (View[] row : rows) {
             boolean fits = Updates.fusable(row) && total + row[0].numel() <= Integer.MAX_VALUE;

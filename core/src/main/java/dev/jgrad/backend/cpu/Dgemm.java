@@ -1,5 +1,6 @@
 package dev.jgrad.backend.cpu;
 
+import java.util.Arrays;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -44,7 +45,7 @@ final class Dgemm {
     static void gemm(int i0, int i1, int j0, int j1, int k, Operand a, Operand b, double[] c, int co, int ldc) {
         if (k == 0) {
             for (int i = i0; i < i1; i++) {
-                java.util.Arrays.fill(c, co + i * ldc + j0, co + i * ldc + j1, 0.0);
+                Arrays.fill(c, co + i * ldc + j0, co + i * ldc + j1, 0.0);
             }
             return;
         }
@@ -191,7 +192,7 @@ final class Dgemm {
             } else if (cs == 1) {
                 for (int p = 0; p < kc; p++) {
                     System.arraycopy(d, src0 + p * rs, bp, base + p * NR, cols);
-                    java.util.Arrays.fill(bp, base + p * NR + cols, base + (p + 1) * NR, 0.0);
+                    Arrays.fill(bp, base + p * NR + cols, base + (p + 1) * NR, 0.0);
                 }
             } else if (rs == 1 && cols == NR && NR % 8 == 0) {
                 for (int j = 0; j < NR; j += 8) {

@@ -5,6 +5,7 @@ import dev.jgrad.backend.BinaryOp;
 import dev.jgrad.backend.HeapBuffer;
 import dev.jgrad.backend.UnaryOp;
 import dev.jgrad.backend.View;
+import java.util.Arrays;
 
 /**
  * Runs unary and binary primitives row by row ({@link Rows}). Unit-stride rows go straight to the
@@ -171,7 +172,7 @@ final class Elementwise {
 
     private static void gather(float[] src, int off, int stride, float[] dst, int n) {
         if (stride == 0) {
-            java.util.Arrays.fill(dst, 0, n, src[off]);
+            Arrays.fill(dst, 0, n, src[off]);
             return;
         }
         for (int i = 0; i < n; i++) {

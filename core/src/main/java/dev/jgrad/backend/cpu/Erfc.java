@@ -1,5 +1,7 @@
 package dev.jgrad.backend.cpu;
 
+import dev.jgrad.backend.Erf;
+import dev.jgrad.backend.UnaryOp;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
@@ -83,8 +85,8 @@ final class Erfc {
             }
         }
         for (; i < n; i++) {
-            o[oo + i] = (float) (gelu ? dev.jgrad.backend.UnaryOp.GELU.apply(x[xo + i], 0)
-                    : dev.jgrad.backend.Erf.erf(x[xo + i]));
+            o[oo + i] = (float) (gelu ? UnaryOp.GELU.apply(x[xo + i], 0)
+                    : Erf.erf(x[xo + i]));
         }
     }
 }

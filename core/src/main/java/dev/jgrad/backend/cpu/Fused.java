@@ -1,5 +1,7 @@
 package dev.jgrad.backend.cpu;
 
+import dev.jgrad.backend.BinaryOp;
+import dev.jgrad.backend.UnaryOp;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -25,7 +27,7 @@ final class Fused {
                 subTwice(x, xi, max, (float) Math.log(sumExp(x, xi, n, max, null, 0)), o, oi, n);
             } else {
                 float inv = (float) (1.0 / sumExp(x, xi, n, max, o, oi));
-                FloatUnary.apply(dev.jgrad.backend.UnaryOp.MUL_SCALAR, inv, o, oi, o, oi, n);
+                FloatUnary.apply(UnaryOp.MUL_SCALAR, inv, o, oi, o, oi, n);
             }
         }
     }
@@ -95,11 +97,11 @@ final class Fused {
      * {@code o = act(x + bias)} row by row: the add and the activation run while the row is in L1,
      * so memory is read and written once.
      */
-    static void biasActivation(dev.jgrad.backend.UnaryOp act, float[] x, int xo, float[] bias, int bo, float[] o,
+    static void biasActivation(UnaryOp act, float[] x, int xo, float[] bias, int bo, float[] o,
                                int oo, int rows, int c) {
         for (int r = 0; r < rows; r++) {
-            FloatBinary.apply(dev.jgrad.backend.BinaryOp.ADD, x, xo + r * c, bias, bo, o, oo + r * c, c);
-            if (act != dev.jgrad.backend.UnaryOp.IDENTITY) {
+            FloatBinary.apply(BinaryOp.ADD, x, xo + r * c, bias, bo, o, oo + r * c, c);
+            if (act != UnaryOp.IDENTITY) {
                 FloatUnary.apply(act, 0f, o, oo + r * c, o, oo + r * c, c);
             }
         }

@@ -5,6 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 
@@ -135,7 +137,7 @@ record GemmShape(int lanes, int registers, int mr, int nr, int kc, int mc, int n
         List<String> args = ProcessHandle.current().info().arguments().map(List::of).orElse(List.of());
         String flags = String.join(" ", args) + " " + System.getenv().getOrDefault("JAVA_TOOL_OPTIONS", "") + " "
                 + System.getenv().getOrDefault("JDK_JAVA_OPTIONS", "");
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("-XX:UseAVX=(\\d)").matcher(flags);
+        Matcher m = Pattern.compile("-XX:UseAVX=(\\d)").matcher(flags);
         int capped = 3;
         while (m.find()) {
             capped = Integer.parseInt(m.group(1));

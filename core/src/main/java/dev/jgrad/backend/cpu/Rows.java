@@ -2,6 +2,7 @@ package dev.jgrad.backend.cpu;
 
 import dev.jgrad.backend.Odometer;
 import dev.jgrad.backend.View;
+import java.util.Arrays;
 
 /**
  * Reduces a strided n-d iteration over several operands to rows: dims are merged where every
@@ -63,10 +64,10 @@ final class Rows {
         for (int v = 0; v < k; v++) {
             offsets[v] = views[v].offset();
             inner[v] = r == 0 ? 1 : strides[v][r - 1];
-            outer[v] = java.util.Arrays.copyOf(strides[v], Math.max(r - 1, 0));
+            outer[v] = Arrays.copyOf(strides[v], Math.max(r - 1, 0));
         }
         int length = r == 0 ? 1 : dims[r - 1];
-        return new Rows(length, inner, java.util.Arrays.copyOf(dims, Math.max(r - 1, 0)), outer, offsets);
+        return new Rows(length, inner, Arrays.copyOf(dims, Math.max(r - 1, 0)), outer, offsets);
     }
 
     /** @return the number of rows */

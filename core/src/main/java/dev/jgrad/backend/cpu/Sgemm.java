@@ -1,5 +1,6 @@
 package dev.jgrad.backend.cpu;
 
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -43,7 +44,7 @@ final class Sgemm {
     static void gemm(int i0, int i1, int j0, int j1, int k, Operand a, Operand b, float[] c, int co, int ldc) {
         if (k == 0) {
             for (int i = i0; i < i1; i++) {
-                java.util.Arrays.fill(c, co + i * ldc + j0, co + i * ldc + j1, 0f);
+                Arrays.fill(c, co + i * ldc + j0, co + i * ldc + j1, 0f);
             }
             return;
         }
@@ -190,7 +191,7 @@ final class Sgemm {
             } else if (cs == 1) {
                 for (int p = 0; p < kc; p++) {
                     System.arraycopy(d, src0 + p * rs, bp, base + p * NR, cols);
-                    java.util.Arrays.fill(bp, base + p * NR + cols, base + (p + 1) * NR, 0f);
+                    Arrays.fill(bp, base + p * NR + cols, base + (p + 1) * NR, 0f);
                 }
             } else if (rs == 1 && cols == NR && NR % 8 == 0) {
                 for (int j = 0; j < NR; j += 8) {

@@ -2,6 +2,7 @@ package dev.jgrad.backend.cpu;
 
 import dev.jgrad.DType;
 import dev.jgrad.backend.HeapBuffer;
+import dev.jgrad.backend.UnaryOp;
 import dev.jgrad.backend.View;
 import dev.jgrad.backend.Window;
 import java.util.Arrays;
@@ -69,7 +70,7 @@ final class Unfold {
             View tmp = View.contiguous(HeapBuffer.allocate(CpuBackend.INSTANCE, out.buffer().dtype(), out.numel()),
                     out.shape());
             fold(cols, w, tmp);
-            CpuBackend.INSTANCE.unary(dev.jgrad.backend.UnaryOp.IDENTITY, 0, tmp, out);
+            CpuBackend.INSTANCE.unary(UnaryOp.IDENTITY, 0, tmp, out);
             return;
         }
         HeapBuffer src = (HeapBuffer) cols.buffer(), dst = (HeapBuffer) out.buffer();

@@ -1,15 +1,17 @@
 package dev.jgrad.backend.reference;
 
 import dev.jgrad.DType;
-import dev.jgrad.backend.HeapBackend;
 import dev.jgrad.backend.BinaryOp;
+import dev.jgrad.backend.HeapBackend;
 import dev.jgrad.backend.HeapBuffer;
 import dev.jgrad.backend.Odometer;
 import dev.jgrad.backend.ReduceOp;
 import dev.jgrad.backend.UnaryOp;
 import dev.jgrad.backend.View;
 import dev.jgrad.backend.Window;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The oracle: scalar loops over {@link Odometer} in double precision, with no fast paths, so that
@@ -327,8 +329,8 @@ public final class ReferenceBackend extends HeapBackend {
 
     /** Every index of a shape in row-major order; the oracle favours plainness over speed. */
     private static final class WindowIndex {
-        static java.util.List<int[]> all(int[] shape) {
-            java.util.List<int[]> out = new java.util.ArrayList<>();
+        static List<int[]> all(int[] shape) {
+            List<int[]> out = new ArrayList<>();
             if (Odometer.count(shape) == 0) {
                 return out;
             }

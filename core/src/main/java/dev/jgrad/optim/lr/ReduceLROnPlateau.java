@@ -4,6 +4,7 @@ import dev.jgrad.optim.Optimizer;
 import dev.jgrad.optim.ParamGroup;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Multiplies the lr by {@code factor} when a metric has stopped improving for more than
@@ -38,7 +39,7 @@ public final class ReduceLROnPlateau extends LRScheduler {
      */
     public ReduceLROnPlateau(Optimizer optimizer, Mode mode, double factor, int patience, double threshold) {
         super("ReduceLROnPlateau", optimizer);
-        this.mode = java.util.Objects.requireNonNull(mode, name + ": mode");
+        this.mode = Objects.requireNonNull(mode, name + ": mode");
         if (!(factor >= 0 && factor < 1)) {
             throw new IllegalArgumentException(name + ": factor must be in [0, 1), got " + factor);
         }
