@@ -6,24 +6,13 @@ an Adam step on 1 x 10M, 200 x 1,000 and 1 x 200,000 F32 parameters with gradien
 Usage: /usr/bin/python3 benchmarks/compare/optim_torch.py  (torch's default thread count; foreach as torch
 chooses by default, i.e. the single-tensor loop on the CPU in 1.13)
 """
-import time
+import os
+import sys
 
 import torch
 
-
-def best_time(fn, min_seconds=1.0, repeats=5):
-    fn()
-    times = []
-    for _ in range(repeats):
-        count, start = 0, time.perf_counter()
-        while True:
-            fn()
-            count += 1
-            elapsed = time.perf_counter() - start
-            if elapsed >= min_seconds / repeats:
-                break
-        times.append(elapsed / count)
-    return min(times)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from compare import best_time  # noqa: E402  (one timing loop for every comparison script)
 
 
 def adam_step(count, n, foreach=None):
