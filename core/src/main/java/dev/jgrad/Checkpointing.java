@@ -4,6 +4,7 @@ import dev.jgrad.autograd.Autograd;
 import dev.jgrad.autograd.EnableGrad;
 import dev.jgrad.autograd.NoGrad;
 import dev.jgrad.autograd.Node;
+import dev.jgrad.nn.Module;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -85,7 +86,24 @@ public final class Checkpointing {
     }
 
     /**
-     * @param segment the computation to checkpoint, {@code x -> layers(x)}; for a module, {@code block::forward}
+     * Checkpoints a module: {@link #checkpoint(Function, Tensor)} of {@code segment.call(x)}. Its
+     * parameters get their gradients through the checkpoint; its forward hooks run again when backward
+     * recomputes it.
+     *
+     * @param segment the module to checkpoint, e.g. four stages of a {@code Sequential}
+     * @param input   its input (not modified)
+     * @return {@code segment.call(input)}, recorded as a single node whose backward recomputes the module
+     * @throws IllegalArgumentException if an argument is null
+     */
+    public static Tensor checkpoint(Module segment, Tensor input) {
+        if (segment == null) {
+            throw new IllegalArgumentException("checkpoint: the module must not be null");
+        }
+        return checkpoint((Function<Tensor, Tensor>) segment::call, input);
+    }
+
+    /**
+     * @param segment the computation to checkpoint, {@code x -> layers(x)}; for a module, {@link #checkpoint(Module, Tensor)}
      * @param input   its input (not modified)
      * @return {@code segment.apply(input)}, recording a single node whose backward recomputes the segment;
      *         under {@link NoGrad}, simply {@code segment.apply(input)}

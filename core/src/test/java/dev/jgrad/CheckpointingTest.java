@@ -201,7 +201,7 @@ class CheckpointingTest {
         try (var g = NoGrad.enter()) {
             assertFalse(Checkpointing.checkpoint(t -> t.exp(), x).requiresGrad(), "no recording under NoGrad");
         }
-        assertThrows(IllegalArgumentException.class, () -> Checkpointing.checkpoint(null, x));
+        assertThrows(IllegalArgumentException.class, () -> Checkpointing.checkpoint((Function<Tensor, Tensor>) null, x));
         assertThrows(IllegalArgumentException.class, () -> Checkpointing.checkpoint(t -> null, x));
         int[] calls = {0};
         Tensor y = Checkpointing.checkpoint(t -> calls[0]++ == 0 ? t.exp() : t.exp().sum(), x);

@@ -21,8 +21,13 @@ import java.util.Map;
  *   <li>{@link Status#EXPLODING}: the norm is above {@code exploding} (default
  *       {@value #DEFAULT_EXPLODING}, absolute) or some gradient element is NaN or infinite.</li>
  * </ul>
- * {@link #toString()} prints the table. A report costs nothing until it is made; making one computes
- * the statistics on the parameters' device and reads back one small vector.
+ * With {@link #trackDeadUnits(Module)} on, the report also gives, per {@link ReLU} module, the
+ * fraction of its units that were dead in the last forward: a unit is <em>dead</em> when its output
+ * is exactly 0 for every example in the batch (the PyTorch community's "dying ReLU"; dimension 1
+ * indexes the units, so a convolution's channel is dead when all its positions are 0 too).
+ * {@link #toString()} prints the table. A report costs nothing until it is made, and tracking costs
+ * nothing until it is switched on; making a report computes the statistics on the parameters'
+ * device and reads back one small vector.
  */
 public final class GradientReport {
     /** Default vanishing threshold, relative to the largest layer norm. */
@@ -67,12 +72,42 @@ public final class GradientReport {
     public record Layer(String name, double norm, Status status) {
     }
 
+    /**
+     * One ReLU module's dead units in the last forward.
+     *
+     * @param name  the module's dotted name, e.g. {@code 1} or {@code 3.block.2}
+     * @param units its units (the size of its output's dimension 1; the element count of a 1-d output)
+     * @param dead  how many of them were 0 for every example
+     */
+    public record DeadUnits(String name, long units, long dead) {
+        /** @return {@code dead / units}, 0 for a layer without units */
+        public double fraction() {
+            return units == 0 ? 0 : dead / (double) units;
+        }
+    }
+
     private final List<Parameter> parameters;
     private final List<Layer> layers;
+    private final List<DeadUnits> deadUnits;
 
-    private GradientReport(List<Parameter> parameters, List<Layer> layers) {
+    private GradientReport(List<Parameter> parameters, List<Layer> layers, List<DeadUnits> deadUnits) {
         this.parameters = List.copyOf(parameters);
         this.layers = List.copyOf(layers);
+        this.deadUnits = List.copyOf(deadUnits);
+    }
+
+    /**
+     * Switches on dead-unit tracking for {@code model}: a forward hook on every {@link ReLU} module in
+     * it (run when the ReLU is invoked through {@link Module#call}, as {@link Sequential} does) counts
+     * its dead units at each forward, on the output's device, and later reports on {@code model} list
+     * them. Each forward then costs one reduction per ReLU.
+     *
+     * @param model the network
+     * @return a handle whose {@code remove()} removes the hooks and ends the tracking
+     * @throws IllegalArgumentException if the model is null or already tracked
+     */
+    public static RemovableHandle trackDeadUnits(Module model) {
+        return DeadUnitTracker.track(model);
     }
 
     /** {@link #of(Module, Map, double, double)} without update ratios, with the default thresholds. */
@@ -99,9 +134,11 @@ public final class GradientReport {
         }
         Map<String, Tensor> params = model.namedParameters();
         GradientStats.checkBefore(params, before);
+        Map<String, DeadUnitTracker.Counts> dead = new LinkedHashMap<>(DeadUnitTracker.of(model));
+        dead.values().removeIf(c -> c == null);
         double[] stats;
         try (var g = NoGrad.enter()) {
-            stats = GradientStats.compute(params, before);
+            stats = GradientStats.compute(params, before, dead.values().stream().map(DeadUnitTracker.Counts::dead).toList());
         }
         List<Parameter> rows = new ArrayList<>();
         int i = 0;
@@ -113,7 +150,11 @@ public final class GradientReport {
                     before == null ? Double.NaN : Math.sqrt(s[3]) / Math.sqrt(s[4]), has));
             i++;
         }
-        return new GradientReport(rows, layers(rows, vanishing, exploding));
+        List<DeadUnits> units = new ArrayList<>();
+        for (Map.Entry<String, DeadUnitTracker.Counts> e : dead.entrySet()) {
+            units.add(new DeadUnits(e.getKey(), e.getValue().units(), Math.round(stats[i * GradientStats.WIDTH + units.size()])));
+        }
+        return new GradientReport(rows, layers(rows, vanishing, exploding), units);
     }
 
     /**
@@ -162,6 +203,14 @@ public final class GradientReport {
         return layers;
     }
 
+    /**
+     * @return per tracked ReLU module that has run, its dead units in the last forward, in registration
+     *         order; empty unless {@link #trackDeadUnits(Module)} is on for the model
+     */
+    public List<DeadUnits> deadUnits() {
+        return deadUnits;
+    }
+
     /** @return the names of the layers with the given verdict */
     public List<String> layersWith(Status status) {
         return layers.stream().filter(l -> l.status() == status).map(Layer::name).toList();
@@ -182,6 +231,13 @@ public final class GradientReport {
         for (Layer l : layers) {
             sb.append(String.format(Locale.ROOT, "%-28s %12.4e  %s%n", l.name().isEmpty() ? "(root)" : l.name(),
                     l.norm(), l.status()));
+        }
+        if (!deadUnits.isEmpty()) {
+            sb.append(String.format(Locale.ROOT, "%-28s %12s  %s%n", "relu", "dead units", "of"));
+            for (DeadUnits d : deadUnits) {
+                sb.append(String.format(Locale.ROOT, "%-28s %11.1f%%  %d/%d%n", d.name(), 100 * d.fraction(), d.dead(),
+                        d.units()));
+            }
         }
         return sb.toString();
     }

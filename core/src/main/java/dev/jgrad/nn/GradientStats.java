@@ -34,13 +34,17 @@ final class GradientStats {
         }
     }
 
-    /** @return {@link #WIDTH} numbers per parameter, in the map's order (call under NoGrad) */
-    static double[] compute(Map<String, Tensor> params, Map<String, Tensor> before) {
-        if (params.isEmpty()) {
+    /**
+     * @param extra 0-d tensors read back with the statistics (the dead-unit counts), each on some device
+     * @return {@link #WIDTH} numbers per parameter, in the map's order, then the {@code extra} values
+     *         (call under NoGrad)
+     */
+    static double[] compute(Map<String, Tensor> params, Map<String, Tensor> before, List<Tensor> extra) {
+        if (params.isEmpty() && extra.isEmpty()) {
             return new double[0];
         }
-        String device = params.values().iterator().next().device().name();
-        List<Tensor> scalars = new ArrayList<>(WIDTH * params.size());
+        String device = (params.isEmpty() ? extra.get(0) : params.values().iterator().next()).device().name();
+        List<Tensor> scalars = new ArrayList<>(WIDTH * params.size() + extra.size());
         for (Map.Entry<String, Tensor> e : params.entrySet()) {
             Tensor p = e.getValue();
             Tensor g = p.grad() == null || p.numel() == 0 ? null : p.grad().to(STAT);
@@ -57,6 +61,7 @@ final class GradientStats {
                 scalars.add(zero(device));
             }
         }
+        extra.forEach(t -> scalars.add(t.to(STAT)));
         List<Tensor> onDevice = scalars.stream().map(s -> s.reshape().to(device)).toList();
         return Tensor.stack(onDevice, 0).toDoubleArray();
     }

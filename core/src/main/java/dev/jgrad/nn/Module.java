@@ -39,14 +39,54 @@ public abstract class Module {
     private final Set<String> transientBuffers = new HashSet<>();
     private final Map<String, Module> children = new LinkedHashMap<>();
     private boolean training = true;
+    /** Copy-on-write so that a hook may remove itself (or another) while the hooks run. */
+    private List<ForwardHook> forwardHooks = List.of();
 
     /**
-     * Computes this module's output.
+     * Computes this module's output. Containers call their children through {@link #call(Tensor)},
+     * so that forward hooks run.
      *
      * @param input the input batch
      * @return the output; recorded in the graph when grad mode is on and a parameter or the input requires grad
      */
     public abstract Tensor forward(Tensor input);
+
+    /**
+     * Runs {@link #forward(Tensor)}, then the forward hooks in registration order, PyTorch's
+     * {@code module(x)}. Without hooks this is exactly {@code forward(input)}. {@link Sequential}
+     * calls its stages this way; a hook on the top-level model runs when the caller uses {@code call}
+     * instead of {@code forward}.
+     *
+     * @param input the input batch
+     * @return the output, or the last hook's replacement for it
+     */
+    public final Tensor call(Tensor input) {
+        Tensor out = forward(input);
+        for (ForwardHook h : forwardHooks) {
+            Tensor replaced = h.afterForward(this, input, out);
+            out = replaced == null ? out : replaced;
+        }
+        return out;
+    }
+
+    /**
+     * Adds a hook that {@link #call(Tensor)} runs after every forward of this module (not of its
+     * children: register on them, e.g. by walking {@link #namedModules()}).
+     *
+     * @param hook the hook
+     * @return a handle whose {@code remove()} unregisters the hook
+     */
+    public final RemovableHandle registerForwardHook(ForwardHook hook) {
+        Objects.requireNonNull(hook, "hook");
+        List<ForwardHook> next = new ArrayList<>(forwardHooks);
+        next.add(hook);
+        forwardHooks = List.copyOf(next);
+        return new RemovableHandle(() -> {
+            List<ForwardHook> rest = new ArrayList<>(forwardHooks);
+            rest.removeIf(h -> h == hook);
+            forwardHooks = List.copyOf(rest);
+        });
+    }
 
     // ---------------------------------------------------------------- registration
 
@@ -145,6 +185,27 @@ public abstract class Module {
     }
 
     // ---------------------------------------------------------------- queries
+
+    /**
+     * @return this module under {@code ""} and every descendant under its dotted name ({@code "0"},
+     * {@code "block.1"}), depth first in registration order, each module once (PyTorch's {@code named_modules})
+     */
+    public Map<String, Module> namedModules() {
+        Map<String, Module> out = new LinkedHashMap<>();
+        Set<Module> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        modules("", this, out, seen);
+        return out;
+    }
+
+    private static void modules(String name, Module m, Map<String, Module> out, Set<Module> seen) {
+        if (!seen.add(m)) {
+            return;
+        }
+        out.put(name, m);
+        for (Map.Entry<String, Module> c : m.children.entrySet()) {
+            modules(name.isEmpty() ? c.getKey() : name + "." + c.getKey(), c.getValue(), out, seen);
+        }
+    }
 
     /** @return every parameter, recursively in registration order, each tensor once */
     public List<Tensor> parameters() {

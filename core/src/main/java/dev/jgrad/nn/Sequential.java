@@ -35,12 +35,12 @@ public class Sequential extends Module {
         return namedChildren().get(Integer.toString(index));
     }
 
-    /** @return the input passed through every stage in order */
+    /** @return the input passed through every stage in order (each through {@link Module#call}, so its hooks run) */
     @Override
     public Tensor forward(Tensor input) {
         Tensor x = input;
         for (Module m : namedChildren().values()) {
-            x = m.forward(x);
+            x = m.call(x);
         }
         return x;
     }

@@ -114,4 +114,51 @@ class GradientReportTest {
         assertThrows(IllegalArgumentException.class, () -> GradientReport.of(both, Map.of(), 1e-4, 1e3));
         assertThrows(IllegalArgumentException.class, () -> GradientReport.of(null));
     }
+
+    /** A ReLU whose unit 1 is fed a large negative bias is dead; unit 0 is alive when a single example is positive. */
+    @Test
+    void deadReluUnitsAreCountedPerLayerOnlyWhileTracked() {
+        Linear lin = new Linear(2, 3);
+        lin.loadStateDict(Map.of("weight", Tensor.of(new float[] {1, 0, 0, 1, 0, 0}, 3, 2),
+                "bias", Tensor.of(new float[] {0, -100, 0}, 3)));
+        Sequential net = new Sequential(lin, new ReLU(), new Linear(3, 4), new ReLU());
+        // Unit 0 sees x0 (positive only in the last example), unit 1 is dead, unit 2 outputs exactly 0 everywhere.
+        Tensor x = Tensor.of(new float[] {-1, 2, -3, 4, 5, -6}, 3, 2);
+        net.forward(x).sum().backward();
+        assertTrue(GradientReport.of(net).deadUnits().isEmpty(), "no tracking, no counts");
+        try (RemovableHandle h = GradientReport.trackDeadUnits(net)) {
+            assertThrows(IllegalArgumentException.class, () -> GradientReport.trackDeadUnits(net));
+            net.zeroGrad();
+            net.forward(x).sum().backward();
+            GradientReport r = GradientReport.of(net);
+            assertEquals(List.of("1", "3"), r.deadUnits().stream().map(GradientReport.DeadUnits::name).toList());
+            GradientReport.DeadUnits first = r.deadUnits().get(0);
+            assertEquals(3, first.units());
+            assertEquals(2, first.dead(), r.toString());
+            assertEquals(2 / 3.0, first.fraction(), 1e-12);
+            assertEquals(4, r.deadUnits().get(1).units());
+            assertTrue(r.toString().contains("dead units"), r.toString());
+            // The counts follow the last forward: a batch where unit 0 is never positive kills it too.
+            net.forward(Tensor.of(new float[] {-1, 1}, 1, 2));
+            assertEquals(3, GradientReport.of(net).deadUnits().get(0).dead());
+        }
+        net.forward(x);
+        assertTrue(GradientReport.of(net).deadUnits().isEmpty(), "removing the handle ends the tracking");
+    }
+
+    /** A convolution's channel is a unit: dead when every position of every example is 0. */
+    @Test
+    void aChannelIsDeadWhenAllItsPositionsAreZero() {
+        ReLU relu = new ReLU();
+        Sequential net = new Sequential(relu);
+        float[] v = new float[2 * 3 * 2 * 2];
+        v[0] = 1;  // example 0, channel 0, position 0
+        v[23] = 2; // example 1, channel 2, last position
+        try (RemovableHandle h = GradientReport.trackDeadUnits(net)) {
+            net.forward(Tensor.of(v, 2, 3, 2, 2));
+            GradientReport.DeadUnits d = GradientReport.of(net).deadUnits().get(0);
+            assertEquals(3, d.units());
+            assertEquals(1, d.dead());
+        }
+    }
 }
