@@ -16,10 +16,15 @@ public final class Main {
             fashion-mnist  the same network on Fashion-MNIST 28x28 (Debian package dataset-fashion-mnist)
             xor            the 2-2-1 sigmoid network learning XOR by hand-written gradient descent
             neuron         one gradient step of a single sigmoid neuron, autograd beside the closed form
-            vanishing      per-layer gradient report: 20 sigmoid layers vs 20 residual ReLU + BatchNorm blocks
+            vanishing      per-layer gradient report: 20 sigmoid layers vs 20 residual ReLU + BatchNorm blocks,
+                           demo-out/vanishing.png (per-layer gradient norm, log scale)
+            descent        batch vs stochastic vs mini-batch gradient descent on one regression, same epochs:
+                           loss table and demo-out/descent.png
+            optimizers     SGD, SGD+momentum, RMSprop and Adam on the same network: loss table, demo-out/optimizers.png
             spark          the digits CNN trained data-parallel on Apache Spark local[2], beside a one-process run
             options (digits, fashion-mnist): --device NAME  --epochs N  --seed S  --out DIR  --limit N
-                                             fashion-mnist also --model cnn|mlp (MLP 784-256-10)""";
+                                             fashion-mnist also --model cnn|mlp (MLP 784-256-10)
+                    (descent, optimizers): --epochs N  --seed S  --out DIR;  (vanishing): --out DIR""";
 
     private static final int DIGITS_EPOCHS = 8;
 
@@ -70,7 +75,15 @@ public final class Main {
                 }
             }
             case "neuron" -> NeuronDemo.run(System.out);
-            case "vanishing" -> VanishingDemo.run(System.out);
+            case "vanishing" -> VanishingDemo.run(System.out, DemoOptions.parse(rest, 1).out());
+            case "descent" -> {
+                DemoOptions o = DemoOptions.parse(rest, DescentDemo.EPOCHS);
+                DescentDemo.run(System.out, o.out(), o.epochs(), o.seed());
+            }
+            case "optimizers" -> {
+                DemoOptions o = DemoOptions.parse(rest, OptimizersDemo.EPOCHS);
+                OptimizersDemo.run(System.out, o.out(), o.epochs(), o.seed());
+            }
             case "spark" -> System.exit(spark());
             default -> fail("unknown demo: " + name + "; the demos are:\n" + LIST);
         }
