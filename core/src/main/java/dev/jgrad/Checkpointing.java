@@ -129,7 +129,10 @@ public final class Checkpointing {
         inputs.addAll(leavesOf(out, input));
         Tensor[] in = inputs.toArray(new Tensor[0]);
         int[] shape = out.shape;
-        return Rule.record("checkpoint", out.detach(), in, (node, g) -> recompute(segment, node, g, rng, shape, in.length),
+        // The backward closure must not capture `in`: the node's saved inputs are released after its
+        // backward, but a captured array would keep every segment's input alive until the graph dies.
+        int count = in.length;
+        return Rule.record("checkpoint", out.detach(), in, (node, g) -> recompute(segment, node, g, rng, shape, count),
                 in);
     }
 

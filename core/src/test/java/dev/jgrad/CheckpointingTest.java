@@ -266,8 +266,12 @@ class CheckpointingTest {
      * (garbage collector settled) at the end of forward and after every layer recomputed. With dropout a
      * layer keeps three activations (ReLU output, mask, dropped output) and the checkpointed peak is
      * under a third. Without, a layer keeps one (the ReLU output, which is also the next product's
-     * input), and the floor is L/k + k = 8 + 4 of 32 activations, plus the parameters' gradients and the
-     * gradients in flight (measured: 17 activations' worth), so there the bound asserted is 0.6.
+     * input): the plain run keeps 32 activations, and the checkpointed peak, while the next-to-last
+     * segment is recomputed, is its 4 activations, the 6 segment inputs still ahead of it (the first is
+     * the user's input), the gradient coming in and the gradients of 4 layers' parameters: 11.25
+     * activations, 0.35 — above a third, the floor of this scheme (PyTorch's is the same). The bound
+     * 0.38 also catches a segment input kept past its backward (the backward closure once captured the
+     * inputs array: 13.75 activations, 0.43).
      */
     @Test
     void checkpointingEveryFourOf32LayersCutsThePeakLiveBytes() {
@@ -277,6 +281,6 @@ class CheckpointingTest {
         assertTrue(dropout[1] * 3 <= dropout[0], "checkpointed " + dropout[1] + " vs plain " + dropout[0]);
         long[] relu = peakLiveBytes(0);
         assertTrue(relu[0] >= 32 * activation, "plain run keeps an activation a layer");
-        assertTrue(relu[1] <= 0.6 * relu[0], "checkpointed " + relu[1] + " vs plain " + relu[0]);
+        assertTrue(relu[1] <= 0.38 * relu[0], "checkpointed " + relu[1] + " vs plain " + relu[0]);
     }
 }
