@@ -10,8 +10,10 @@ import java.util.Map;
 /**
  * Records a {@link GradientReport} of one model over training steps: each layer's gradient norm per
  * recorded step (the series a per-layer plot draws, log scale), and the steps at which any layer was
- * flagged. Call {@link #record(int)} after a backward, before the gradients are cleared; recording
- * is the only cost, so record every {@code k} steps for a long run. Not thread-safe.
+ * flagged, and, when {@link GradientReport#trackDeadUnits(Module)} is on for the model, each ReLU's
+ * dead-unit fraction in the forward of each recorded step. Call {@link #record(int)} after a
+ * backward, before the gradients are cleared; recording is the only cost, so record every {@code k}
+ * steps for a long run. Not thread-safe.
  */
 public final class GradientMonitor {
     private final Module model;
@@ -19,6 +21,7 @@ public final class GradientMonitor {
     private final double exploding;
     private final List<Integer> steps = new ArrayList<>();
     private final Map<String, List<Double>> norms = new LinkedHashMap<>();
+    private final Map<String, List<Double>> dead = new LinkedHashMap<>();
     private final Map<Integer, List<String>> flagged = new LinkedHashMap<>();
 
     /** A monitor with {@link GradientReport}'s default thresholds. */
@@ -55,17 +58,31 @@ public final class GradientMonitor {
         }
         GradientReport r = GradientReport.of(model, null, vanishing, exploding);
         for (GradientReport.Layer l : r.layers()) {
-            List<Double> series = norms.computeIfAbsent(l.name(), k -> new ArrayList<>(Collections.nCopies(steps.size(),
-                    Double.NaN)));
-            series.add(l.norm());
+            append(norms, l.name(), l.norm());
+        }
+        for (GradientReport.DeadUnits d : r.deadUnits()) {
+            append(dead, d.name(), d.fraction());
         }
         steps.add(step);
+        // A series that got no value at this step (tracking switched off) gets NaN, so all stay aligned.
+        norms.values().forEach(v -> pad(v, steps.size()));
+        dead.values().forEach(v -> pad(v, steps.size()));
         List<String> bad = new ArrayList<>(r.layersWith(GradientReport.Status.VANISHING));
         bad.addAll(r.layersWith(GradientReport.Status.EXPLODING));
         if (!bad.isEmpty()) {
             flagged.put(step, bad);
         }
         return r;
+    }
+
+    private void append(Map<String, List<Double>> series, String name, double value) {
+        series.computeIfAbsent(name, k -> new ArrayList<>(Collections.nCopies(steps.size(), Double.NaN))).add(value);
+    }
+
+    private static void pad(List<Double> series, int length) {
+        while (series.size() < length) {
+            series.add(Double.NaN);
+        }
     }
 
     /** @return the recorded steps, in order */
@@ -77,6 +94,16 @@ public final class GradientMonitor {
     public Map<String, double[]> layerNorms() {
         Map<String, double[]> out = new LinkedHashMap<>();
         norms.forEach((k, v) -> out.put(k, v.stream().mapToDouble(Double::doubleValue).toArray()));
+        return out;
+    }
+
+    /**
+     * @return per ReLU module, the fraction of its units dead at each recorded step (NaN where it was
+     *         not tracked); empty unless {@link GradientReport#trackDeadUnits(Module)} was on
+     */
+    public Map<String, double[]> deadUnitFractions() {
+        Map<String, double[]> out = new LinkedHashMap<>();
+        dead.forEach((k, v) -> out.put(k, v.stream().mapToDouble(Double::doubleValue).toArray()));
         return out;
     }
 

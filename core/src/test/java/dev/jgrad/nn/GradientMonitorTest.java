@@ -42,4 +42,28 @@ class GradientMonitorTest {
         assertThrows(IllegalArgumentException.class, () -> monitor.record(20));
         assertThrows(IllegalArgumentException.class, () -> new GradientMonitor(net, 0, 1));
     }
+
+    @Test
+    void recordsDeadUnitFractionsWhileTrackingIsOn() {
+        Tensor.manualSeed(4);
+        Sequential net = new Sequential(new Linear(4, 6), new ReLU(), new Linear(6, 1));
+        GradientMonitor monitor = new GradientMonitor(net);
+        Tensor x = Tensor.randn(new SplittableRandom(2), 8, 4);
+        net.forward(x).sum().backward();
+        monitor.record(1);
+        assertTrue(monitor.deadUnitFractions().isEmpty(), "no tracking, no series");
+        RemovableHandle h = GradientReport.trackDeadUnits(net);
+        net.zeroGrad();
+        net.forward(x).sum().backward();
+        GradientReport r = monitor.record(2);
+        h.remove();
+        net.zeroGrad();
+        net.forward(x).sum().backward();
+        monitor.record(3);
+        double[] series = monitor.deadUnitFractions().get("1");
+        assertEquals(3, series.length);
+        assertTrue(Double.isNaN(series[0]) && Double.isNaN(series[2]), java.util.Arrays.toString(series));
+        assertEquals(r.deadUnits().get(0).fraction(), series[1], 0);
+        assertEquals(3, monitor.layerNorms().get("0").length);
+    }
 }

@@ -1,7 +1,9 @@
 package dev.jgrad.train;
 
 import dev.jgrad.nn.GradientMonitor;
+import dev.jgrad.nn.GradientReport;
 import dev.jgrad.nn.Module;
+import dev.jgrad.nn.RemovableHandle;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +14,8 @@ import java.util.Objects;
  * (every {@code every}-th backward, counted over the whole run from 1) and plots them: one series per
  * layer, gradient norm over steps on a logarithmic axis, so a layer whose gradient vanishes sinks to
  * the bottom of the picture. The recording is the only cost; with a plot file set, the PNG is
- * rewritten after every epoch.
+ * rewritten after every epoch. {@link #trackDeadUnits()} adds each ReLU's dead-unit fraction to the
+ * recorded steps ({@link GradientMonitor#deadUnitFractions()}).
  */
 public final class GradientMonitorCallback implements Callback {
     private final Module model;
@@ -22,6 +25,7 @@ public final class GradientMonitorCallback implements Callback {
     private int plotWidth = 900;
     private int plotHeight = 500;
     private int step;
+    private RemovableHandle deadUnits;
 
     /**
      * @param model the model the trainer fits (the monitor reads its parameters' gradients)
@@ -55,6 +59,28 @@ public final class GradientMonitorCallback implements Callback {
         this.plotWidth = width;
         this.plotHeight = height;
         return this;
+    }
+
+    /**
+     * Switches on {@link GradientReport#trackDeadUnits(Module)} for the model: each forward then counts
+     * its ReLUs' dead units (one reduction per ReLU), and the monitor records their fractions.
+     *
+     * @return this callback
+     * @throws IllegalArgumentException if the model's ReLUs are already tracked elsewhere
+     */
+    public GradientMonitorCallback trackDeadUnits() {
+        if (deadUnits == null) {
+            deadUnits = GradientReport.trackDeadUnits(model);
+        }
+        return this;
+    }
+
+    /** Removes the dead-unit hooks that {@link #trackDeadUnits()} installed (the recorded series stay). */
+    public void stopTrackingDeadUnits() {
+        if (deadUnits != null) {
+            deadUnits.remove();
+            deadUnits = null;
+        }
     }
 
     @Override

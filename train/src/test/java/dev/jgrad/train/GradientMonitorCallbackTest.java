@@ -66,7 +66,7 @@ class GradientMonitorCallbackTest {
             }
         }
         Path png = dir.resolve("plots/grad-norms.png");
-        GradientMonitorCallback cb = new GradientMonitorCallback(model, 3).plotEveryEpoch(png, 640, 360);
+        GradientMonitorCallback cb = new GradientMonitorCallback(model, 3).plotEveryEpoch(png, 640, 360).trackDeadUnits();
         new Trainer(new SGD(model.parameters(), 0.1), Losses::crossEntropy).metrics()
                 .output(Output.PLAIN, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
                 .callback(cb).fit(model, new DataLoader(new TensorDataset(Tensor.of(x, 96, 4), Tensor.of(y, 96)), 16,
@@ -80,6 +80,14 @@ class GradientMonitorCallbackTest {
                 assertTrue(n > 0 && Double.isFinite(n), "a positive finite norm: " + n);
             }
         }
+        assertEquals(List.of("1", "3"), List.copyOf(cb.monitor().deadUnitFractions().keySet()));
+        for (double[] f : cb.monitor().deadUnitFractions().values()) {
+            assertEquals(4, f.length);
+            for (double v : f) {
+                assertTrue(v >= 0 && v <= 1, "a fraction: " + v);
+            }
+        }
+        cb.stopTrackingDeadUnits();
         BufferedImage img = readPng(png);
         assertEquals(640, img.getWidth());
         assertEquals(360, img.getHeight());
