@@ -138,7 +138,8 @@ public final class GradientReport {
         dead.values().removeIf(c -> c == null);
         double[] stats;
         try (var g = NoGrad.enter()) {
-            stats = GradientStats.compute(params, before, dead.values().stream().map(DeadUnitTracker.Counts::dead).toList());
+            stats = GradientStats.compute(params, before,
+                    dead.values().stream().map(DeadUnitTracker.Counts::dead).toList());
         }
         List<Parameter> rows = new ArrayList<>();
         int i = 0;
@@ -152,7 +153,8 @@ public final class GradientReport {
         }
         List<DeadUnits> units = new ArrayList<>();
         for (Map.Entry<String, DeadUnitTracker.Counts> e : dead.entrySet()) {
-            units.add(new DeadUnits(e.getKey(), e.getValue().units(), Math.round(stats[i * GradientStats.WIDTH + units.size()])));
+            double count = stats[i * GradientStats.WIDTH + units.size()]; // after the per-parameter block
+            units.add(new DeadUnits(e.getKey(), e.getValue().units(), Math.round(count)));
         }
         return new GradientReport(rows, layers(rows, vanishing, exploding), units);
     }

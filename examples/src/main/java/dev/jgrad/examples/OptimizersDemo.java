@@ -75,7 +75,8 @@ public final class OptimizersDemo {
         Map<String, Double> accuracy = new LinkedHashMap<>();
         optimizers.forEach((name, make) -> {
             Tensor.manualSeed(seed); // same initial weights, same batch order
-            Module net = new Sequential(new Linear(2, 32), new ReLU(), new Linear(32, 32), new ReLU(), new Linear(32, CLASSES));
+            Module net = new Sequential(new Linear(2, 32), new ReLU(), new Linear(32, 32), new ReLU(),
+                    new Linear(32, CLASSES));
             losses.put(name, train(net, make.apply(net.parameters()), data, epochs));
             accuracy.put(name, accuracy(net, data));
         });

@@ -15,7 +15,10 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The demo's promise: the sigmoid stack's first layers vanish, the remedied network's do not; clipping tames the exploding one. */
+/**
+ * The demo's promise: the sigmoid stack's first layers vanish, the remedied network's do not, and
+ * clipping bounds the exploding one.
+ */
 class VanishingDemoTest {
     @TempDir
     Path dir;
