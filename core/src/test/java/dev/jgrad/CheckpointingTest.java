@@ -269,9 +269,9 @@ class CheckpointingTest {
      * input): the plain run keeps 32 activations, and the checkpointed peak, while the next-to-last
      * segment is recomputed, is its 4 activations, the 6 segment inputs still ahead of it (the first is
      * the user's input), the gradient coming in and the gradients of 4 layers' parameters: 11.25
-     * activations, 0.35 — above a third, the floor of this scheme (PyTorch's is the same). The bound
-     * 0.38 also catches a segment input kept past its backward (the backward closure once captured the
-     * inputs array: 13.75 activations, 0.43).
+     * activations, 0.35: above a third, and the floor of recomputing one segment at a time (even the
+     * textbook L/k + k is 12 of 32). The bound 0.38 also catches a segment input kept past its backward
+     * (the backward closure once captured the inputs array: 13.75 activations, 0.43).
      */
     @Test
     void checkpointingEveryFourOf32LayersCutsThePeakLiveBytes() {
