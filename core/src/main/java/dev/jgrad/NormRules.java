@@ -79,6 +79,9 @@ final class NormRules {
     static Tensor[] normalize(String name, Tensor x, int[] axes, Tensor weight, Tensor bias, double eps) {
         Checks.floating(name, x);
         Layout lay = layout(name, x, axes);
+        if (lay.channels != 0) {
+            return batch(name, x, lay, weight, bias, eps);
+        }
         Tensor[] st;
         Tensor y;
         try (var g = NoGrad.enter()) {
@@ -92,15 +95,71 @@ final class NormRules {
             }
             y = y.reshape(x.shape);
         }
-        Tensor[] inputs = weight == null && bias == null ? new Tensor[] {x}
-                : weight == null ? new Tensor[] {x, bias}
-                : bias == null ? new Tensor[] {x, weight} : new Tensor[] {x, weight, bias};
+        Tensor[] inputs = inputs(x, weight, bias);
         Tensor xhat = st[0], rstd = st[1];
         Tensor out = Rule.record(name, y, inputs, (node, g) -> {
             Tensor[] s = NoGrad.isGradEnabled() ? stats(node.saved(0), lay, eps) : new Tensor[] {xhat, rstd};
             return backward(node, g, s[0], s[1], weight, bias, lay);
         }, x, xhat, rstd);
         return new Tensor[] {out, lay.perGroup(st[2]), lay.perGroup(st[3])};
+    }
+
+    /**
+     * Batch norm on the backend's per-channel primitives: one statistics pass and one affine pass
+     * forward; backward (when it is not itself recorded) one pass for the two per-channel sums and
+     * one for {@code dx = g * k1[c] + x * k2[c] + k3[c]}, the closed form regrouped per channel.
+     * Under {@code createGraph} the backward is the composed, differentiable one.
+     */
+    private static Tensor[] batch(String name, Tensor x, Layout lay, Tensor weight, Tensor bias, double eps) {
+        Tensor x3, mean, var, rstd, y;
+        try (var g = NoGrad.enter()) {
+            x3 = x.contiguous().reshape(x.shape[0], x.shape[1], lay.cols);
+            Tensor[] mv = Ops.channelMoments(x3);
+            mean = mv[0];
+            var = mv[1];
+            rstd = var.add(eps).rsqrt();
+            Tensor scale = weight == null ? rstd : rstd.mul(weight);
+            Tensor shift = mean.mul(scale).neg();
+            y = Ops.channelAffine(x3, scale, null, null, bias == null ? shift : shift.add(bias)).reshape(x.shape);
+        }
+        Tensor out = Rule.record(name, y, inputs(x, weight, bias), (node, g) -> {
+            if (NoGrad.isGradEnabled()) {
+                Tensor[] s = stats(node.saved(0), lay, eps);
+                return backward(node, g, s[0], s[1], weight, bias, lay);
+            }
+            return batchBackward(node, g, x3, mean, rstd, weight, bias, lay);
+        }, x);
+        return new Tensor[] {out, mean, var};
+    }
+
+    private static Tensor[] batchBackward(Node node, Tensor g, Tensor x3, Tensor mean, Tensor rstd, Tensor weight,
+            Tensor bias, Layout lay) {
+        Tensor g3 = g.contiguous().reshape(x3.shape);
+        Tensor[] sd = Ops.channelSums(g3, x3, mean);
+        Tensor sumGXhat = sd[1].mul(rstd);
+        Tensor[] grads = new Tensor[1 + (weight != null ? 1 : 0) + (bias != null ? 1 : 0)];
+        if (node.needsInputGrad(0)) {
+            double inv = 1.0 / lay.count;
+            Tensor k1 = weight == null ? rstd : rstd.mul(weight);
+            Tensor k2 = k1.mul(rstd).mul(sumGXhat).mul(-inv);
+            Tensor k3 = k1.mul(sd[0]).mul(-inv).sub(k2.mul(mean));
+            grads[0] = Ops.channelAffine(g3, k1, x3, k2, k3).reshape(g.shape);
+        }
+        int k = 1;
+        if (weight != null) {
+            grads[k] = node.needsInputGrad(k) ? sumGXhat.reshape(weight.shape) : null;
+            k++;
+        }
+        if (bias != null) {
+            grads[k] = node.needsInputGrad(k) ? sd[0].reshape(bias.shape) : null;
+        }
+        return grads;
+    }
+
+    private static Tensor[] inputs(Tensor x, Tensor weight, Tensor bias) {
+        return weight == null && bias == null ? new Tensor[] {x}
+                : weight == null ? new Tensor[] {x, bias}
+                : bias == null ? new Tensor[] {x, weight} : new Tensor[] {x, weight, bias};
     }
 
     /** @return {@code {xhat, rstd, mean, var}} on the 2-D view, the statistics {@code [R, 1]} */
