@@ -234,6 +234,8 @@ public final class OpTable {
                     normal(3, 4, 5), normal(4, 5), normal(4, 5)),
             smooth("layerNorm[2,37]noAffine", x -> Functional.layerNorm(x.get(0), new int[] {37}, null, null, 1e-3),
                     normal(2, 37)),
+            smooth("layerNorm[5,67]shifted", x -> Functional.layerNorm(x.get(0).add(10.0), new int[] {67}, x.get(1),
+                    x.get(2), 1e-5), normal(5, 67), normal(67), normal(67)),
             smooth("batchNorm train[6,3,2]", x -> Functional.batchNorm(x.get(0), null, null, x.get(1), x.get(2), true,
                     0.1, 1e-5), normal(6, 3, 2), normal(3), normal(3)),
             smooth("batchNorm train[4,5]", x -> Functional.batchNorm(x.get(0), null, null, x.get(1), x.get(2), true,
