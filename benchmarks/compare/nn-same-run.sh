@@ -7,6 +7,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 ROUNDS="${1:-3}"; shift || true
 CASES=("${@:-batchNorm2d layerNorm lstm cnn}")
+# the heap BenchMain uses: fixed and pre-touched, so page faults on fresh heap do not time the kernels
+JVM="--add-modules jdk.incubator.vector -Xms4g -Xmx4g -XX:+AlwaysPreTouch"
 JAR="${JAR:-$ROOT/benchmarks/target/jgrad-benchmarks.jar}"
 J="${JAVA_HOME:-$(ls -d /usr/lib/jvm/*25* | head -1)}/bin/java"
 jmh() {  # jmh CASE -> "jgrad CASE ms"
@@ -15,7 +17,7 @@ jmh() {  # jmh CASE -> "jgrad CASE ms"
     if [ "$1" = cnn ]; then filter=CnnTrainStepBenchmark; params=(-p device=cpu); unit=ms
     else filter=LayerBenchmark; params=(-p layer="$1" -p device=cpu); unit=us; fi
     "$J" -Djmh.ignoreLock=true -cp "$JAR" org.openjdk.jmh.Main \
-        "$filter" -f 1 -wi 4 -w 2s -i 5 -r 2s -jvmArgsAppend "--add-modules jdk.incubator.vector -Xms2g -Xmx2g" \
+        "$filter" -f 1 -wi 4 -w 2s -i 5 -r 2s -jvmArgsAppend "$JVM" \
         "${params[@]}" 2>/dev/null \
         | awk -v c="$1" -v u="$unit" -v f="$filter" 'index($1, f ".") == 1 && $0 ~ /avgt/ {
             for (i = 1; i <= NF; i++) if ($i == "avgt") s = $(i + 2);
@@ -23,7 +25,7 @@ jmh() {  # jmh CASE -> "jgrad CASE ms"
 }
 jmh_conv() {  # every ConvBenchmark pass -> "jgrad conv SHAPE PASS ms GFLOP/s" (params sort as device, pass, shape)
     "$J" -Djmh.ignoreLock=true -cp "$JAR" org.openjdk.jmh.Main ConvBenchmark -f 1 -wi 4 -w 2s -i 5 -r 2s \
-        -jvmArgsAppend "--add-modules jdk.incubator.vector -Xms2g -Xmx2g" -p device=cpu 2>/dev/null \
+        -jvmArgsAppend "$JVM" -p device=cpu 2>/dev/null \
         | awk 'index($1, "ConvBenchmark.") == 1 && $0 ~ /avgt/ {
             split($4, a, /[-:]/); oh = a[3] + 2 * a[7] - a[6] + 1; ow = a[4] + 2 * a[7] - a[6] + 1;
             f = 2.0 * a[1] * a[5] * oh * ow * a[2] * a[6] * a[6];
