@@ -82,8 +82,8 @@ def torch_times():
     return out
 
 
-def torch_cnn_times(torch):
-    """The CNN step of CnnTrainStepBenchmark and the passes of ConvBenchmark, in PyTorch."""
+def torch_cnn_times(torch, convs=True):
+    """The CNN step of CnnTrainStepBenchmark and (convs) the passes of ConvBenchmark, in PyTorch."""
     nn, F = torch.nn, torch.nn.functional
     torch.manual_seed(0)
     model = nn.Sequential(nn.Conv2d(1, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
@@ -101,7 +101,7 @@ def torch_cnn_times(torch):
         return loss.item()
 
     out = {"train cnn": best_time(step, min_seconds=3.0)}
-    for shape in ["64-1-28-28:32-3-1", "64-32-14-14:64-3-1", "32-64-28-28:128-3-1"]:
+    for shape in [] if not convs else ["64-1-28-28:32-3-1", "64-32-14-14:64-3-1", "32-64-28-28:128-3-1"]:
         n, c, h, w, o, k, pad = [int(v) for v in shape.replace(":", "-").split("-")]
         xs = torch.randn(n, c, h, w)
         ws = torch.randn(o, c, k, k) * 0.1

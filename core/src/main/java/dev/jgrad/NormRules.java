@@ -8,17 +8,19 @@ import java.util.Arrays;
  * Normalisation with an optional affine transform, the core of batch and layer normalisation:
  * {@code y = (x - mean) / sqrt(var + eps) * weight + bias}, the variance biased.
  *
- * <p>Every step runs on a contiguous 2-D view {@code [R, S]} of the input, so each op is a row
- * reduction or a row/column broadcast, the backend's fast paths (a {@code [1, C, 1, 1]} broadcast
- * against {@code [N, C, H, W]} takes the general strided path, about 150x slower). Layer norm: one
- * row per normalised group, statistics {@code [R, 1]}, parameters a row {@code [1, S]}. Batch norm:
- * rows {@code (n, c)} of {@code S = H*W} elements, statistics summed over the {@code N} rows of a
- * channel and spread back to {@code [R, 1]}, parameters spread the same way.
+ * <p>The forward and the plain (unrecorded) backward run on the backend's per-group primitives
+ * over a contiguous 3-D view {@code [N, G, S]}: batch norm's groups are the channels of
+ * {@code [N, C, H*W]}, layer norm's the rows of {@code [1, R, S]}. Forward: one statistics pass
+ * ({@code channelMoments}) and one normalising pass ({@code channelAffine}, with batch norm's
+ * weight and bias folded into its per-channel scale and shift). Backward: one pass for the per-group
+ * sums ({@code channelSums}) and one for {@code dx} in the closed form
+ * {@code dx = rstd * (gy - mean(gy) - xhat * mean(gy * xhat))}, {@code gy = g * weight}, regrouped
+ * per group as {@code g * k1 + x * k2 + k3}: a fixed number of passes whatever the shape.
  *
- * <p>The backward uses the closed form {@code dx = rstd * (gy - mean(gy) - xhat * mean(gy * xhat))}
- * with {@code gy = g * weight}: a fixed number of passes whatever the shape. A plain backward reads
- * the saved {@code xhat} and {@code rstd}; under {@code createGraph} they are recomputed from the
- * saved input in recorded ops, so the gradient differentiates again.
+ * <p>Under {@code createGraph} the backward is instead composed of recorded ops on a 2-D view
+ * {@code [R, S]} (rows {@code (n, c)} of {@code H*W} for batch norm, statistics spread back to
+ * {@code [R, 1]}; row/column broadcasts only, the backend's fast paths), with the statistics
+ * recomputed from the saved input, so the gradient differentiates again.
  */
 final class NormRules {
     private NormRules() {
@@ -62,11 +64,6 @@ final class NormRules {
             }
             return t.sum(1, true).reshape(rows / channels, channels).sum(0, false).reshape(shape);
         }
-
-        /** @return per-group values from a per-row {@code [R, 1]} statistic: {@code [C]} or {@code [R]} */
-        Tensor perGroup(Tensor stat) {
-            return channels == 0 ? stat.reshape(rows) : stat.narrow(0, 0, channels).reshape(channels);
-        }
     }
 
     /**
@@ -79,28 +76,126 @@ final class NormRules {
     static Tensor[] normalize(String name, Tensor x, int[] axes, Tensor weight, Tensor bias, double eps) {
         Checks.floating(name, x);
         Layout lay = layout(name, x, axes);
-        Tensor[] st;
-        Tensor y;
-        try (var g = NoGrad.enter()) {
-            st = stats(x, lay, eps);
-            y = st[0];
-            if (weight != null) {
-                y = y.mul(lay.param(weight));
-            }
-            if (bias != null) {
-                y = y.add(lay.param(bias));
-            }
-            y = y.reshape(x.shape);
+        if (lay.channels != 0) {
+            return batch(name, x, lay, weight, bias, eps);
         }
-        Tensor[] inputs = weight == null && bias == null ? new Tensor[] {x}
+        return layer(name, x, lay, weight, bias, eps);
+    }
+
+    /**
+     * Layer norm on the same per-group primitives, each row of the {@code [R, S]} view a group of
+     * {@code [1, R, S]}: statistics and normalisation in one pass each, then the per-column affine.
+     * Backward (when not recorded): {@code gy = g * weight}, the row sums and {@code dx} in one pass
+     * each, and the column sums of {@code g * xhat} and {@code g} for the parameters.
+     */
+    private static Tensor[] layer(String name, Tensor x, Layout lay, Tensor weight, Tensor bias, double eps) {
+        Tensor x3, mean, var, rstd, xhat, y;
+        try (var g = NoGrad.enter()) {
+            x3 = x.contiguous().reshape(1, lay.rows, lay.cols);
+            Tensor[] mv = Ops.channelMoments(x3);
+            mean = mv[0];
+            var = mv[1];
+            rstd = var.add(eps).rsqrt();
+            xhat = Ops.channelAffine(x3, rstd, null, null, mean.mul(rstd).neg()).reshape(lay.rows, lay.cols);
+            y = weight == null ? xhat : xhat.mul(lay.param(weight));
+            y = (bias == null ? y : y.add(lay.param(bias))).reshape(x.shape);
+        }
+        Tensor out = Rule.record(name, y, inputs(x, weight, bias), (node, g) -> {
+            if (NoGrad.isGradEnabled()) {
+                Tensor[] s = stats(node.saved(0), lay, eps);
+                return backward(node, g, s[0], s[1], weight, bias, lay);
+            }
+            return layerBackward(node, g, x3, xhat, mean, rstd, weight, bias, lay);
+        }, x);
+        return new Tensor[] {out, mean, var};
+    }
+
+    private static Tensor[] layerBackward(Node node, Tensor g, Tensor x3, Tensor xhat, Tensor mean, Tensor rstd,
+            Tensor weight, Tensor bias, Layout lay) {
+        Tensor g2 = g.contiguous().reshape(lay.rows, lay.cols);
+        Tensor[] grads = new Tensor[1 + (weight != null ? 1 : 0) + (bias != null ? 1 : 0)];
+        if (node.needsInputGrad(0)) {
+            Tensor gy = (weight == null ? g2 : g2.mul(lay.param(weight))).reshape(x3.shape);
+            grads[0] = groupDx(gy, x3, mean, rstd, rstd, Ops.channelSums(gy, x3, mean), lay.count).reshape(g.shape);
+        }
+        int k = 1;
+        if (weight != null) {
+            grads[k] = node.needsInputGrad(k) ? lay.paramGrad(g2.mul(xhat), weight.shape) : null;
+            k++;
+        }
+        if (bias != null) {
+            grads[k] = node.needsInputGrad(k) ? lay.paramGrad(g2, bias.shape) : null;
+        }
+        return grads;
+    }
+
+    /**
+     * The closed-form input gradient per group, {@code k1 * (g - Σg/M - xhat * Σ(g·xhat)/M)} with
+     * {@code xhat = (x - mean) * rstd}, regrouped as {@code g * k1 + x * k2 + k3} for one pass.
+     *
+     * @param k1 {@code rstd}, times the weight for batch norm
+     * @param sd {@code {Σ g, Σ g * (x - mean)}} per group
+     */
+    private static Tensor groupDx(Tensor g3, Tensor x3, Tensor mean, Tensor rstd, Tensor k1, Tensor[] sd, int count) {
+        double inv = 1.0 / count;
+        Tensor k2 = k1.mul(rstd).mul(sd[1].mul(rstd)).mul(-inv);
+        Tensor k3 = k1.mul(sd[0]).mul(-inv).sub(k2.mul(mean));
+        return Ops.channelAffine(g3, k1, x3, k2, k3);
+    }
+
+    /**
+     * Batch norm on the backend's per-channel primitives: one statistics pass and one affine pass
+     * forward; backward (when it is not itself recorded) one pass for the two per-channel sums and
+     * one for {@code dx = g * k1[c] + x * k2[c] + k3[c]}, the closed form regrouped per channel.
+     * Under {@code createGraph} the backward is the composed, differentiable one.
+     */
+    private static Tensor[] batch(String name, Tensor x, Layout lay, Tensor weight, Tensor bias, double eps) {
+        Tensor x3, mean, var, rstd, y;
+        try (var g = NoGrad.enter()) {
+            x3 = x.contiguous().reshape(x.shape[0], x.shape[1], lay.cols);
+            Tensor[] mv = Ops.channelMoments(x3);
+            mean = mv[0];
+            var = mv[1];
+            rstd = var.add(eps).rsqrt();
+            Tensor scale = weight == null ? rstd : rstd.mul(weight);
+            Tensor shift = mean.mul(scale).neg();
+            y = Ops.channelAffine(x3, scale, null, null, bias == null ? shift : shift.add(bias)).reshape(x.shape);
+        }
+        Tensor out = Rule.record(name, y, inputs(x, weight, bias), (node, g) -> {
+            if (NoGrad.isGradEnabled()) {
+                Tensor[] s = stats(node.saved(0), lay, eps);
+                return backward(node, g, s[0], s[1], weight, bias, lay);
+            }
+            return batchBackward(node, g, x3, mean, rstd, weight, bias, lay);
+        }, x);
+        return new Tensor[] {out, mean, var};
+    }
+
+    private static Tensor[] batchBackward(Node node, Tensor g, Tensor x3, Tensor mean, Tensor rstd, Tensor weight,
+            Tensor bias, Layout lay) {
+        Tensor g3 = g.contiguous().reshape(x3.shape);
+        Tensor[] sd = Ops.channelSums(g3, x3, mean);
+        Tensor sumGXhat = sd[1].mul(rstd);
+        Tensor[] grads = new Tensor[1 + (weight != null ? 1 : 0) + (bias != null ? 1 : 0)];
+        if (node.needsInputGrad(0)) {
+            Tensor k1 = weight == null ? rstd : rstd.mul(weight);
+            grads[0] = groupDx(g3, x3, mean, rstd, k1, sd, lay.count).reshape(g.shape);
+        }
+        int k = 1;
+        if (weight != null) {
+            grads[k] = node.needsInputGrad(k) ? sumGXhat.reshape(weight.shape) : null;
+            k++;
+        }
+        if (bias != null) {
+            grads[k] = node.needsInputGrad(k) ? sd[0].reshape(bias.shape) : null;
+        }
+        return grads;
+    }
+
+    private static Tensor[] inputs(Tensor x, Tensor weight, Tensor bias) {
+        return weight == null && bias == null ? new Tensor[] {x}
                 : weight == null ? new Tensor[] {x, bias}
                 : bias == null ? new Tensor[] {x, weight} : new Tensor[] {x, weight, bias};
-        Tensor xhat = st[0], rstd = st[1];
-        Tensor out = Rule.record(name, y, inputs, (node, g) -> {
-            Tensor[] s = NoGrad.isGradEnabled() ? stats(node.saved(0), lay, eps) : new Tensor[] {xhat, rstd};
-            return backward(node, g, s[0], s[1], weight, bias, lay);
-        }, x, xhat, rstd);
-        return new Tensor[] {out, lay.perGroup(st[2]), lay.perGroup(st[3])};
     }
 
     /** @return {@code {xhat, rstd, mean, var}} on the 2-D view, the statistics {@code [R, 1]} */

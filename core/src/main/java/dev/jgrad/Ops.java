@@ -119,6 +119,32 @@ final class Ops {
         return out;
     }
 
+    /** @return {@code {mean, biasedVar}}, each {@code [C]}, of the channels of a contiguous {@code x [N, C, S]} */
+    static Tensor[] channelMoments(Tensor x) {
+        int c = x.shape[1];
+        Tensor mean = empty(x.device(), x.dtype(), new int[] {c});
+        Tensor var = empty(x.device(), x.dtype(), new int[] {c});
+        x.backend().channelMoments(x.desc(), mean.desc(), var.desc());
+        return new Tensor[] {mean, var};
+    }
+
+    /** @return {@code a * sa[c] + x * sx[c] + shift[c]} over contiguous {@code [N, C, S]}; {@code x, sx} may be null */
+    static Tensor channelAffine(Tensor a, Tensor sa, Tensor x, Tensor sx, Tensor shift) {
+        Tensor out = empty(a.device(), a.dtype(), a.shape);
+        a.backend().channelAffine(a.desc(), sa.desc(), x == null ? null : x.desc(), sx == null ? null : sx.desc(),
+                shift.desc(), out.desc());
+        return out;
+    }
+
+    /** @return {@code {Σ g, Σ g * (x - center)}} per channel of contiguous {@code g, x [N, C, S]} */
+    static Tensor[] channelSums(Tensor g, Tensor x, Tensor center) {
+        int c = x.shape[1];
+        Tensor sums = empty(x.device(), x.dtype(), new int[] {c});
+        Tensor dots = empty(x.device(), x.dtype(), new int[] {c});
+        x.backend().channelSums(g.desc(), x.desc(), center.desc(), sums.desc(), dots.desc());
+        return new Tensor[] {sums, dots};
+    }
+
     /** Checks every element of {@code t} lies in {@code [lo, hi]}: now on host backends, at the next sync on devices. */
     static void checkRange(Tensor t, double lo, double hi, Backend.RangeFailure failure) {
         t.backend().checkRange(t.desc(), lo, hi, failure);

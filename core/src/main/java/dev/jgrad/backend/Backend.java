@@ -229,6 +229,34 @@ public interface Backend {
         }
     }
 
+    /**
+     * Batch-normalisation statistics: for a contiguous float {@code x [N, C, S]}, {@code mean[c]} and
+     * the biased {@code var[c]} of the {@code N*S} elements of channel {@code c}, written to the
+     * {@code [C]} views {@code mean} and {@code var}. Only those two are written.
+     */
+    default void channelMoments(View x, View mean, View var) {
+        ComposedNorm.moments(this, x, mean, var);
+    }
+
+    /**
+     * A per-channel affine combination over contiguous {@code [N, C, S]} views:
+     * {@code out[n, c, s] = a[n, c, s] * sa[c] + x[n, c, s] * sx[c] + shift[c]}, the middle term absent
+     * when {@code x} and {@code sx} are null; {@code sa}, {@code sx} and {@code shift} are {@code [C]}.
+     * Batch norm's forward ({@code x * scale + shift}) and input gradient are both of this form.
+     */
+    default void channelAffine(View a, View sa, View x, View sx, View shift, View out) {
+        ComposedNorm.affine(this, a, sa, x, sx, shift, out);
+    }
+
+    /**
+     * The per-channel sums of batch norm's backward over contiguous {@code g} and {@code x}
+     * {@code [N, C, S]}: {@code sums[c] = Σ g[n, c, s]} and
+     * {@code dots[c] = Σ g[n, c, s] * (x[n, c, s] - center[c])}, all three {@code [C]}.
+     */
+    default void channelSums(View g, View x, View center, View sums, View dots) {
+        ComposedNorm.sums(this, g, x, center, sums, dots);
+    }
+
     /** {@code y += alpha * x} for views of one shape: the SGD step without a temporary. */
     default void axpy(double alpha, View x, View y) {
         Buffer t = allocate(x.buffer().dtype(), x.numel());

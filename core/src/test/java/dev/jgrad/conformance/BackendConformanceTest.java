@@ -19,7 +19,9 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * The conformance kit: every row of {@link OpTable}, in F32 and F64, with contiguous and
  * non-contiguous inputs, run forward and backward on the backend under test and on
- * {@code reference}; values, shapes, dtypes and every input gradient must agree.
+ * {@code reference}; values, shapes, dtypes and every input gradient must agree. Likewise the
+ * fused optimizer updates ({@link UpdateTable}), in-place writes ({@link InPlaceTable}) and layers
+ * ({@link LayerTable}: outputs, input and parameter gradients, buffers).
  *
  * <p>A backend's test module extends this class and names its device. The kit ships in
  * jgrad-core's test-jar.
@@ -54,6 +56,29 @@ public abstract class BackendConformanceTest {
                     String label = c.name() + " " + dt + (strided ? " strided" : "");
                     tests.add(DynamicTest.dynamicTest(label, () -> compare(c, dt, strided)));
                 }
+            }
+        }
+        return tests.stream();
+    }
+
+    /**
+     * @return one dynamic test per (layer row, dtype): outputs, input and parameter gradients, and
+     *         buffers of the {@link LayerTable} modules against {@code reference}
+     */
+    @TestFactory
+    Stream<DynamicTest> layersMatchReference() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (LayerTable.LayerCase c : LayerTable.all()) {
+            for (DType dt : dtypes()) {
+                String label = "layer " + c.name() + " " + dt;
+                tests.add(DynamicTest.dynamicTest(label, () -> {
+                    Map<String, Tensor> state = LayerRun.sharedState(c);
+                    Map<String, double[]> expected = LayerRun.run(c, state, dt, "reference");
+                    Map<String, double[]> actual = LayerRun.run(c, state, dt, device());
+                    assertEquals(expected.keySet(), actual.keySet(), label + ": outputs, gradients and buffers");
+                    expected.forEach((k, v) -> assertClose(v, actual.get(k), tolerance(dt), label + " on " + device()
+                            + ": " + k));
+                }));
             }
         }
         return tests.stream();

@@ -37,6 +37,7 @@ public final class OpenClBackend implements Backend {
     final Programs programs;
     private final MemoryPool pool;
     private final ClMath math;
+    private final ClNorm norm;
     private final ClUpdates updates;
 
     private final DeviceChecks checks;
@@ -54,6 +55,7 @@ public final class OpenClBackend implements Backend {
         this.pool = new MemoryPool(context, name, device.memory());
         this.programs = new Programs(context, device);
         this.math = new ClMath(this);
+        this.norm = new ClNorm(this);
         this.updates = new ClUpdates(this);
 
         this.checks = new DeviceChecks(this);
@@ -318,6 +320,27 @@ public final class OpenClBackend implements Backend {
     public synchronized void crossEntropyBackward(View logProbs, View labels, View gradOut, double scale, View out) {
         if (!math.crossEntropyBackward(logProbs, labels, gradOut, scale, out)) {
             Backend.super.crossEntropyBackward(logProbs, labels, gradOut, scale, out);
+        }
+    }
+
+    @Override
+    public synchronized void channelMoments(View x, View mean, View var) {
+        if (!norm.moments(x, mean, var)) {
+            Backend.super.channelMoments(x, mean, var);
+        }
+    }
+
+    @Override
+    public synchronized void channelAffine(View a, View sa, View x, View sx, View shift, View out) {
+        if (!norm.affine(a, sa, x, sx, shift, out)) {
+            Backend.super.channelAffine(a, sa, x, sx, shift, out);
+        }
+    }
+
+    @Override
+    public synchronized void channelSums(View g, View x, View center, View sums, View dots) {
+        if (!norm.sums(g, x, center, sums, dots)) {
+            Backend.super.channelSums(g, x, center, sums, dots);
         }
     }
 

@@ -122,3 +122,63 @@ __kernel void check_value_long(__global const long* x, int xo, int n, int rank, 
     UNPACK(shape8, shape); UNPACK(sx8, sx);
     if (p < n) value[vo] = x[offset_of(p, rank, shape, sx, xo)];
 }
+
+// Batch-norm statistics of a contiguous x [N, C, S]: one work-item per channel; each row of S is
+// centred on its own mean and the rows are combined pairwise (Chan's update), as the cpu kernel does,
+// so a large mean does not cancel the variance.
+__kernel void channel_moments(__global const T* x, int xo, int n, int c, int s, __global T* mean, int mo, int ms,
+                              __global T* var, int vo, int vs) {
+    int ch = get_global_id(0);
+    if (ch >= c) return;
+    T m = 0, m2 = 0;
+    long count = 0;
+    for (int i = 0; i < n; i++) {
+        __global const T* row = x + xo + (i * c + ch) * s;
+        T sum = 0, rm2 = 0;
+        for (int j = 0; j < s; j++) sum += row[j];
+        T rm = sum / s;
+        for (int j = 0; j < s; j++) {
+            T d = row[j] - rm;
+            rm2 += d * d;
+        }
+        long total = count + s;
+        T delta = rm - m;
+        m += delta * s / total;
+        m2 += rm2 + delta * delta * ((T) count * s / total);
+        count = total;
+    }
+    mean[mo + ch * ms] = m;
+    var[vo + ch * vs] = m2 / count;
+}
+
+// out = a * sa[c] + x * sx[c] + shift[c] over contiguous [N, C, S] (hasX = 0: no middle term).
+__kernel void channel_affine(__global const T* a, int ao, __global const T* sa, int sao, int sas,
+                             __global const T* x, int xo, __global const T* sx, int sxo, int sxs, int hasX,
+                             __global const T* shift, int sho, int shs, __global T* o, int oo, int c, int s,
+                             int total) {
+    int i = get_global_id(0);
+    if (i >= total) return;
+    int ch = (i / s) % c;
+    T v = a[ao + i] * sa[sao + ch * sas] + shift[sho + ch * shs];
+    if (hasX) v += x[xo + i] * sx[sxo + ch * sxs];
+    o[oo + i] = v;
+}
+
+// sums[c] = sum of g, dots[c] = sum of g * (x - center[c]) over channel c of contiguous [N, C, S].
+__kernel void channel_sums(__global const T* g, int go, __global const T* x, int xo, __global const T* center, int co,
+                           int cs, __global T* sums, int so, int ss, __global T* dots, int d0, int ds, int n, int c,
+                           int s) {
+    int ch = get_global_id(0);
+    if (ch >= c) return;
+    T mu = center[co + ch * cs], a = 0, d = 0;
+    for (int i = 0; i < n; i++) {
+        int off = (i * c + ch) * s;
+        for (int j = 0; j < s; j++) {
+            T gv = g[go + off + j];
+            a += gv;
+            d += gv * (x[xo + off + j] - mu);
+        }
+    }
+    sums[so + ch * ss] = a;
+    dots[d0 + ch * ds] = d;
+}

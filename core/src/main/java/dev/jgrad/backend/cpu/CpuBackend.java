@@ -185,4 +185,45 @@ public final class CpuBackend extends HeapBackend {
         Fused.biasActivation(act, ((HeapBuffer) x.buffer()).f32, x.offset(), ((HeapBuffer) bias.buffer()).f32,
                 bias.offset(), ((HeapBuffer) out.buffer()).f32, out.offset(), rows, c);
     }
+
+    @Override
+    public void channelMoments(View x, View mean, View var) {
+        if (x.buffer().dtype() != DType.F32 || !x.isContiguous()) {
+            super.channelMoments(x, mean, var);
+            return;
+        }
+        int[] s = x.shape();
+        ChannelNorm.moments(f32(x), x.offset(), s[0], s[1], s[2], f32(mean), mean.offset(), mean.strides()[0],
+                f32(var), var.offset(), var.strides()[0]);
+    }
+
+    @Override
+    public void channelAffine(View a, View sa, View x, View sx, View shift, View out) {
+        if (a.buffer().dtype() != DType.F32 || !a.isContiguous() || !out.isContiguous()
+                || x != null && !x.isContiguous()) {
+            super.channelAffine(a, sa, x, sx, shift, out);
+            return;
+        }
+        int[] s = a.shape();
+        ChannelNorm.affine(f32(a), a.offset(), f32(sa), sa.offset(), sa.strides()[0], x == null ? null : f32(x),
+                x == null ? 0 : x.offset(), x == null ? null : f32(sx), x == null ? 0 : sx.offset(),
+                x == null ? 0 : sx.strides()[0], f32(shift), shift.offset(), shift.strides()[0], f32(out),
+                out.offset(), s[0], s[1], s[2]);
+    }
+
+    @Override
+    public void channelSums(View g, View x, View center, View sums, View dots) {
+        if (g.buffer().dtype() != DType.F32 || !g.isContiguous() || !x.isContiguous()) {
+            super.channelSums(g, x, center, sums, dots);
+            return;
+        }
+        int[] s = g.shape();
+        ChannelNorm.sums(f32(g), g.offset(), f32(x), x.offset(), f32(center), center.offset(), center.strides()[0],
+                f32(sums), sums.offset(), sums.strides()[0], f32(dots), dots.offset(), dots.strides()[0], s[0], s[1],
+                s[2]);
+    }
+
+    private static float[] f32(View v) {
+        return ((HeapBuffer) v.buffer()).f32;
+    }
 }

@@ -1,0 +1,54 @@
+#!/usr/bin/python3
+"""PyTorch 1.13 timings of single cases of jgrad's nn benchmarks, for same-run pairing (nn-same-run.sh):
+LayerBenchmark's layers (batchNorm2d, layerNorm, lstm: forward + backward into the input and every
+parameter), CnnTrainStepBenchmark's step (cnn) and ConvBenchmark's passes (conv, with GFLOP/s).
+Prints "torch <case> <milliseconds> ms" per case.
+
+Usage: /usr/bin/python3 benchmarks/compare/nn_torch.py batchNorm2d layerNorm lstm cnn conv
+(torch's default thread count; the timing loop is compare.py's best_time)
+"""
+import os
+import sys
+
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from compare import best_time, torch_cnn_times  # noqa: E402  (one timing loop, one CNN definition)
+
+LAYERS = {"batchNorm2d": (lambda: torch.nn.BatchNorm2d(64), (64, 64, 28, 28)),
+          "layerNorm": (lambda: torch.nn.LayerNorm(1024), (256, 1024)),
+          "lstm": (lambda: torch.nn.LSTM(64, 128), (50, 32, 64))}
+
+
+def conv_flops(shape):
+    """Multiply-adds times two of one stride-1 pass, as ConvBenchmark.flops."""
+    n, c, h, w, o, k, pad = [int(v) for v in shape.replace(":", "-").split("-")]
+    return 2.0 * n * o * (h + 2 * pad - k + 1) * (w + 2 * pad - k + 1) * c * k * k
+
+
+def layer_time(name):
+    make, shape = LAYERS[name]
+    m, x = make(), torch.randn(*shape, requires_grad=True)
+
+    def step():
+        m.zero_grad()
+        x.grad = None
+        y = m(x)
+        (y[0] if isinstance(y, tuple) else y).sum().backward()
+        return x.grad.numel()
+    return best_time(step, min_seconds=2.0)
+
+
+if __name__ == "__main__":
+    for case in sys.argv[1:]:
+        if case == "cnn":
+            seconds = torch_cnn_times(torch, convs=False)["train cnn"]
+        elif case == "conv":
+            for key, sec in torch_cnn_times(torch).items():
+                if key.startswith("conv "):
+                    _, shape, pass_ = key.split(" ")
+                    print("torch conv %s %s %.3f ms %.1f GFLOP/s" % (shape, pass_, sec * 1e3, conv_flops(shape) / sec / 1e9))
+            continue
+        else:
+            seconds = layer_time(case)
+        print("torch %s %.3f ms" % (case, seconds * 1e3), flush=True)
