@@ -21,7 +21,11 @@ import jdk.incubator.vector.VectorSpecies;
  * rounded to F32 would be off by ~1e-6 at the tail. The earlier form (two Vector API EXP calls in
  * a helper method) ran at 3-4× a scalar exp loop under AVX2: the JIT compiled the helper on its
  * own and then would not inline it ("callee is too large"), so every vector crossing the call was
- * boxed. Hence one loop with everything inline, shared by erf and GELU through a constant flag.
+ * boxed. Hence one loop with everything inline, shared by erf and GELU through a constant flag
+ * (a helper for the final blend is not inlined either, and boxes). P(t) runs by Estrin's scheme
+ * (four short chains joined by t^2, t^4, t^8) and the scalings fold into neighbouring FMAs: the
+ * loop is bound by its FMA count and its ~30-deep dependency chain, and this cut it from
+ * 1.45-1.8 to 1.1-1.25 ns an element on one thread under {@code -XX:UseAVX=2}.
  */
 final class Erfc {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -49,37 +53,33 @@ final class Erfc {
      */
     static void apply(boolean gelu, float[] x, int xo, float[] o, int oo, int n) {
         // GELU's z = |x|/sqrt 2, so z^2 = x^2/2, exactly from x^2's two parts.
-        float scale = gelu ? INV_SQRT2 : 1f, square = gelu ? 0.5f : 1f;
-        FloatVector one = FloatVector.broadcast(S, 1f);
+        float scale = gelu ? INV_SQRT2 : 1f, square = gelu ? 0.5f : 1f, zMax = gelu ? 14.5f : 10.25f;
+        FloatVector one = FloatVector.broadcast(S, 1f), negSquare = one.broadcast(-square);
+        FloatVector lnHi = one.broadcast(-LN2_HI), lnLo = one.broadcast(-LN2_LO);
         int i = 0;
         for (int b = S.loopBound(n); i < b; i += L) {
-            FloatVector v = FloatVector.fromArray(S, x, xo + i);
-            FloatVector vv = v.mul(v);
-            FloatVector zzHi = vv.mul(square), zzLo = v.fma(v, vv.neg()).mul(square);
-            FloatVector z = v.abs().mul(scale);
-            FloatVector t = one.div(z.fma(0.5f, 1f));
-            FloatVector poly = t.fma(P[9], P[8]);
-            for (int k = 7; k >= 0; k--) {
-                poly = poly.fma(t, one.broadcast(P[k]));
-            }
-            FloatVector hi = zzHi.neg(), lo = poly.sub(zzLo), s = hi.add(lo);
+            FloatVector v = FloatVector.fromArray(S, x, xo + i), av = v.abs();
+            FloatVector vv = v.mul(v), hi = vv.mul(negSquare), d = v.fma(v, vv.neg());
+            FloatVector t = one.div(av.fma(scale * 0.5f, 1f));
+            FloatVector t2 = t.mul(t), t4 = t2.mul(t2);
+            FloatVector p03 = t.fma(P[3], P[2]).fma(t2, t.fma(P[1], P[0]));
+            FloatVector p47 = t.fma(P[7], P[6]).fma(t2, t.fma(P[5], P[4]));
+            FloatVector poly = t.fma(P[9], P[8]).fma(t4.mul(t4), p47.fma(t4, p03));
+            FloatVector lo = d.fma(negSquare, poly), s = hi.add(lo);
             FloatVector magic = s.fma(LOG2E, MAGIC), m = magic.sub(MAGIC);
-            FloatVector r = m.fma(one.broadcast(-LN2_LO), m.fma(one.broadcast(-LN2_HI), hi).add(lo));
-            FloatVector y = r.fma(E[0], E[1]);
-            for (int k = 2; k < E.length; k++) {
-                y = y.fma(r, one.broadcast(E[k]));
-            }
-            // 2^m as 2^(m+32) * 2^-32, so that results down to the smallest subnormal round once.
+            FloatVector r = m.fma(lnLo, m.fma(lnHi, hi).add(lo)), r2 = r.mul(r);
+            FloatVector y = r.fma(E[0], E[1]).fma(r, one.broadcast(E[2])).fma(r, one.broadcast(E[3]))
+                    .fma(r, one.broadcast(E[4])).fma(r, one.broadcast(E[5])).fma(r2, r);
+            // 2^m as 2^(m+32) * 2^-32, so that results down to the smallest subnormal round once;
+            // the half of erfc/2 joins the 2^-32. Past zMax the result underflows: 0 (also at inf).
             FloatVector pow2 = ((IntVector) magic.reinterpretAsInts()).add(127 + 32 - MAGIC_BITS)
                     .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-            FloatVector exp = y.fma(r.mul(r), r).add(1f).mul(pow2).mul(0x1p-32f);
-            // Below e^-104 (z beyond ~10) the result is 0; at z = inf zzLo is NaN, hence z > 20.
-            FloatVector half = t.mul(exp).mul(0.5f).blend(0f, s.compare(VectorOperators.LT, -104f)
-                    .or(z.compare(VectorOperators.GT, 20f)));
+            FloatVector half = y.fma(0x1p-33f, 0x1p-33f).mul(t.mul(pow2))
+                    .blend(0f, av.compare(VectorOperators.GT, zMax));
             if (gelu) {
-                v.mul(half.neg().add(1f).blend(half, v.compare(VectorOperators.LT, 0f))).intoArray(o, oo + i);
+                v.mul(one.sub(half).blend(half, v.compare(VectorOperators.LT, 0f))).intoArray(o, oo + i);
             } else {
-                FloatVector e = half.mul(-2f).add(1f);
+                FloatVector e = half.fma(-2f, 1f);
                 e.neg().blend(e, v.compare(VectorOperators.GE, 0f)).blend(v, v.test(VectorOperators.IS_NAN))
                         .intoArray(o, oo + i);
             }

@@ -1,6 +1,8 @@
 package dev.jgrad.backend.cpu;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -11,12 +13,19 @@ import jdk.incubator.vector.VectorSpecies;
  * for power-of-two leading dimensions, share cache sets; here each 8×8 block is loaded as 8
  * vectors and transposed in registers by three rounds of two-vector permutes.
  *
- * <p>The vector path needs AVX-512, whose two-table permute does each round's step in one
- * instruction; elsewhere the permutes may be emulated, so smaller vector units use the loop.
+ * <p>With AVX-512 each round's step is one two-table permute. With 256-bit vectors only (AVX2)
+ * the two-table permute is not compiled to one instruction, so each step is a one-vector lane
+ * shift and a blend ({@link #swapBlock}); under {@code -XX:UseAVX=2} this made a transposed B's
+ * packing (64×784·(128×784)ᵀ) ~3× faster than the element loop. Narrower units use the loop.
  */
 final class Interleave {
     private static final VectorSpecies<Float> S8 = FloatVector.SPECIES_256;
     private static final boolean VECTOR = FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 512;
+    private static final boolean SWAP = !VECTOR && FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 256;
+    /** Lane j takes lane j - d (UP) or j + d (DOWN), for d = 1, 2, 4; M marks the lanes with bit d set. */
+    private static final VectorShuffle<Float> UP1 = shift(-1), UP2 = shift(-2), UP4 = shift(-4);
+    private static final VectorShuffle<Float> DOWN1 = shift(1), DOWN2 = shift(2), DOWN4 = shift(4);
+    private static final VectorMask<Float> M1 = bit(1), M2 = bit(2), M4 = bit(4);
     // Lane selectors into the concatenation (first, second) of two 8-lane vectors: zip the low or
     // high halves in units of 1, 2 and 4 lanes.
     private static final FloatVector LO1 = lanes(0, 8, 1, 9, 2, 10, 3, 11);
@@ -29,6 +38,18 @@ final class Interleave {
     private Interleave() {
     }
 
+    private static VectorShuffle<Float> shift(int d) {
+        return VectorShuffle.fromOp(S8, j -> (j + d) & 7);
+    }
+
+    private static VectorMask<Float> bit(int d) {
+        boolean[] m = new boolean[8];
+        for (int j = 0; j < 8; j++) {
+            m[j] = (j & d) != 0;
+        }
+        return VectorMask.fromArray(S8, m, 0);
+    }
+
     private static FloatVector lanes(float... v) {
         return FloatVector.fromArray(S8, v, 0);
     }
@@ -39,6 +60,10 @@ final class Interleave {
         if (VECTOR) {
             for (; p + 8 <= len; p += 8) {
                 block(src, off + p, ld, dst, base + p * stride, stride);
+            }
+        } else if (SWAP) {
+            for (; p + 8 <= len; p += 8) {
+                swapBlock(src, off + p, ld, dst, base + p * stride, stride);
             }
         }
         for (; p < len; p++) {
@@ -85,5 +110,37 @@ final class Interleave {
         HI4.selectFrom(u2, u6).intoArray(dst, o + 5 * stride);
         LO4.selectFrom(u3, u7).intoArray(dst, o + 6 * stride);
         HI4.selectFrom(u3, u7).intoArray(dst, o + 7 * stride);
+    }
+
+    /**
+     * One 8×8 block by three rounds of swapping the off-diagonal d×d blocks of each 2d×2d block
+     * (d = 1, 2, 4): rows i and i + d exchange their lanes with bit d clear/set by a lane shift
+     * and a blend. Written out so that no vector crosses a call (it would be boxed).
+     */
+    private static void swapBlock(float[] src, int s, int ld, float[] dst, int o, int stride) {
+        FloatVector r0 = FloatVector.fromArray(S8, src, s);
+        FloatVector r1 = FloatVector.fromArray(S8, src, s + ld);
+        FloatVector r2 = FloatVector.fromArray(S8, src, s + 2 * ld);
+        FloatVector r3 = FloatVector.fromArray(S8, src, s + 3 * ld);
+        FloatVector r4 = FloatVector.fromArray(S8, src, s + 4 * ld);
+        FloatVector r5 = FloatVector.fromArray(S8, src, s + 5 * ld);
+        FloatVector r6 = FloatVector.fromArray(S8, src, s + 6 * ld);
+        FloatVector r7 = FloatVector.fromArray(S8, src, s + 7 * ld);
+        FloatVector t0 = r0.blend(r1.rearrange(UP1), M1), t1 = r0.rearrange(DOWN1).blend(r1, M1);
+        FloatVector t2 = r2.blend(r3.rearrange(UP1), M1), t3 = r2.rearrange(DOWN1).blend(r3, M1);
+        FloatVector t4 = r4.blend(r5.rearrange(UP1), M1), t5 = r4.rearrange(DOWN1).blend(r5, M1);
+        FloatVector t6 = r6.blend(r7.rearrange(UP1), M1), t7 = r6.rearrange(DOWN1).blend(r7, M1);
+        FloatVector u0 = t0.blend(t2.rearrange(UP2), M2), u2 = t0.rearrange(DOWN2).blend(t2, M2);
+        FloatVector u1 = t1.blend(t3.rearrange(UP2), M2), u3 = t1.rearrange(DOWN2).blend(t3, M2);
+        FloatVector u4 = t4.blend(t6.rearrange(UP2), M2), u6 = t4.rearrange(DOWN2).blend(t6, M2);
+        FloatVector u5 = t5.blend(t7.rearrange(UP2), M2), u7 = t5.rearrange(DOWN2).blend(t7, M2);
+        u0.blend(u4.rearrange(UP4), M4).intoArray(dst, o);
+        u1.blend(u5.rearrange(UP4), M4).intoArray(dst, o + stride);
+        u2.blend(u6.rearrange(UP4), M4).intoArray(dst, o + 2 * stride);
+        u3.blend(u7.rearrange(UP4), M4).intoArray(dst, o + 3 * stride);
+        u0.rearrange(DOWN4).blend(u4, M4).intoArray(dst, o + 4 * stride);
+        u1.rearrange(DOWN4).blend(u5, M4).intoArray(dst, o + 5 * stride);
+        u2.rearrange(DOWN4).blend(u6, M4).intoArray(dst, o + 6 * stride);
+        u3.rearrange(DOWN4).blend(u7, M4).intoArray(dst, o + 7 * stride);
     }
 }

@@ -19,13 +19,16 @@ final class MatMul {
     private static final long DIRECT_LIMIT = 48L * 48 * 48;
     /**
      * Up to this many rows (or for any number of rows when C is narrower than a micro-kernel tile),
-     * {@code A·Wᵀ} with depth 64+ runs as row dot products: packing would cost as much as the
-     * product (for a single row or column, a matrix-vector product, many times as much). With 16
-     * vector registers (AVX2) the 4×4 dot block spills and the packed 4×16 kernel measured faster
-     * (64×784·(128×784)ᵀ under -XX:UseAVX=2: 48–76 against 33–40 GFLOP/s), so there only products
-     * narrower than a tile run as dots.
+     * {@code A·Wᵀ} with depth 64+ runs as row dot products: packing W would cost as much as the
+     * product (for a single row or column, a matrix-vector product, many times as much). Measured
+     * with AVX-512, one thread: dots won at 8 and 32 rows of a 1024×1024 W (0.22 against 0.39 ms,
+     * 0.52 against 0.87), the packed kernel from 48 rows on (64×784·(128×784)ᵀ 0.073 against
+     * 0.17 ms, 96×512·(512×512)ᵀ 0.30 against 0.90). With 16 vector registers (AVX2) the 4×4 dot
+     * block spills and the packed 4×16 kernel measured faster (64×784·(128×784)ᵀ under
+     * -XX:UseAVX=2: 48–76 against 33–40 GFLOP/s), so there only products narrower than a tile run
+     * as dots.
      */
-    private static final int DOT_MAX_ROWS = GemmShape.REGISTERS >= 32 ? 128 : 0;
+    private static final int DOT_MAX_ROWS = GemmShape.REGISTERS >= 32 ? 32 : 0;
     /** Multiply-adds per thread before splitting a product pays for the fork. */
     private static final long PARALLEL_GRAIN = 1L << 20;
 
