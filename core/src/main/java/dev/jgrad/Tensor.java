@@ -80,22 +80,22 @@ public final class Tensor {
 
     /** @return an F32 tensor of zeros */
     public static Tensor zeros(int... shape) {
-        return full(0, DType.F32, shape);
+        return filled("zeros", 0, DType.F32, shape);
     }
 
     /** @return a tensor of zeros of the given dtype */
     public static Tensor zeros(DType dtype, int... shape) {
-        return full(0, dtype, shape);
+        return filled("zeros", 0, dtype, shape);
     }
 
     /** @return an F32 tensor of ones */
     public static Tensor ones(int... shape) {
-        return full(1, DType.F32, shape);
+        return filled("ones", 1, DType.F32, shape);
     }
 
     /** @return a tensor of ones of the given dtype */
     public static Tensor ones(DType dtype, int... shape) {
-        return full(1, dtype, shape);
+        return filled("ones", 1, dtype, shape);
     }
 
     /** @return an F32 tensor with every element {@code value} */
@@ -105,8 +105,14 @@ public final class Tensor {
 
     /** @return a tensor of the given dtype with every element {@code value} */
     public static Tensor full(double value, DType dtype, int... shape) {
+        return filled("full", value, dtype, shape);
+    }
+
+    /** {@code full} under the name of the factory the user called, so a bad shape names that factory. */
+    private static Tensor filled(String op, double value, DType dtype, int[] shape) {
         Objects.requireNonNull(dtype, "dtype");
-        Checks.shape("full", shape);
+        Objects.requireNonNull(shape, "shape");
+        Checks.shape(op, shape);
         return Ops.full(Device.defaultDevice(), dtype, shape.clone(), value);
     }
 
