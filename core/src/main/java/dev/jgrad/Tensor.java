@@ -719,7 +719,9 @@ public final class Tensor {
 
     /**
      * Adds a hook called with the gradient of this tensor during backward; it may return a
-     * replacement gradient (or its argument).
+     * replacement gradient (or its argument, or null to keep it). A replacement of another shape,
+     * dtype or device makes that backward throw an {@link IllegalArgumentException} naming the
+     * tensor, the gradient given and the one returned (PyTorch: "hook has changed the size of value").
      *
      * @return this
      */
