@@ -766,6 +766,7 @@ public final class Tensor {
 
     /** The accumulator node's write (it synchronises on this leaf). */
     void setGrad(Tensor g) {
+        MemoryScope.persist(g);   // a gradient belongs to its leaf, not to the scope of the step that made it
         grad = g;
     }
 
@@ -815,8 +816,8 @@ public final class Tensor {
 
     View desc() {
         View v = desc;
-        if (v == null) {
-            v = new View(storage.buffer, offset, shape, strides);
+        if (v == null || storage.isReleased()) {
+            v = new View(storage.buffer(), offset, shape, strides);
             desc = v;
         }
         return v;

@@ -30,6 +30,12 @@ public final class Node {
             }
 
             @Override
+            public Tensor[] saved(Node node) {
+                Tensor[] s = node.saved;
+                return s == null ? new Tensor[0] : s;
+            }
+
+            @Override
             public Node leaf(Tensor leaf) {
                 return new Node("AccumulateGrad", new Node[0], null, leaf, new Tensor[0])
                         .describeOutput(leaf.shape(), leaf.dtype(), leaf.device());

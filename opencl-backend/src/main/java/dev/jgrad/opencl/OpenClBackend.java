@@ -142,6 +142,18 @@ public final class OpenClBackend implements Backend {
         return new Launch(queue, k, dtype, programs.groupSize(k));
     }
 
+    /** Returns the buffer's memory to the pool now: the queue is in order, so work already queued on it finishes first. */
+    @Override
+    public void release(Buffer buffer) {
+        ((ClBuffer) buffer).close();
+    }
+
+    /** @return true: the pool reuses released memory at once, long before a collection would find it */
+    @Override
+    public boolean releasesEagerly() {
+        return true;
+    }
+
     @Override
     public synchronized Buffer allocate(DType dtype, int length) {
         ClBuffer b = buffer(dtype, length);
