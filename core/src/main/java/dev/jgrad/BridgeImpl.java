@@ -52,6 +52,16 @@ final class BridgeImpl implements Bridge {
     }
 
     @Override
+    public Object beginRule() {
+        return MemoryScope.push("a backward rule");
+    }
+
+    @Override
+    public void endRule(Object token, Tensor[] results) {
+        ((MemoryScope) token).closeReleasingAllBut(results);
+    }
+
+    @Override
     public Object storage(Tensor t) {
         return t.storage;
     }

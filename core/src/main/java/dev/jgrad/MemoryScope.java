@@ -54,6 +54,8 @@ public final class MemoryScope implements AutoCloseable {
     private final List<Storage> created = new ArrayList<>();
     private final List<Tensor> kept = new ArrayList<>();
     private boolean closed;
+    /** Whether a scope was ever opened inside this one (a nested backward, for the engine's rule windows). */
+    private boolean hadInner;
 
     private MemoryScope(MemoryScope parent, String label) {
         this.parent = parent;
@@ -69,6 +71,9 @@ public final class MemoryScope implements AutoCloseable {
     /** Opens an internal scope (the engine's record of what a backward allocated). */
     static MemoryScope push(String label) {
         MemoryScope s = new MemoryScope(CURRENT.get(), label);
+        if (s.parent != null) {
+            s.parent.hadInner = true;
+        }
         CURRENT.set(s);
         synchronized (MemoryScope.class) {
             open++;
@@ -155,6 +160,34 @@ public final class MemoryScope implements AutoCloseable {
         for (Storage s : created) {
             if (s.scope == this) {
                 handOn(s);
+            }
+        }
+        created.clear();
+        pop();
+    }
+
+    /**
+     * Closes an internal scope around one backward rule: the rule's temporaries are released, the
+     * storages of {@code results} pass to the enclosing scope. When a backward ran inside the rule
+     * (checkpointing), hooks there may have stored what they made, so nothing is released.
+     */
+    void closeReleasingAllBut(Tensor[] results) {
+        if (hadInner) {
+            closeKeepingAll();
+            return;
+        }
+        checkUsable("close");
+        Set<Storage> keep = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Tensor t : results) {
+            add(keep, t);
+        }
+        for (Storage s : created) {
+            if (s.scope == this) {
+                if (keep.contains(s)) {
+                    handOn(s);
+                } else {
+                    s.release(label + " once it returned");
+                }
             }
         }
         created.clear();

@@ -93,7 +93,7 @@ final class Engine {
                 }
                 continue;
             }
-            Tensor[] inputGrads = node.runBackward(g);
+            Tensor[] inputGrads = release == null ? node.runBackward(g) : release.runRule(node, g);
             if (anomaly) {
                 Anomaly.checkBackward(node, g, inputGrads);
             }

@@ -35,6 +35,22 @@ final class GradRelease {
         return token == null ? null : new GradRelease(token);
     }
 
+    /**
+     * Runs a node's rule, releasing its temporaries (everything it allocated but the gradients it
+     * returns) when it returns. Rules are jgrad's own and keep nothing they make; a backward nested
+     * in a rule (checkpointing) runs user hooks, so then nothing is released.
+     */
+    Tensor[] runRule(Node node, Tensor g) {
+        Object rule = bridge.beginRule();
+        Tensor[] out = null;
+        try {
+            out = node.runBackward(g);
+        } finally {
+            bridge.endRule(rule, out == null ? new Tensor[0] : out);
+        }
+        return out;
+    }
+
     /** A tensor entered a slot of the gradient table. */
     void hold(Tensor t) {
         if (t != null && bridge.allocatedSince(token, t)) {

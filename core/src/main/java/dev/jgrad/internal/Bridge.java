@@ -55,6 +55,15 @@ public interface Bridge {
     /** Stops recording; what was recorded and not released passes to the enclosing scope, if any. */
     void endAllocations(Object token);
 
+    /** @return a token recording what one backward rule allocates, inside a {@link #beginAllocations} record */
+    Object beginRule();
+
+    /**
+     * Ends a {@link #beginRule} record: releases the rule's temporaries, everything it allocated
+     * but the memory of {@code results} (the gradients it returned, possibly views).
+     */
+    void endRule(Object token, Tensor[] results);
+
     /** @return an object identifying {@code t}'s memory: equal for tensors that share storage */
     Object storage(Tensor t);
 
