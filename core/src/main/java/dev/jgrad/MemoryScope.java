@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -116,7 +117,7 @@ public final class MemoryScope implements AutoCloseable {
      */
     public Tensor keep(Tensor t) {
         checkUsable("keep");
-        kept.add(java.util.Objects.requireNonNull(t, "t"));
+        kept.add(Objects.requireNonNull(t, "t"));
         return t;
     }
 

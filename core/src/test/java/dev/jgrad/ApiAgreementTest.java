@@ -1,5 +1,7 @@
 package dev.jgrad;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,11 +19,13 @@ import dev.jgrad.nn.Losses;
 import dev.jgrad.nn.Module;
 import dev.jgrad.nn.RNN;
 import dev.jgrad.nn.Recurrent;
+import dev.jgrad.optim.Adam;
 import dev.jgrad.optim.GradClip;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -209,14 +213,14 @@ class ApiAgreementTest {
         assertTrue(m.contains("I64") && m.contains("F32"), "names I64 and the dtype given: " + m);
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void aRefusedInPlaceOpLeavesItsTargetUnchanged() {
         Tensor t = Tensor.of(new float[] {1, 2, 3}, 3).to(A);
         int version = t.version();
         assertThrows(IllegalArgumentException.class, () -> t.addInPlace(b(3)));
         assertThrows(IllegalArgumentException.class, () -> t.mulInPlace(t.to(DType.F64)));
-        org.junit.jupiter.api.Assertions.assertArrayEquals(new double[] {1, 2, 3}, t.toDoubleArray());
-        org.junit.jupiter.api.Assertions.assertEquals(version, t.version());
+        assertArrayEquals(new double[] {1, 2, 3}, t.toDoubleArray());
+        assertEquals(version, t.version());
     }
 
     static List<Tensor> paramsOnTwoDevices() {
@@ -226,7 +230,7 @@ class ApiAgreementTest {
         return List.of(p, q);
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void gradClipAcrossDevicesWorksAsPyTorch() {
         // PyTorch computes one norm over parameters on several devices; so must jgrad
         List<Tensor> ps = paramsOnTwoDevices();
@@ -234,12 +238,12 @@ class ApiAgreementTest {
         assertTrue(norm > 0 && Double.isFinite(norm), "norm " + norm);
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void optimizersStepParametersOnSeveralDevicesAsPyTorch() {
         // valid in PyTorch: each parameter's state lives on its own device
         List<Tensor> ps = paramsOnTwoDevices();
         double[] before = ps.get(1).toDoubleArray();
-        new dev.jgrad.optim.Adam(ps, 0.1).step();
+        new Adam(ps, 0.1).step();
         assertTrue(ps.get(0).device().name().equals(A) && ps.get(1).device().name().equals(B));
         assertTrue(ps.get(1).toDoubleArray()[0] != before[0], "the reference parameter moved");
     }

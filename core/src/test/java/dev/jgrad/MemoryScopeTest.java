@@ -15,7 +15,7 @@ import dev.jgrad.nn.Sequential;
 import dev.jgrad.nn.Tanh;
 import dev.jgrad.optim.Adam;
 import dev.jgrad.optim.Optimizer;
-import java.util.List;
+import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -109,7 +109,7 @@ class MemoryScopeTest {
                 opt.step();
             }
         }
-        return model.parameters().stream().flatMapToDouble(p -> java.util.Arrays.stream(p.toDoubleArray())).toArray();
+        return model.parameters().stream().flatMapToDouble(p -> Arrays.stream(p.toDoubleArray())).toArray();
     }
 
     @ParameterizedTest

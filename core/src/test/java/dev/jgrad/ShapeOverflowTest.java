@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jgrad.nn.Functional;
 import java.util.Collections;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
@@ -56,7 +58,7 @@ class ShapeOverflowTest {
         refused(() -> Tensor.ones(65536, 65536), "ones", "[65536, 65536]", "2147483647");
         refused(() -> Tensor.ones(DType.F64, 0, 65536, 65536), "ones", "[0, 65536, 65536]");
         refused(() -> Tensor.rand(65536, 65536), "rand", "[65536, 65536]", "2147483647");
-        refused(() -> Tensor.randn(new java.util.Random(1), DType.F64, 65536, 65536), "randn", "[65536, 65536]");
+        refused(() -> Tensor.randn(new Random(1), DType.F64, 65536, 65536), "randn", "[65536, 65536]");
         refused(() -> Tensor.of(new float[0], 0, 65536, 65536), "of", "[0, 65536, 65536]");
         refused(() -> Tensor.arange(-1), "arange", "-1");
     }
@@ -68,7 +70,7 @@ class ShapeOverflowTest {
         refused(() -> row.pad(new int[] {0, 0, 2, 0}, 0), "pad", "[3, 1073741824]", "2147483647");
         // 2^30 pixels, 3x3 windows: the im2col matrix holds 9 * 2^30 elements
         Tensor image = Tensor.zeros(1).expand(1, 1, 1 << 15, 1 << 15);
-        refused(() -> dev.jgrad.nn.Functional.conv2d(image, Tensor.zeros(1, 1, 3, 3), null, 1, 1, 1, 1),
+        refused(() -> Functional.conv2d(image, Tensor.zeros(1, 1, 3, 3), null, 1, 1, 1, 1),
                 "conv2d", "2147483647");
     }
 

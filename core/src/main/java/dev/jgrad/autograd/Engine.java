@@ -69,9 +69,7 @@ final class Engine {
         Set<Object> held = null;
         List<Tensor> seen = new ArrayList<>(Arrays.asList(seeds));
         if (release != null) {
-            for (Tensor g : grads) {
-                release.hold(g);
-            }
+            release.holdAll(grads);
         }
         for (int p = order.size() - 1; p >= 0; p--) {
             Node node = order.get(p);
@@ -115,11 +113,7 @@ final class Engine {
         }
         if (release != null) {
             // every gradient is counted before any sum may drop one: a rule can return one tensor twice
-            for (int i = 0; i < next.length; i++) {
-                if (next[i] != null) {
-                    release.hold(inputGrads[i]);
-                }
-            }
+            release.holdAll(inputGrads);
         }
         for (int i = 0; i < next.length; i++) {
             if (next[i] != null && inputGrads[i] != null) {

@@ -51,6 +51,13 @@ final class GradRelease {
         return out;
     }
 
+    /** Tensors entered slots of the gradient table (nulls are skipped). */
+    void holdAll(Tensor[] ts) {
+        for (Tensor t : ts) {
+            hold(t);
+        }
+    }
+
     /** A tensor entered a slot of the gradient table. */
     void hold(Tensor t) {
         if (t != null && bridge.allocatedSince(token, t)) {

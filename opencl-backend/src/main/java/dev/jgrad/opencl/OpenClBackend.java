@@ -162,18 +162,6 @@ public final class OpenClBackend implements Backend {
         return true;
     }
 
-    /** Returns the buffer's memory to the pool now: the queue is in order, so work already queued on it finishes first. */
-    @Override
-    public void release(Buffer buffer) {
-        ((ClBuffer) buffer).close();
-    }
-
-    /** @return true: the pool reuses released memory at once, long before a collection would find it */
-    @Override
-    public boolean releasesEagerly() {
-        return true;
-    }
-
     @Override
     public synchronized Buffer allocate(DType dtype, int length) {
         ClBuffer b = buffer(dtype, length);
