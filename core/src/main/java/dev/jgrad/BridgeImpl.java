@@ -27,6 +27,41 @@ final class BridgeImpl implements Bridge {
     }
 
     @Override
+    public void persist(Tensor t) {
+        MemoryScope.persist(t);
+    }
+
+    @Override
+    public Object beginAllocations(Device device) {
+        return device.backend().releasesEagerly() ? MemoryScope.push("backward") : null;
+    }
+
+    @Override
+    public boolean allocatedSince(Object token, Tensor t) {
+        return ((MemoryScope) token).owns(t);
+    }
+
+    @Override
+    public void release(Tensor t, String by) {
+        t.storage.release(by);
+    }
+
+    @Override
+    public void endAllocations(Object token) {
+        ((MemoryScope) token).closeKeepingAll();
+    }
+
+    @Override
+    public Object beginRule() {
+        return MemoryScope.push("a backward rule");
+    }
+
+    @Override
+    public void endRule(Object token, Tensor[] results) {
+        ((MemoryScope) token).closeReleasingAllBut(results);
+    }
+
+    @Override
     public Object storage(Tensor t) {
         return t.storage;
     }

@@ -30,6 +30,10 @@ final class ConvRules {
         Window w = checkConv(x, weight, bias, stride, padding, dilation, groups);
         int n = x.shape[0], out = weight.shape[0], oh = w.outH(x.shape[2]), ow = w.outW(x.shape[3]);
         int depth = weight.shape[1] * w.kernelH() * w.kernelW();
+        // The im2col matrix and the output may hold more elements than the input: refuse them here,
+        // under conv2d's name, before an internal allocation reports it.
+        Checks.shape("conv2d", new int[] {n, x.shape[1], w.kernelH(), w.kernelW(), oh, ow});
+        Checks.shape("conv2d", new int[] {n, out, oh, ow});
         Tensor cols = unfold(x, w, CONV_ORDER).permute(CONV_ORDER).reshape(groups, depth, n * oh * ow);
         // [out, N, oH·oW] to [N, out, oH·oW]: pixels stay one contiguous run, so the copy (and its
         // backward) moves rows of oH·oW elements rather than rows of oW.

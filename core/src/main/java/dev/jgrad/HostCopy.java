@@ -13,7 +13,7 @@ final class HostCopy {
         return switch (t.dtype) {
             case F32 -> {
                 float[] out = new float[n];
-                c.backend().read(c.storage.buffer, c.offset, out);
+                c.backend().read(c.storage.buffer(), c.offset, out);
                 yield out;
             }
             case F64 -> {
@@ -40,17 +40,17 @@ final class HostCopy {
         int n = c.numel();
         double[] out = new double[n];
         switch (t.dtype) {
-            case F64 -> c.backend().read(c.storage.buffer, c.offset, out);
+            case F64 -> c.backend().read(c.storage.buffer(), c.offset, out);
             case F32 -> {
                 float[] f = new float[n];
-                c.backend().read(c.storage.buffer, c.offset, f);
+                c.backend().read(c.storage.buffer(), c.offset, f);
                 for (int i = 0; i < n; i++) {
                     out[i] = f[i];
                 }
             }
             case I64 -> {
                 long[] l = new long[n];
-                c.backend().read(c.storage.buffer, c.offset, l);
+                c.backend().read(c.storage.buffer(), c.offset, l);
                 for (int i = 0; i < n; i++) {
                     out[i] = l[i];
                 }
@@ -64,7 +64,7 @@ final class HostCopy {
         int n = c.numel();
         if (t.dtype == DType.I64) {
             long[] out = new long[n];
-            c.backend().read(c.storage.buffer, c.offset, out);
+            c.backend().read(c.storage.buffer(), c.offset, out);
             return out;
         }
         double[] d = toDouble(c);

@@ -23,7 +23,13 @@ final class PadRules {
         for (int k = 0; k < pad.length / 2; k++) {
             int d = rank - 1 - k;
             int before = pad[2 * k], after = pad[2 * k + 1];
-            outShape[d] = x.shape[d] + before + after;
+            long size = (long) x.shape[d] + before + after;
+            if (size > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("pad: padding " + Arrays.toString(pad) + " gives dim " + d
+                        + " of shape " + Checks.str(x.shape) + " the size " + size + ", more than "
+                        + Checks.MAX_ELEMENTS + " (2^31 - 1)");
+            }
+            outShape[d] = (int) size;
             if (outShape[d] < 0) {
                 throw new IllegalArgumentException("pad: padding " + Arrays.toString(pad) + " gives dim " + d
                         + " of shape " + Checks.str(x.shape) + " the negative size " + outShape[d]);
@@ -32,6 +38,7 @@ final class PadRules {
             dstStart[d] = Math.max(0, before);
             len[d] = Math.max(0, x.shape[d] - srcStart[d] - Math.max(0, -after));
         }
+        Checks.shape("pad", outShape);
         Tensor out = Ops.full(x.device(), x.dtype, outShape, value);
         if (Checks.shape("pad", len) > 0) {
             Ops.copyInto(region(x, srcStart, len), region(out, dstStart, len).desc());

@@ -232,6 +232,7 @@ final class ShapeRules {
         }
         int d = Checks.dim("stack", dim, tensors.get(0).dim() + 1);
         for (Tensor t : tensors) {
+            Checks.compatible("stack", tensors.get(0), t);
             if (!Arrays.equals(t.shape, tensors.get(0).shape)) {
                 throw new IllegalArgumentException("stack: all tensors must have one shape, got "
                         + Checks.str(tensors.get(0).shape) + " and " + Checks.str(t.shape));

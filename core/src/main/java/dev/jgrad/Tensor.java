@@ -80,22 +80,22 @@ public final class Tensor {
 
     /** @return an F32 tensor of zeros */
     public static Tensor zeros(int... shape) {
-        return full(0, DType.F32, shape);
+        return filled("zeros", 0, DType.F32, shape);
     }
 
     /** @return a tensor of zeros of the given dtype */
     public static Tensor zeros(DType dtype, int... shape) {
-        return full(0, dtype, shape);
+        return filled("zeros", 0, dtype, shape);
     }
 
     /** @return an F32 tensor of ones */
     public static Tensor ones(int... shape) {
-        return full(1, DType.F32, shape);
+        return filled("ones", 1, DType.F32, shape);
     }
 
     /** @return a tensor of ones of the given dtype */
     public static Tensor ones(DType dtype, int... shape) {
-        return full(1, dtype, shape);
+        return filled("ones", 1, dtype, shape);
     }
 
     /** @return an F32 tensor with every element {@code value} */
@@ -105,8 +105,14 @@ public final class Tensor {
 
     /** @return a tensor of the given dtype with every element {@code value} */
     public static Tensor full(double value, DType dtype, int... shape) {
+        return filled("full", value, dtype, shape);
+    }
+
+    /** {@code full} under the name of the factory the user called, so a bad shape names that factory. */
+    private static Tensor filled(String op, double value, DType dtype, int[] shape) {
         Objects.requireNonNull(dtype, "dtype");
-        Checks.shape("full", shape);
+        Objects.requireNonNull(shape, "shape");
+        Checks.shape(op, shape);
         return Ops.full(Device.defaultDevice(), dtype, shape.clone(), value);
     }
 
@@ -713,7 +719,9 @@ public final class Tensor {
 
     /**
      * Adds a hook called with the gradient of this tensor during backward; it may return a
-     * replacement gradient (or its argument).
+     * replacement gradient (or its argument, or null to keep it). A replacement of another shape,
+     * dtype or device makes that backward throw an {@link IllegalArgumentException} naming the
+     * tensor, the gradient given and the one returned (PyTorch: "hook has changed the size of value").
      *
      * @return this
      */
@@ -758,6 +766,7 @@ public final class Tensor {
 
     /** The accumulator node's write (it synchronises on this leaf). */
     void setGrad(Tensor g) {
+        MemoryScope.persist(g);   // a gradient belongs to its leaf, not to the scope of the step that made it
         grad = g;
     }
 
@@ -807,8 +816,8 @@ public final class Tensor {
 
     View desc() {
         View v = desc;
-        if (v == null) {
-            v = new View(storage.buffer, offset, shape, strides);
+        if (v == null || storage.isReleased()) {
+            v = new View(storage.buffer(), offset, shape, strides);
             desc = v;
         }
         return v;

@@ -27,7 +27,7 @@ class ErrorMessageTest {
     @Test
     void negativeDimInShape() {
         assertMentions(message(IllegalArgumentException.class, () -> Tensor.zeros(2, -1)),
-                "full", "[2, -1]", "negative", "-1");
+                "zeros", "[2, -1]", "negative", "-1");
     }
 
     @Test

@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jgrad.nn.Functional;
 import java.util.Collections;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
@@ -49,6 +51,27 @@ class ShapeOverflowTest {
         refused(() -> Tensor.arange(0, 1e10, 1), "arange", "10000000000", "2147483647");
         refused(() -> Tensor.full(1, 65536, 65536), "full", "[65536, 65536]", "2147483647");
         refused(() -> Tensor.full(1, 0, 65536, 65536), "full", "[0, 65536, 65536]", "2147483647");
+        refused(() -> Tensor.full(1, DType.F64, 65536, 65536), "full", "[65536, 65536]");
+        // each factory names itself, not the full it delegates to
+        refused(() -> Tensor.zeros(65536, 65536), "zeros", "[65536, 65536]", "2147483647");
+        refused(() -> Tensor.zeros(DType.I64, 65536, 65536), "zeros", "[65536, 65536]");
+        refused(() -> Tensor.ones(65536, 65536), "ones", "[65536, 65536]", "2147483647");
+        refused(() -> Tensor.ones(DType.F64, 0, 65536, 65536), "ones", "[0, 65536, 65536]");
+        refused(() -> Tensor.rand(65536, 65536), "rand", "[65536, 65536]", "2147483647");
+        refused(() -> Tensor.randn(new Random(1), DType.F64, 65536, 65536), "randn", "[65536, 65536]");
+        refused(() -> Tensor.of(new float[0], 0, 65536, 65536), "of", "[0, 65536, 65536]");
+        refused(() -> Tensor.arange(-1), "arange", "-1");
+    }
+
+    @Test
+    void padAndConvRefuseOutputsPastTheLimitByTheirOwnNames() {
+        Tensor row = Tensor.zeros(1).expand(1, 1 << 30);
+        refused(() -> row.pad(new int[] {1 << 30, 1 << 30}, 0), "pad", "3221225472", "2147483647");
+        refused(() -> row.pad(new int[] {0, 0, 2, 0}, 0), "pad", "[3, 1073741824]", "2147483647");
+        // 2^30 pixels, 3x3 windows: the im2col matrix holds 9 * 2^30 elements
+        Tensor image = Tensor.zeros(1).expand(1, 1, 1 << 15, 1 << 15);
+        refused(() -> Functional.conv2d(image, Tensor.zeros(1, 1, 3, 3), null, 1, 1, 1, 1),
+                "conv2d", "2147483647");
     }
 
     @Test

@@ -17,6 +17,8 @@ import java.util.Set;
 final class Engine {
     private final List<Node> order = new ArrayList<>();
     private final Map<Node, Integer> position = new IdentityHashMap<>();
+    /** Early release of intermediate gradients on a pooling device; null elsewhere. */
+    private GradRelease release;
 
     private Engine() {
     }
@@ -47,9 +49,13 @@ final class Engine {
         if (anomaly) {
             Anomaly.enterBackward();
         }
+        e.release = GradRelease.begin(rootGrads[0], createGraph);
         try {
             e.walk(grads, needed, targets, captured, retainGraph, rootGrads, anomaly);
         } finally {
+            if (e.release != null) {
+                e.release.end();
+            }
             NoGrad.setEnabled(previous);
             if (anomaly) {
                 Anomaly.exitBackward();
@@ -62,6 +68,9 @@ final class Engine {
                       Tensor[] seeds, boolean anomaly) {
         Set<Object> held = null;
         List<Tensor> seen = new ArrayList<>(Arrays.asList(seeds));
+        if (release != null) {
+            release.holdAll(grads);
+        }
         for (int p = order.size() - 1; p >= 0; p--) {
             Node node = order.get(p);
             Tensor g = grads[p];
@@ -82,27 +91,40 @@ final class Engine {
                 }
                 continue;
             }
-            Tensor[] inputGrads = node.runBackward(g);
+            Tensor[] inputGrads = release == null ? node.runBackward(g) : release.runRule(node, g);
             if (anomaly) {
                 Anomaly.checkBackward(node, g, inputGrads);
             }
-            propagate(node, inputGrads, grads);
+            propagate(node, inputGrads, grads, seen, captured);
+            if (release != null) {
+                release.drop(g, seen, captured);
+            }
             if (!retainGraph) {
                 node.release();
             }
         }
     }
 
-    private void propagate(Node node, Tensor[] inputGrads, Tensor[] grads) {
+    private void propagate(Node node, Tensor[] inputGrads, Tensor[] grads, List<Tensor> seen, Tensor[] captured) {
         Node[] next = node.next();
         if (inputGrads.length != next.length) {
             throw new IllegalStateException(node.name() + ": backward returned " + inputGrads.length
                     + " gradients for " + next.length + " inputs");
         }
+        if (release != null) {
+            // every gradient is counted before any sum may drop one: a rule can return one tensor twice
+            release.holdAll(inputGrads);
+        }
         for (int i = 0; i < next.length; i++) {
             if (next[i] != null && inputGrads[i] != null) {
                 int q = position.get(next[i]);
-                grads[q] = sum(grads[q], inputGrads[i]);
+                Tensor before = grads[q];
+                grads[q] = sum(before, inputGrads[i]);
+                if (release != null && before != null) {
+                    release.hold(grads[q]);
+                    release.drop(before, seen, captured);
+                    release.drop(inputGrads[i], seen, captured);
+                }
             }
         }
     }

@@ -30,6 +30,12 @@ public final class Node {
             }
 
             @Override
+            public Tensor[] saved(Node node) {
+                Tensor[] s = node.saved;
+                return s == null ? new Tensor[0] : s;
+            }
+
+            @Override
             public Node leaf(Tensor leaf) {
                 return new Node("AccumulateGrad", new Node[0], null, leaf, new Tensor[0])
                         .describeOutput(leaf.shape(), leaf.dtype(), leaf.device());
@@ -165,14 +171,38 @@ public final class Node {
     /** Runs the hooks; every tensor a hook was given or returned is added to {@code seen}, as user code may keep it. */
     Tensor applyHooks(Tensor grad, List<Tensor> seen) {
         if (hooks != null) {
-            for (UnaryOperator<Tensor> h : hooks) {
+            for (int i = 0; i < hooks.size(); i++) {
                 seen.add(grad);
-                Tensor replaced = h.apply(grad);
-                grad = replaced == null ? grad : replaced;
+                Tensor replaced = hooks.get(i).apply(grad);
+                if (replaced != null && replaced != grad) {
+                    checkHookResult(i, grad, replaced);
+                    grad = replaced;
+                }
                 seen.add(grad);
             }
         }
         return grad;
+    }
+
+    /**
+     * Refuses a replacement gradient whose shape, dtype or device differs from the gradient the hook
+     * was given, as PyTorch's "hook has changed the size of value": accepted, it would fail far away
+     * (in a rule, an accumulation or the optimizer's step) with no trace of the hook.
+     */
+    private void checkHookResult(int index, Tensor given, Tensor returned) {
+        String what = !Arrays.equals(given.shape(), returned.shape()) ? "size"
+                : given.dtype() != returned.dtype() ? "type"
+                : !given.device().equals(returned.device()) ? "device" : null;
+        if (what != null) {
+            String of = sink != null ? "the leaf tensor" : "the output of " + name;
+            throw new IllegalArgumentException("registerHook: hook " + index + " on " + of + " has changed the "
+                    + what + " of the gradient: it was given " + describe(given) + " and returned "
+                    + describe(returned) + "; a hook must return a gradient of the same shape, dtype and device");
+        }
+    }
+
+    private static String describe(Tensor t) {
+        return Arrays.toString(t.shape()) + " " + t.dtype() + " on " + t.device();
     }
 
     Tensor[] runBackward(Tensor grad) {

@@ -34,6 +34,25 @@ public interface Backend {
         return allocate(dtype, length);
     }
 
+    /**
+     * Takes back a buffer no tensor will use again (a closing {@code MemoryScope}, or a gradient the
+     * engine no longer needs), before the garbage collector would find it unreachable. A device
+     * backend returns its memory to its pool at once; the default, right for host arrays that the
+     * collector reclaims, does nothing.
+     *
+     * @param buffer a buffer of this backend, never used afterwards
+     */
+    default void release(Buffer buffer) {
+    }
+
+    /**
+     * @return whether {@link #release} gives memory back sooner than the garbage collector would,
+     *     so that the autograd engine's bookkeeping to release gradients early pays; false by default
+     */
+    default boolean releasesEagerly() {
+        return false;
+    }
+
     /** @return a new F32 buffer holding a copy of {@code data} */
     Buffer upload(float[] data);
 

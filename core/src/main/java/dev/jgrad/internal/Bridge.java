@@ -32,6 +32,38 @@ public interface Bridge {
     /** Replaces the leaf's {@code .grad()} (the accumulator node's only write). */
     void setGrad(Tensor leaf, Tensor grad);
 
+    /**
+     * Takes {@code t}'s memory out of the {@code MemoryScope} that created it: it now belongs to a
+     * long-lived object (module parameter or buffer, optimizer state). Null is ignored.
+     */
+    void persist(Tensor t);
+
+    /**
+     * Starts recording the tensors a backward creates on this thread, when {@code device} gives
+     * memory back sooner than the collector ({@link Backend#releasesEagerly()}).
+     *
+     * @return a token for {@link #allocatedSince} and {@link #endAllocations}, or null when not worth it
+     */
+    Object beginAllocations(Device device);
+
+    /** @return whether {@code t}'s memory was created since {@code token} and nothing has claimed it */
+    boolean allocatedSince(Object token, Tensor t);
+
+    /** Releases the memory of {@code t} (and every view of it) now; later use throws. */
+    void release(Tensor t, String by);
+
+    /** Stops recording; what was recorded and not released passes to the enclosing scope, if any. */
+    void endAllocations(Object token);
+
+    /** @return a token recording what one backward rule allocates, inside a {@link #beginAllocations} record */
+    Object beginRule();
+
+    /**
+     * Ends a {@link #beginRule} record: releases the rule's temporaries, everything it allocated
+     * but the memory of {@code results} (the gradients it returned, possibly views).
+     */
+    void endRule(Object token, Tensor[] results);
+
     /** @return an object identifying {@code t}'s memory: equal for tensors that share storage */
     Object storage(Tensor t);
 

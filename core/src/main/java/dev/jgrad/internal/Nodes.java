@@ -30,4 +30,11 @@ public interface Nodes {
      *         {@code leaf.grad()} through {@link Bridge#grad(Tensor)} and {@link Bridge#setGrad}
      */
     Node leaf(Tensor leaf);
+
+    /**
+     * @param node a recorded op
+     * @return the tensors it saved for its backward (entries may be null), or an empty array once a
+     *     backward freed them; read by {@code MemoryScope} to keep what a pending backward needs
+     */
+    Tensor[] saved(Node node);
 }

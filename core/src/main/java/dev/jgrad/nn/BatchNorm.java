@@ -52,6 +52,10 @@ public abstract class BatchNorm extends Module {
                     + Arrays.toString(ranks) + " with " + features + " channels at dim 1, got shape "
                     + Arrays.toString(s));
         }
+        Tensor anyState = buffer("running_mean") != null ? buffer("running_mean") : parameter("weight");
+        if (anyState != null) {
+            Agree.input(this, anyState, input, true);
+        }
         boolean training = isTraining();
         Tensor out = Functional.batchNorm(input, buffer("running_mean"), buffer("running_var"), parameter("weight"),
                 parameter("bias"), training, momentum, eps);

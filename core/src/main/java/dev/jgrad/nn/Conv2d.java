@@ -83,6 +83,7 @@ public class Conv2d extends Module {
             throw new IllegalArgumentException(this + ": kernel span " + span + "x" + span + " is larger than the"
                     + " padded input " + h + "x" + w + " of input " + Arrays.toString(s));
         }
+        Agree.input(this, parameter("weight"), input, true);
         Tensor x = s.length == 3 ? input.unsqueeze(0) : input;
         Tensor y = Functional.conv2d(x, parameter("weight"), parameter("bias"), stride, padding, dilation, groups);
         return s.length == 3 ? y.squeeze(0) : y;

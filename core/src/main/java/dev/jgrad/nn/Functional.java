@@ -51,6 +51,8 @@ public final class Functional {
             throw new IllegalArgumentException("linear: weight must be [out, in], got shape "
                     + Arrays.toString(weight.shape()));
         }
+        Agree.same("linear", "input", x, "weight", weight);
+        Agree.same("linear", "input", x, "bias", bias);
         Tensor h = Internals.bridge().linear(x, weight);
         if (bias == null) {
             return act == Activation.NONE ? h : Internals.bridge().activation(h, act.op);
@@ -166,6 +168,7 @@ public final class Functional {
             throw new IllegalArgumentException("embedding: weight must be [numEmbeddings, dim], got shape "
                     + Arrays.toString(weight.shape()));
         }
+        Agree.device("embedding", "weight", weight, "indices", indices);
         int rows = weight.shape()[0];
         if (indices.dtype() != DType.I64) {
             throw new IllegalArgumentException("embedding: indices must be I64, got " + indices.dtype() + " of shape "

@@ -53,7 +53,9 @@ public class Linear extends Module {
             throw new IllegalArgumentException("Linear(" + in + ", " + out + "): input must have last dim " + in
                     + ", got shape " + Arrays.toString(s));
         }
-        return Functional.linear(input, parameter("weight"), parameter("bias"), Functional.Activation.NONE);
+        Tensor weight = parameter("weight");
+        Agree.input(this, weight, input, true);
+        return Functional.linear(input, weight, parameter("bias"), Functional.Activation.NONE);
     }
 
     /** @return the weight {@code [out, in]} */

@@ -32,6 +32,7 @@ public final class Losses {
 
     /** Squared error {@code (pred - target)^2}, reduced by {@code reduction}. */
     public static Tensor mse(Tensor pred, Tensor target, Reduction reduction) {
+        Agree.same("mse", "prediction", pred, "target", target);
         sameShape("mse", pred, target);
         Tensor d = pred.sub(target);
         return reduction.apply(d.mul(d));
@@ -44,6 +45,7 @@ public final class Losses {
 
     /** Absolute error {@code |pred - target|}, reduced by {@code reduction}. */
     public static Tensor l1(Tensor pred, Tensor target, Reduction reduction) {
+        Agree.same("l1", "prediction", pred, "target", target);
         sameShape("l1", pred, target);
         return reduction.apply(pred.sub(target).abs());
     }
@@ -60,6 +62,7 @@ public final class Losses {
      * @param beta the switch point, {@code >= 0}
      */
     public static Tensor smoothL1(Tensor pred, Tensor target, double beta, Reduction reduction) {
+        Agree.same("smoothL1", "prediction", pred, "target", target);
         sameShape("smoothL1", pred, target);
         if (!(beta >= 0) || Double.isInfinite(beta)) {
             throw new IllegalArgumentException("smoothL1: beta must be finite and >= 0, got " + beta);
@@ -88,6 +91,7 @@ public final class Losses {
      * @param delta the switch point, {@code > 0}
      */
     public static Tensor huber(Tensor pred, Tensor target, double delta, Reduction reduction) {
+        Agree.same("huber", "prediction", pred, "target", target);
         sameShape("huber", pred, target);
         if (!(delta > 0) || Double.isInfinite(delta)) {
             throw new IllegalArgumentException("huber: delta must be finite and > 0, got " + delta);
@@ -111,6 +115,7 @@ public final class Losses {
      */
     public static Tensor binaryCrossEntropy(Tensor probs, Tensor targets, Reduction reduction) {
         String op = "binaryCrossEntropy";
+        Agree.same(op, "input", probs, "target", targets);
         sameShape(op, probs, targets);
         // Checked where the probabilities live: at once on the host, at the next read on a device.
         Internals.bridge().checkRange(probs, 0, 1, (i, v) -> new IllegalArgumentException(op + ": input at flat"
@@ -144,6 +149,7 @@ public final class Losses {
      * @param target   probabilities of the same shape
      */
     public static Tensor klDiv(Tensor logInput, Tensor target, Reduction reduction) {
+        Agree.same("klDiv", "prediction", logInput, "target", target);
         sameShape("klDiv", logInput, target);
         Tensor xlogx = target.mul(target.clamp(TINY, Double.POSITIVE_INFINITY).log());
         return reduction.apply(xlogx.sub(target.mul(logInput)));
@@ -224,6 +230,7 @@ public final class Losses {
     /** {@link #binaryCrossEntropyWithLogits(Tensor, Tensor)} per element, reduced by {@code reduction}. */
     public static Tensor binaryCrossEntropyWithLogits(Tensor logits, Tensor targets, Reduction reduction) {
         String op = "binaryCrossEntropyWithLogits";
+        Agree.same(op, "logits", logits, "target", targets);
         sameShape(op, logits, targets);
         // Checked where the targets live: at once on the host, at the next read on a device.
         Internals.bridge().checkRange(targets, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, (i, v) ->
@@ -249,6 +256,7 @@ public final class Losses {
     }
 
     private static void checkClassification(String op, Tensor scores, Tensor labels) {
+        Agree.device(op, "scores", scores, "labels", labels);
         if (scores.dim() != 2) {
             throw new IllegalArgumentException(op + ": expects scores of shape [N, C], got "
                     + Arrays.toString(scores.shape()));

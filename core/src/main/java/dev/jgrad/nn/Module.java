@@ -2,6 +2,7 @@ package dev.jgrad.nn;
 
 import dev.jgrad.DType;
 import dev.jgrad.Device;
+import dev.jgrad.internal.Internals;
 import dev.jgrad.Tensor;
 import dev.jgrad.autograd.NoGrad;
 import java.util.ArrayList;
@@ -106,6 +107,7 @@ public abstract class Module {
                         + Arrays.toString(value.shape()) + (value.isLeaf() ? "" : " computed by an op"));
             }
             params.put(name, value.requiresGrad(true));
+            Internals.bridge().persist(value);
         }
         return value;
     }
@@ -124,6 +126,7 @@ public abstract class Module {
     protected final Tensor registerBuffer(String name, Tensor value, boolean persistent) {
         checkName(name);
         buffers.put(name, Objects.requireNonNull(value, "value"));
+        Internals.bridge().persist(value);
         if (!persistent) {
             transientBuffers.add(name);
         }
@@ -177,6 +180,7 @@ public abstract class Module {
             throw new IllegalArgumentException(getClass().getSimpleName() + ": no buffer '" + name + "'");
         }
         buffers.put(name, Objects.requireNonNull(value, "value"));
+        Internals.bridge().persist(value);
     }
 
     /** @return the direct children in registration order (unmodifiable) */
@@ -349,6 +353,7 @@ public abstract class Module {
         if (converted.dtype() == old.dtype() && converted.device().equals(old.device())) {
             return old;
         }
+        Internals.bridge().persist(converted);
         return param ? converted.requiresGrad(true) : converted;
     }
 

@@ -17,6 +17,7 @@ final class Norms {
         String[] names = {"runningMean", "runningVar", "weight", "bias"};
         Tensor[] ts = {rm, rv, w, b};
         for (int i = 0; i < ts.length; i++) {
+            Agree.same(op, "input", x, names[i], ts[i]);
             if (ts[i] != null && !Arrays.equals(ts[i].shape(), new int[] {c})) {
                 throw new IllegalArgumentException(op + ": " + names[i] + " must have shape [" + c + "] for input "
                         + Arrays.toString(x.shape()) + ", got " + Arrays.toString(ts[i].shape()));
@@ -42,6 +43,8 @@ final class Norms {
             throw new IllegalArgumentException(op + ": input shape " + Arrays.toString(s) + " must end with the"
                     + " normalized shape " + Arrays.toString(normalizedShape));
         }
+        Agree.same(op, "input", x, "weight", w);
+        Agree.same(op, "input", x, "bias", b);
         for (Tensor t : new Tensor[] {w, b}) {
             if (t != null && !Arrays.equals(t.shape(), normalizedShape)) {
                 throw new IllegalArgumentException(op + ": weight and bias must have the normalized shape "

@@ -81,6 +81,11 @@ public abstract class Recurrent extends Module {
             throw new IllegalArgumentException(name() + ": expected input " + (batchFirst ? "[N, T, " : "[T, N, ")
                     + inputSize + "], got shape " + Arrays.toString(s));
         }
+        Agree.input(this, w("weight_ih", 0), input, true);
+        if (state != null) {
+            Agree.same(name(), "input", input, "state h", state.h());
+            Agree.same(name(), "input", input, "state c", state.c());
+        }
         Tensor x = batchFirst ? input.transpose(0, 1) : input;
         int steps = x.shape()[0], batch = x.shape()[1];
         Tensor[] init = initialState(state, batch, input);

@@ -215,6 +215,7 @@ public abstract class Optimizer {
         Tensor[] st = new Tensor[stateNames().size()];
         for (int k = 0; k < st.length; k++) {
             st[k] = p.fullLike(initialState(k));
+            Internals.bridge().persist(st[k]);   // state outlives the step (and any MemoryScope) that made it
         }
         return st;
     }

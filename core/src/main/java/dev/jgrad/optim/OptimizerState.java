@@ -2,6 +2,7 @@ package dev.jgrad.optim;
 
 import dev.jgrad.DType;
 import dev.jgrad.Tensor;
+import dev.jgrad.internal.Internals;
 import dev.jgrad.autograd.NoGrad;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -121,6 +122,7 @@ final class OptimizerState {
                             + p.dtype() + " " + Arrays.toString(p.shape()));
                 }
                 st[k] = t.to(p.dtype()).to(p.device().name()).copy();
+                Internals.bridge().persist(st[k]);
             }
         }
         return st;

@@ -299,6 +299,14 @@ final class MemoryPool {
         return true;
     }
 
+    /** Restarts the peak from the bytes in use now. */
+    void resetPeak() {
+        drain();
+        synchronized (this) {
+            peak = allocated;
+        }
+    }
+
     MemoryStats stats() {
         drain();
         synchronized (this) {

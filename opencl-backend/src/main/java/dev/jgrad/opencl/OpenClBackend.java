@@ -72,6 +72,14 @@ public final class OpenClBackend implements Backend {
     }
 
     /**
+     * Restarts {@link MemoryStats#peak()} from the bytes in use now, to measure the peak of one
+     * phase (PyTorch's {@code torch.cuda.reset_peak_memory_stats}).
+     */
+    public void resetPeakMemoryStats() {
+        pool.resetPeak();
+    }
+
+    /**
      * Frees every cached (unused) device buffer: large ones, and each shared slab of small ones
      * none of whose slices a live tensor holds.
      */
@@ -142,6 +150,18 @@ public final class OpenClBackend implements Backend {
     Launch launch(DType dtype, String kernel) {
         cl_kernel k = programs.kernel(dtype == DType.I64 ? DType.F32 : dtype, kernel);
         return new Launch(queue, k, dtype, programs.groupSize(k));
+    }
+
+    /** Returns the buffer's memory to the pool now: the queue is in order, so work already queued on it finishes first. */
+    @Override
+    public void release(Buffer buffer) {
+        ((ClBuffer) buffer).close();
+    }
+
+    /** @return true: the pool reuses released memory at once, long before a collection would find it */
+    @Override
+    public boolean releasesEagerly() {
+        return true;
     }
 
     @Override
