@@ -133,11 +133,7 @@ public final class SparkTrainer implements AutoCloseable {
         float[] w = Flat.weights(params);
         Broadcast<float[]> bw = jsc.broadcast(in == null ? w : in.pack(w, optimizer, params));
         try {
-            return c.localSteps() == 1
-                    ? shards.treeAggregate(RoundResult.empty(),
-                            (acc, s) -> acc.add(s.gradient(bw.value(), r, c)), RoundResult::add, c.treeDepth())
-                    : shards.treeAggregate(RoundResult.empty(),
-                            (acc, s) -> acc.add(s.localSteps(bw.value(), in, lr, r, c)), RoundResult::add, c.treeDepth());
+            return RoundJob.run(shards, new RoundJob.Compute(bw, in, lr, r, c), c.treeDepth());
         } catch (Exception e) {
             throw failure(r + 1, e);
         } finally {

@@ -146,7 +146,8 @@ class SparkTrainerTest {
     @Test
     void kEqualsOneMatchesLocalTrainingWithBatchPTimesB() {
         List<Example> data = rows(48, 1);
-        for (int p : new int[] {2, 4}) {
+        // P = 2, 4: the partition sums go straight to the driver (RoundJob); P = 6 at depth 2: treeAggregate adds a level
+        for (int p : new int[] {2, 4, 6}) {
             int b = 12 / p * 2 / 2;
             // rounds > batches per epoch, so each partition wraps around its data once
             int rounds = 48 / p / b + 2;
@@ -234,6 +235,13 @@ class SparkTrainerTest {
                 assertClose(want.get(k).toFloatArray(), got.get(k).toFloatArray(), 1e-5);
             }
         }
+    }
+
+    @Test
+    void treeLevelsFollowSparksRule() {
+        // RDD.treeAggregate: scale = max(ceil(P^(1/depth)), 2); a level is added while P > scale + ceil(P / scale)
+        assertTrue(!RoundJob.treeLevels(2, 2) && !RoundJob.treeLevels(5, 2) && !RoundJob.treeLevels(64, 1));
+        assertTrue(RoundJob.treeLevels(6, 2) && RoundJob.treeLevels(16, 2) && RoundJob.treeLevels(8, 3));
     }
 
     private static Tensor features(List<Example> data, int from, int n) {
