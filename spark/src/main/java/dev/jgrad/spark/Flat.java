@@ -52,7 +52,12 @@ final class Flat {
 
     /** Copies {@code w} into the parameters in place (no recording; versions bumped). */
     static void load(List<Tensor> params, float[] w) {
-        checkLength(params, w.length);
+        load(params, w, w.length);
+    }
+
+    /** Copies {@code w[0, length)} into the parameters in place; elements after {@code length} (optimizer state) are not weights. */
+    static void load(List<Tensor> params, float[] w, int length) {
+        checkLength(params, length);
         try (var ng = NoGrad.enter()) {
             int at = 0;
             for (Tensor p : params) {

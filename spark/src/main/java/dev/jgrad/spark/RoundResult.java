@@ -13,11 +13,18 @@ final class RoundResult implements Serializable {
     float[] sum;
     long examples;
     double lossSum;
+    /** With k &gt; 1 and state averaging: the layout of the optimizer state after the weights in {@code sum}; else null. */
+    OptState state;
 
     RoundResult(float[] sum, long examples, double lossSum) {
+        this(sum, examples, lossSum, null);
+    }
+
+    RoundResult(float[] sum, long examples, double lossSum, OptState state) {
         this.sum = sum;
         this.examples = examples;
         this.lossSum = lossSum;
+        this.state = state;
     }
 
     /** @return the zero value: no vector yet */
@@ -30,6 +37,11 @@ final class RoundResult implements Serializable {
      * combOp once, so no copy is needed). @return this
      */
     RoundResult add(RoundResult other) {
+        if (state != null && other.state != null) {
+            state.requireSame(other.state);
+        } else if (state == null) {
+            state = other.state;
+        }
         if (other.sum != null) {
             if (sum == null) {
                 sum = other.sum;

@@ -79,12 +79,17 @@ final class Shard {
     }
 
     /**
-     * k &gt; 1: loads {@code w}, takes k steps of a fresh optimizer at learning rate {@code lr} on the
-     * next k batches and returns {@code m·w'} (m = rows seen), m and the summed loss × rows.
+     * k &gt; 1: loads {@code w} (the weights, then the optimizer state laid out by {@code in} when it is
+     * non-null), takes k steps of an executor optimizer at learning rate {@code lr} on the next k
+     * batches and returns {@code m·w'} (m = rows seen; followed by {@code m·state'} when averaging
+     * state), m and the summed loss × rows.
      */
-    synchronized RoundResult localSteps(float[] w, double lr, long round, TrainingConfig cfg) {
+    synchronized RoundResult localSteps(float[] w, OptState in, double lr, long round, TrainingConfig cfg) {
         List<Tensor> params = load(w, cfg);
         Optimizer opt = cfg.optimizer().create(params);
+        if (in != null) {
+            in.load(opt, params, w, Flat.count(params));
+        }
         opt.setLr(lr);
         int b = cfg.batchPerPartition();
         long seen = 0;
@@ -99,11 +104,12 @@ final class Shard {
             opt.step();
             seen += m;
         }
-        float[] wNew = Flat.weights(params);
+        OptState out = in == null ? null : OptState.of(opt, params);
+        float[] wNew = out == null ? Flat.weights(params) : out.pack(Flat.weights(params), opt, params);
         for (int i = 0; i < wNew.length; i++) {
             wNew[i] *= seen;
         }
-        return new RoundResult(wNew, seen, lossSum);
+        return new RoundResult(wNew, seen, lossSum, out);
     }
 
     /** Batch i = step mod ceil(rows / b) starts at row i·b: each partition walks its rows in order, epoch after epoch. */
@@ -117,7 +123,7 @@ final class Shard {
             replica = cfg.model().create();
         }
         List<Tensor> params = replica.parameters();
-        Flat.load(params, w);
+        Flat.load(params, w, Flat.count(params));
         replica.train();
         return params;
     }

@@ -110,7 +110,11 @@ public final class SparkTrainer implements AutoCloseable {
             }
             optimizer.step();
         } else {
-            Flat.load(params, mean);
+            int n = Flat.count(params);
+            Flat.load(params, mean, n);
+            if (res.state != null) {
+                res.state.load(optimizer, params, mean, n);
+            }
         }
         rounds++;
         if (scheduler != null) {
@@ -125,13 +129,11 @@ public final class SparkTrainer implements AutoCloseable {
     private RoundResult aggregate(long r) {
         TrainingConfig c = cfg;
         double lr = optimizer.lr();
-        Broadcast<float[]> bw = jsc.broadcast(Flat.weights(params));
+        OptState in = c.localSteps() > 1 && c.averageOptimizerState() ? OptState.of(optimizer, params) : null;
+        float[] w = Flat.weights(params);
+        Broadcast<float[]> bw = jsc.broadcast(in == null ? w : in.pack(w, optimizer, params));
         try {
-            return c.localSteps() == 1
-                    ? shards.treeAggregate(RoundResult.empty(),
-                            (acc, s) -> acc.add(s.gradient(bw.value(), r, c)), RoundResult::add, c.treeDepth())
-                    : shards.treeAggregate(RoundResult.empty(),
-                            (acc, s) -> acc.add(s.localSteps(bw.value(), lr, r, c)), RoundResult::add, c.treeDepth());
+            return RoundJob.run(shards, new RoundJob.Compute(bw, in, lr, r, c), c.treeDepth());
         } catch (Exception e) {
             throw failure(r + 1, e);
         } finally {

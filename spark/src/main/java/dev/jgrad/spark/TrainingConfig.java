@@ -20,6 +20,7 @@ public final class TrainingConfig implements Serializable {
     private int batchPerPartition = 32;
     private int localSteps = 1;
     private int treeDepth = 2;
+    private boolean averageState = true;
     private LossFunction loss = LossFunction.CROSS_ENTROPY;
     private double clipNorm;
     private int checkpointEvery;
@@ -55,6 +56,19 @@ public final class TrainingConfig implements Serializable {
     /** Local optimizer steps per round (k); 1 = synchronous large-batch SGD, k &gt; 1 = parameter averaging. @return this */
     public TrainingConfig localSteps(int k) {
         this.localSteps = positive("localSteps", k);
+        return this;
+    }
+
+    /**
+     * With {@code localSteps > 1}: whether the executors' optimizer state (momentum buffers, Adam's
+     * moments, Adagrad's and RMSprop's accumulators) is averaged across partitions with the weights
+     * and continues next round (default true), or every round starts a fresh executor optimizer
+     * (false: less traffic, but momentum and Adam's bias correction restart every k steps).
+     * Averaging adds one model-sized vector per state tensor to the broadcast and to the aggregate.
+     * @return this
+     */
+    public TrainingConfig averageOptimizerState(boolean on) {
+        this.averageState = on;
         return this;
     }
 
@@ -131,6 +145,10 @@ public final class TrainingConfig implements Serializable {
 
     int localSteps() {
         return localSteps;
+    }
+
+    boolean averageOptimizerState() {
+        return averageState;
     }
 
     int treeDepth() {

@@ -18,16 +18,29 @@
  *       {@code m_p} and {@code m_p·L_p}.</li>
  *   <li>These are summed with {@code treeAggregate} (depth configurable) and the driver forms the
  *       example-weighted mean gradient {@code g = Σ_p m_p·∇L_p / Σ_p m_p}, exactly the gradient of the
- *       mean loss over the global batch of {@code Σ_p m_p} rows. It sets {@code g} as the parameters'
+ *       mean loss over the global batch of {@code Σ_p m_p} rows. (When the tree would have no
+ *       intermediate level, at depth 1 or for P &le; 5 at depth 2, {@code treeAggregate} only sends
+ *       the partition sums to the driver; the trainer then runs that one job itself with
+ *       {@code SparkContext.runJob}, which skips the closure checks {@code treeAggregate} repeats on
+ *       every call: same traffic, same sum, less driver time per round.) It sets {@code g} as the parameters'
  *       {@code grad}, clips it ({@code GradClip}) if asked, runs the local optimizer's step and the LR
  *       scheduler's step. Hence, with equal partitions, P partitions × batch b give the same weights
  *       as local training with batch P·b whose batches concatenate the partitions' batches.</li>
  *   <li>Optional local steps {@code k > 1} (parameter averaging, as DL4J): each partition instead
- *       takes {@code k} steps of a fresh executor-side optimizer (same kind, the driver's current lr)
- *       on its next {@code k} batches and emits {@code m_p·w_p} (m_p = rows seen); the driver sets
- *       {@code w = Σ m_p·w_p / Σ m_p}. Traffic per example drops k-fold, but the result is no longer
- *       the large-batch step, replicas drift apart between averages, optimizer state (momentum,
- *       Adam moments) restarts every round and gradient clipping applies on the executors only.</li>
+ *       takes {@code k} steps of an executor-side optimizer (same kind, the driver's current lr) on
+ *       its next {@code k} batches and emits {@code m_p·w_p} (m_p = rows seen); the driver sets
+ *       {@code w = Σ m_p·w_p / Σ m_p}. The optimizer state is averaged the same way (DL4J's
+ *       {@code averageUpdaters}): the driver's per-parameter state tensors (momentum buffers, Adam's
+ *       first and second moments and AMSGrad maximum, Adagrad's sums, RMSprop's averages) follow the
+ *       weights in the broadcast array, every partition's optimizer starts the round from them, and
+ *       the row-weighted means {@code Σ m_p·s_p / Σ m_p} become the driver's state; step counts (equal
+ *       on every partition, old + k) are carried, not averaged. All these states are running
+ *       statistics of gradients, so their mean is the natural estimate for the averaged model; it is
+ *       meaningless only for per-replica bookkeeping, which these optimizers do not keep.
+ *       {@code TrainingConfig.averageOptimizerState(false)} instead starts a fresh optimizer every
+ *       round (less traffic: Adam's two moments triple the vector). Traffic per example drops k-fold,
+ *       but the result is no longer the large-batch step, replicas drift apart between averages and
+ *       gradient clipping applies on the executors only.</li>
  *   <li>Every N rounds (if asked) the driver writes the local {@code dev.jgrad.io.Checkpoint} (model,
  *       optimizer, scheduler and generator state in one SafeTensors file) with the round count; {@link dev.jgrad.spark.SparkTrainer#resume} continues from it.</li>
  * </ol>

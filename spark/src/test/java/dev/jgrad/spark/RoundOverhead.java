@@ -13,17 +13,24 @@ import org.apache.spark.api.java.JavaSparkContext;
 /**
  * Not a test (Surefire skips it): measures a round's overhead in {@code local[2]} for a
  * 1,001,000-parameter model (Linear 1000→1000) with one row per partition, so nearly all of the round
- * is broadcast, flattening, tree-aggregate and the driver's step. Prints the median of 15 rounds
- * after 20 warm-up rounds. Run with the module's test classpath and {@link SparkJvmOptions#OPTIONS}.
+ * is broadcast, flattening, tree-aggregate and the driver's step. Prints the median and p90 of 30
+ * rounds after 20 warm-up rounds. Run with the module's test classpath and {@link SparkJvmOptions#OPTIONS};
+ * arguments {@code key=value} are Spark settings (e.g. {@code spark.broadcast.compress=false
+ * spark.task.maxDirectResultSize=64m}).
  */
 final class RoundOverhead {
     private RoundOverhead() {
     }
 
-    /** @param args unused */
+    /** @param args Spark settings, {@code key=value} */
     public static void main(String[] args) {
-        try (JavaSparkContext jsc = new JavaSparkContext(new SparkConf().setMaster("local[2]").setAppName("overhead")
-                .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1"))) {
+        SparkConf conf = new SparkConf().setMaster("local[2]").setAppName("overhead")
+                .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1");
+        for (String a : args) {
+            String[] kv = a.split("=", 2);
+            conf.set(kv[0], kv[1]);
+        }
+        try (JavaSparkContext jsc = new JavaSparkContext(conf)) {
             jsc.setLogLevel("ERROR");
             List<Example> rows = new ArrayList<>();
             for (int i = 0; i < 2; i++) {
@@ -35,9 +42,10 @@ final class RoundOverhead {
                     .batchPerPartition(1);
             try (SparkTrainer t = new SparkTrainer(jsc.parallelize(rows, 2), m, cfg)) {
                 t.fit(20);
-                double[] ms = t.fit(15).stream().mapToDouble(s -> s.seconds() * 1e3).sorted().toArray();
-                System.out.printf("1,001,000 parameters, local[2], 2 partitions x 1 row: round median %.1f ms (min %.1f, max %.1f)%n",
-                        ms[ms.length / 2], ms[0], ms[ms.length - 1]);
+                double[] ms = t.fit(30).stream().mapToDouble(s -> s.seconds() * 1e3).sorted().toArray();
+                System.out.printf("1,001,000 parameters, local[2], 2 partitions x 1 row %s: round median %.1f ms, p90 %.1f"
+                        + " (min %.1f, max %.1f)%n", Arrays.toString(args), ms[ms.length / 2], ms[ms.length * 9 / 10], ms[0],
+                        ms[ms.length - 1]);
                 System.out.println("all rounds (ms, sorted): " + Arrays.toString(Arrays.stream(ms).map(Math::rint).toArray()));
             }
             System.out.printf("jgrad's share without Spark (flatten, load, gradients, setGrads, step): median %.1f ms%n",

@@ -11,12 +11,15 @@ import dev.jgrad.nn.Losses;
 import dev.jgrad.nn.Module;
 import dev.jgrad.nn.Sequential;
 import dev.jgrad.nn.Tanh;
+import dev.jgrad.optim.Adam;
 import dev.jgrad.optim.Optimizer;
 import dev.jgrad.optim.SGD;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.SparkConf;
@@ -143,7 +146,8 @@ class SparkTrainerTest {
     @Test
     void kEqualsOneMatchesLocalTrainingWithBatchPTimesB() {
         List<Example> data = rows(48, 1);
-        for (int p : new int[] {2, 4}) {
+        // P = 2, 4: the partition sums go straight to the driver (RoundJob); P = 6 at depth 2: treeAggregate adds a level
+        for (int p : new int[] {2, 4, 6}) {
             int b = 12 / p * 2 / 2;
             // rounds > batches per epoch, so each partition wraps around its data once
             int rounds = 48 / p / b + 2;
@@ -179,6 +183,81 @@ class SparkTrainerTest {
             opt.step();
         }
         assertClose(Flat.weights(m.parameters()), got, 1e-5);
+    }
+
+    @Test
+    void localStepsAverageAdamMomentsWithTheWeights() {
+        // P = 2, k = 2, two rounds: the driver's weights and Adam state must be the row-weighted means of
+        // the replicas', and round 2 must start every replica from the averaged moments (step count 2).
+        List<Example> data = rows(32, 9);
+        OptimizerFactory adam = ps -> new Adam(ps, 0.05);
+        Module m = model(7);
+        Map<String, Tensor> got;
+        try (SparkTrainer t = new SparkTrainer(jsc.parallelize(data, 2), m,
+                new TrainingConfig(factory(), adam, CLASSES, FEATURES).batchPerPartition(4).localSteps(2))) {
+            t.fit(2);
+            got = t.optimizer().stateDict();
+        }
+        Module ref = model(7);
+        Optimizer refOpt = adam.create(ref.parameters());
+        for (int r = 0; r < 2; r++) {
+            List<Map<String, Tensor>> states = new ArrayList<>();
+            float[] mean = new float[Flat.count(ref.parameters())];
+            for (int p = 0; p < 2; p++) {
+                Module rep = factory().create();
+                Flat.load(rep.parameters(), Flat.weights(ref.parameters()));
+                Optimizer o = adam.create(rep.parameters());
+                o.loadStateDict(refOpt.stateDict());
+                for (int s = 0; s < 2; s++) {
+                    int start = p * 16 + ((r * 2 + s) % 4) * 4;
+                    o.zeroGrad();
+                    Losses.crossEntropy(rep.forward(features(data, start, 4)), labels(data, start, 4)).backward();
+                    o.step();
+                }
+                float[] w = Flat.weights(rep.parameters());
+                for (int i = 0; i < w.length; i++) {
+                    mean[i] += w[i] / 2;
+                }
+                states.add(o.stateDict());
+            }
+            Flat.load(ref.parameters(), mean);
+            Map<String, Tensor> avg = new LinkedHashMap<>(states.get(0));
+            avg.replaceAll((k, v) -> k.startsWith("state.") && !k.endsWith(".step")
+                    ? v.add(states.get(1).get(k)).mul(0.5) : v);
+            refOpt.loadStateDict(avg);
+        }
+        assertClose(Flat.weights(ref.parameters()), Flat.weights(m.parameters()), 1e-5);
+        Map<String, Tensor> want = refOpt.stateDict();
+        assertEquals(want.keySet(), got.keySet());
+        assertEquals(4.0, got.get("state.0.step").item(), "two rounds of k = 2 steps");
+        for (String k : want.keySet()) {
+            if (k.startsWith("state.") && !k.endsWith(".step")) {
+                assertClose(want.get(k).toFloatArray(), got.get(k).toFloatArray(), 1e-5);
+            }
+        }
+    }
+
+    @Test
+    void treeLevelsFollowSparksRule() {
+        // RDD.treeAggregate: scale = max(ceil(P^(1/depth)), 2); a level is added while P > scale + ceil(P / scale)
+        assertTrue(!RoundJob.treeLevels(2, 2) && !RoundJob.treeLevels(5, 2) && !RoundJob.treeLevels(64, 1));
+        assertTrue(RoundJob.treeLevels(6, 2) && RoundJob.treeLevels(16, 2) && RoundJob.treeLevels(8, 3));
+    }
+
+    private static Tensor features(List<Example> data, int from, int n) {
+        float[] x = new float[n * FEATURES];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(data.get(from + i).features(), 0, x, i * FEATURES, FEATURES);
+        }
+        return Tensor.of(x, n, FEATURES);
+    }
+
+    private static Tensor labels(List<Example> data, int from, int n) {
+        long[] y = new long[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = data.get(from + i).label();
+        }
+        return Tensor.of(y, n);
     }
 
     @Test
