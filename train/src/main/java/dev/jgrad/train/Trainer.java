@@ -111,8 +111,8 @@ public final class Trainer {
     /**
      * Makes the next {@link #fit} start from a state written by {@link #saveState} (or
      * {@link ModelCheckpoint}'s {@code last.safetensors}), an {@link dev.jgrad.io.Checkpoint}: model,
-     * optimizer, schedule, default generator, step count and history are restored, and training continues at the next epoch. With the
-     * same data order (loaders drawing from the default generator, or unshuffled) the result is
+     * optimizer, schedule, default generator, step count and history are restored, and training
+     * continues at the next epoch. With the same data order (loaders drawing from the default generator, or unshuffled) the result is
      * bit-identical to an uninterrupted run.
      *
      * @param state the file
