@@ -14,7 +14,6 @@ public final class EarlyStopping implements Callback {
     private final double minDelta;
     private double best = Double.NaN;
     private int bestEpoch;
-    private int waited;
 
     /**
      * @param monitor  the column to watch, e.g. {@code Monitor.of("val_loss")}
@@ -31,20 +30,29 @@ public final class EarlyStopping implements Callback {
         this.minDelta = minDelta;
     }
 
+    /**
+     * Scans the whole history rather than keeping counts between calls, so that a run resumed from a
+     * checkpoint (whose history is restored) stops exactly where the uninterrupted run would.
+     */
     @Override
     public String afterEpoch(Trainer trainer, Module model, History history) {
-        double v = monitor.read(history);
-        int epoch = (int) history.last("epoch");
-        if (monitor.improves(v, best, minDelta)) {
-            best = v;
-            bestEpoch = epoch;
-            waited = 0;
-            return null;
+        monitor.read(history);
+        double[] values = history.column(monitor.column());
+        double[] epochs = history.column("epoch");
+        best = Double.NaN;
+        int waited = 0;
+        for (int i = 0; i < values.length; i++) {
+            if (monitor.improves(values[i], best, minDelta)) {
+                best = values[i];
+                bestEpoch = (int) epochs[i];
+                waited = 0;
+            } else {
+                waited++;
+            }
         }
-        waited++;
         return waited < patience ? null : String.format(Locale.ROOT,
-                "early stopping after epoch %d: %s has not improved on %.6g (epoch %d) for %d epochs", epoch,
-                monitor.column(), best, bestEpoch, waited);
+                "early stopping after epoch %d: %s has not improved on %.6g (epoch %d) for %d epochs",
+                (int) history.last("epoch"), monitor.column(), best, bestEpoch, waited);
     }
 
     /** @return the best value seen, NaN before the first epoch */

@@ -9,13 +9,13 @@ import java.util.Objects;
 /**
  * Keeps two files in a directory: {@code best.safetensors}, the model's state dict (PyTorch's keys,
  * loadable with {@link Module#loadStateDict}) from the epoch with the best monitored value, and
- * {@code last.safetensors}, the whole training state after the latest epoch, which
+ * {@code last.safetensors}, the whole training state after the latest epoch (an
+ * {@link dev.jgrad.io.Checkpoint} with the Trainer's epoch, step and history as metadata), which
  * {@link Trainer#resumeFrom} continues from.
  */
 public final class ModelCheckpoint implements Callback {
     private final Path dir;
     private final Monitor monitor;
-    private double best = Double.NaN;
 
     /**
      * @param dir     where the files go (created when missing)
@@ -26,13 +26,21 @@ public final class ModelCheckpoint implements Callback {
         this.monitor = monitor;
     }
 
+    /**
+     * The best so far is taken from the history's earlier rows, not kept between calls, so a resumed
+     * run (whose history is restored) replaces {@code best.safetensors} only on a real improvement.
+     */
     @Override
     public String afterEpoch(Trainer trainer, Module model, History history) {
         trainer.saveState(model, history, last());
         if (monitor != null) {
             double v = monitor.read(history);
+            double[] values = history.column(monitor.column());
+            double best = Double.NaN;
+            for (int i = 0; i < values.length - 1; i++) {
+                best = monitor.improves(values[i], best, 0) ? values[i] : best;
+            }
             if (monitor.improves(v, best, 0)) {
-                best = v;
                 Map<String, String> meta = Map.of("epoch", Long.toString((long) history.last("epoch")),
                         monitor.column(), Double.toString(v));
                 SafeTensors.save(model.stateDict(), meta, best());

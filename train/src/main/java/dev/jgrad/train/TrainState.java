@@ -1,6 +1,6 @@
 package dev.jgrad.train;
 
-import dev.jgrad.Tensor;
+import dev.jgrad.io.Checkpoint;
 import dev.jgrad.io.SafeTensors;
 import dev.jgrad.nn.Module;
 import dev.jgrad.optim.Optimizer;
@@ -13,69 +13,50 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A training state in one safetensors file: the model's state dict under {@code model.}, the
- * optimizer's under {@code optimizer.}, and as metadata the epoch, the default generator's state
- * (dropout and unseeded shuffling draw from it), the scheduler's step count and the history as CSV.
+ * A training state is an {@link Checkpoint} (model, optimizer, schedule and default-generator state
+ * in one atomically written safetensors file) whose metadata also holds the Trainer's own progress:
+ * the last completed epoch, the optimizer steps taken and the history as CSV.
  */
 final class TrainState {
-    static final String FORMAT = "jgrad-train-state/1";
+    static final String EPOCH = "train.epoch";
+    static final String STEP = "train.step";
+    static final String HISTORY = "train.history";
 
     /** What a resumed run continues from. */
-    record Loaded(History history, int epoch, int schedulerSteps) {
+    record Loaded(History history, int epoch, long step) {
     }
 
     private TrainState() {
     }
 
-    static void save(Module model, Optimizer optimizer, History history, int schedulerSteps, Path file) {
-        Map<String, Tensor> tensors = new LinkedHashMap<>();
-        model.stateDict().forEach((k, v) -> tensors.put("model." + k, v));
-        optimizer.stateDict().forEach((k, v) -> tensors.put("optimizer." + k, v));
+    static void save(Module model, Optimizer optimizer, LRScheduler scheduler, History history, long step,
+            Path file) {
         Map<String, String> meta = new LinkedHashMap<>();
-        meta.put("format", FORMAT);
-        meta.put("epoch", Long.toString((long) history.last("epoch")));
-        meta.put("generator", Long.toString(Tensor.defaultGenerator().state()));
-        meta.put("scheduler_steps", Integer.toString(schedulerSteps));
-        meta.put("history", history.toCsv());
+        meta.put(EPOCH, Long.toString((long) history.last("epoch")));
+        meta.put(STEP, Long.toString(step));
+        meta.put(HISTORY, history.toCsv());
+        Path parent = file.toAbsolutePath().getParent();
         try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
+            Files.createDirectories(parent);
         } catch (IOException e) {
-            throw new UncheckedIOException("Trainer.saveState: cannot create the directory of " + file, e);
+            throw new UncheckedIOException("Trainer.saveState: cannot create the directory " + parent, e);
         }
-        SafeTensors.save(tensors, meta, file);
+        Checkpoint.save(file, model, optimizer, scheduler, meta);
     }
 
     /**
-     * Loads everything into {@code model}, {@code optimizer} (each validates before changing anything)
-     * and the default generator; a schedule is replayed to its saved step count before the optimizer's
-     * saved lrs are restored, so its counters match and the lrs are exact.
+     * Checks the Trainer's metadata first (so a model-only file is refused before anything changes),
+     * then restores model, optimizer, schedule and default generator through {@link Checkpoint#load}.
      */
     static Loaded load(Path file, Module model, Optimizer optimizer, LRScheduler scheduler) {
         Map<String, String> meta = SafeTensors.metadata(file);
-        if (!FORMAT.equals(meta.get("format"))) {
-            throw new IllegalArgumentException("Trainer.resumeFrom: " + file + " is not a training state (metadata"
-                    + " format is " + meta.get("format") + ", expected " + FORMAT + "); a model-only file such as"
+        if (meta.get(EPOCH) == null || meta.get(HISTORY) == null || meta.get(STEP) == null) {
+            throw new IllegalArgumentException("Trainer.resumeFrom: " + file + " is not a training state (no "
+                    + EPOCH + ", " + STEP + " and " + HISTORY + " metadata); a model-only file such as"
                     + " best.safetensors loads with Module.loadStateDict(SafeTensors.load(file))");
         }
-        Map<String, Tensor> modelState = new LinkedHashMap<>();
-        Map<String, Tensor> optimizerState = new LinkedHashMap<>();
-        SafeTensors.load(file).forEach((k, v) -> {
-            if (k.startsWith("model.")) {
-                modelState.put(k.substring(6), v);
-            } else if (k.startsWith("optimizer.")) {
-                optimizerState.put(k.substring(10), v);
-            } else {
-                throw new IllegalArgumentException("Trainer.resumeFrom: " + file + ": unexpected tensor " + k
-                        + " (expected model.* and optimizer.* entries)");
-            }
-        });
-        model.loadStateDict(modelState);
-        int schedulerSteps = Integer.parseInt(meta.get("scheduler_steps"));
-        for (int i = 0; i < schedulerSteps && scheduler != null; i++) {
-            scheduler.step();
-        }
-        optimizer.loadStateDict(optimizerState);
-        Tensor.defaultGenerator().setState(Long.parseLong(meta.get("generator")));
-        return new Loaded(History.fromCsv(meta.get("history")), Integer.parseInt(meta.get("epoch")), schedulerSteps);
+        Checkpoint.load(file, model, optimizer, scheduler);
+        return new Loaded(History.fromCsv(meta.get(HISTORY)), Integer.parseInt(meta.get(EPOCH)),
+                Long.parseLong(meta.get(STEP)));
     }
 }

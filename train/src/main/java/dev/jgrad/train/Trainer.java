@@ -36,7 +36,7 @@ public final class Trainer {
     private final List<Callback> callbacks = new ArrayList<>();
     private LRScheduler scheduler;
     private boolean schedulePerStep;
-    private int schedulerSteps;
+    private long steps;
     private double clipNorm = Double.NaN;
     private Output output = Output.AUTO;
     private PrintStream out = System.out;
@@ -110,9 +110,9 @@ public final class Trainer {
 
     /**
      * Makes the next {@link #fit} start from a state written by {@link #saveState} (or
-     * {@link ModelCheckpoint}'s {@code last.safetensors}): model, optimizer, default generator,
-     * schedule position and history are restored, and training continues at the next epoch. With the
-     * same data order (loaders drawing from the default generator, or unshuffled) the result is
+     * {@link ModelCheckpoint}'s {@code last.safetensors}), an {@link dev.jgrad.io.Checkpoint}: model,
+     * optimizer, schedule, default generator, step count and history are restored, and training
+     * continues at the next epoch. With the same data order (loaders drawing from the default generator, or unshuffled) the result is
      * bit-identical to an uninterrupted run.
      *
      * @param state the file
@@ -129,15 +129,17 @@ public final class Trainer {
     }
 
     /**
-     * Writes the whole training state (model, optimizer, default generator, schedule position,
-     * history) to one safetensors file, for {@link #resumeFrom}.
+     * Writes the whole training state to one {@link dev.jgrad.io.Checkpoint} file, for
+     * {@link #resumeFrom}: model, optimizer, schedule and default generator, with the last epoch, the
+     * optimizer steps taken and the history as metadata ({@code train.epoch}, {@code train.step},
+     * {@code train.history}).
      *
      * @param model   the model being trained
      * @param history its history so far
      * @param file    the target (its directory is created)
      */
     public void saveState(Module model, History history, Path file) {
-        TrainState.save(model, optimizer, history, schedulerSteps, file);
+        TrainState.save(model, optimizer, scheduler, history, steps, file);
     }
 
     /**
@@ -160,7 +162,7 @@ public final class Trainer {
             TrainState.Loaded s = TrainState.load(resumeFrom, model, optimizer, scheduler);
             resumeFrom = null;
             history = s.history();
-            schedulerSteps = s.schedulerSteps();
+            steps = s.step();
             first = s.epoch() + 1;
         }
         Progress progress = new Progress(output, out);
@@ -197,7 +199,6 @@ public final class Trainer {
         row.put("seconds", seconds);
         if (scheduler != null && !schedulePerStep) {
             scheduler.step();
-            schedulerSteps++;
         }
         history.add(row);
         progress.endEpoch(summary(row, epochs, pass.examples / seconds));
@@ -263,9 +264,9 @@ public final class Trainer {
             GradClip.clipNorm(model.parameters(), clipNorm);
         }
         optimizer.step();
+        steps++;
         if (scheduler != null && schedulePerStep) {
             scheduler.step();
-            schedulerSteps++;
         }
         int n = x.shape()[0];
         pass.lossSum += l * n;

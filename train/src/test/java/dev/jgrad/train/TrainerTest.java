@@ -4,12 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jgrad.Tensor;
 import dev.jgrad.autograd.Anomaly;
 import dev.jgrad.data.DataLoader;
 import dev.jgrad.data.TensorDataset;
+import dev.jgrad.io.Checkpoint;
 import dev.jgrad.nn.Dropout;
 import dev.jgrad.nn.Linear;
 import dev.jgrad.nn.Losses;
@@ -25,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.imageio.ImageIO;
@@ -150,6 +153,49 @@ class TrainerTest {
             assertArrayEquals(full.column(col), rest.column(col), col);
         }
         assertEquals(a.optimizer().lr(), c.optimizer().lr());
+    }
+
+    @Test
+    void theTrainingStateIsAnIoCheckpointWithTheTrainersProgress() {
+        Tensor.manualSeed(5);
+        Module model = mlp();
+        Trainer t = trainer(model, new ByteArrayOutputStream());
+        t.scheduler(new StepLR(t.optimizer(), 1, 0.5), false);
+        ModelCheckpoint ckpt = new ModelCheckpoint(dir.resolve("io"), Monitor.of("train_loss"));
+        History h = t.callback(ckpt).fit(model, new DataLoader(blobs(5, -1), BATCH, true), null, 2);
+
+        Module fresh = mlp();
+        Adam opt = new Adam(fresh.parameters(), 0.02);
+        StepLR sched = new StepLR(opt, 1, 0.5);
+        Map<String, String> meta = Checkpoint.load(ckpt.last(), fresh, opt, sched);
+        assertEquals("2", meta.get("train.epoch"));
+        assertEquals(Long.toString(2L * ((N + BATCH - 1) / BATCH)), meta.get("train.step"));
+        assertEquals(h.toCsv(), meta.get("train.history"));
+        assertEquals(t.optimizer().lr(), opt.lr());
+        assertEquals(0.02 * 0.25, opt.lr(), 1e-15);
+        for (String k : model.stateDict().keySet()) {
+            assertArrayEquals(model.stateDict().get(k).toFloatArray(), fresh.stateDict().get(k).toFloatArray(), k);
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> trainer(fresh, new ByteArrayOutputStream()).resumeFrom(ckpt.best()).fit(fresh,
+                        new DataLoader(blobs(5, -1), BATCH, true), null, 3));
+        assertTrue(e.getMessage().contains("not a training state"), e.getMessage());
+    }
+
+    @Test
+    void aResumedRunStopsEarlyWhereTheUninterruptedOneDoes() {
+        Tensor.manualSeed(6);
+        Module model = mlp();
+        ModelCheckpoint ckpt = new ModelCheckpoint(dir.resolve("es"), null);
+        trainer(model, new ByteArrayOutputStream()).callback(ckpt)
+                .fit(model, new DataLoader(blobs(6, -1), BATCH, true), null, 2);
+        Module resumed = mlp();
+        // Falling train loss counted as "higher is better": epochs 2 and 3 do not improve on epoch 1.
+        History h = trainer(resumed, new ByteArrayOutputStream()).resumeFrom(ckpt.last())
+                .callback(new EarlyStopping(new Monitor("train_loss", true), 2, 0))
+                .fit(resumed, new DataLoader(blobs(6, -1), BATCH, true), null, 20);
+        assertEquals(3, h.size(), h.toCsv());
+        assertTrue(h.stopReason().orElseThrow().startsWith("early stopping after epoch 3"), h.stopReason().get());
     }
 
     @Test
