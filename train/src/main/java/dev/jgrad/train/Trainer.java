@@ -245,7 +245,7 @@ public final class Trainer {
         double l;
         try {
             optimizer.zeroGrad();
-            output = model.forward(x);
+            output = model.call(x);
             Tensor value = loss.apply(output, y);
             l = value.item();
             if (!Double.isFinite(l)) {
@@ -293,7 +293,7 @@ public final class Trainer {
         Pass pass = new Pass();
         try (var ng = NoGrad.enter()) {
             for (List<Tensor> batch : loader) {
-                Tensor output = model.forward(batch.get(0));
+                Tensor output = model.call(batch.get(0));
                 int n = batch.get(0).shape()[0];
                 pass.lossSum += loss.apply(output, batch.get(1)).item() * n;
                 pass.examples += n;
