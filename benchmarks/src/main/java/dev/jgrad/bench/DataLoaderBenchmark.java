@@ -26,7 +26,7 @@ import org.openjdk.jmh.annotations.State;
 /**
  * What the DataLoader costs next to the training step it feeds: Fashion-MNIST (Debian's
  * {@code dataset-fashion-mnist}; random data of the same shape when it is absent), batches of 64,
- * an MLP 784-128-10 step (linear + ReLU, cross-entropy, backward, SGD). {@code assemble} is one
+ * an MLP 784-256-10 step (linear + ReLU, cross-entropy, backward, SGD). {@code assemble} is one
  * shuffled batch gathered in the calling thread (one indexSelect per tensor); {@code step} trains on
  * a fixed batch; {@code stepFromLoader} takes each batch from a prefetching loader and
  * {@code stepFromSyncLoader} from one that assembles in the calling thread. Target: assemble under
@@ -58,9 +58,9 @@ public class DataLoaderBenchmark {
     public void setup() {
         train = Files.isDirectory(Datasets.FASHION_MNIST_DIR) ? Datasets.fashionMnist().train() : synthetic();
         Generator g = new Generator(1);
-        w1 = Tensor.randn(g, 128, 784).mul(Math.sqrt(2.0 / 784)).requiresGrad(true);
-        b1 = Tensor.zeros(128).requiresGrad(true);
-        w2 = Tensor.randn(g, 10, 128).mul(Math.sqrt(2.0 / 128)).requiresGrad(true);
+        w1 = Tensor.randn(g, 256, 784).mul(Math.sqrt(2.0 / 784)).requiresGrad(true);
+        b1 = Tensor.zeros(256).requiresGrad(true);
+        w2 = Tensor.randn(g, 10, 256).mul(Math.sqrt(2.0 / 256)).requiresGrad(true);
         b2 = Tensor.zeros(10).requiresGrad(true);
         order = new int[train.size()];
         SplittableRandom rng = new SplittableRandom(2);

@@ -3,8 +3,6 @@ package dev.jgrad.io;
 import dev.jgrad.Tensor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -23,8 +21,8 @@ import java.util.Map;
  * BF16 (widened to F32) and I32, I8, U8 and BOOL (widened to I64). Keys are PyTorch's state-dict
  * names, so files move between jgrad and PyTorch in both directions.
  *
- * <p>Loading maps the file into memory and converts it tensor by tensor in bounded chunks, so a
- * large file is never held twice; saving streams in the same chunks. Untrusted files are checked
+ * <p>Loading reads the file tensor by tensor in bounded chunks (1 MiB) straight into each tensor's
+ * storage, so a large file is never held twice; saving streams in the same chunks. Untrusted files are checked
  * like the reference implementation does (see {@link #load}).
  */
 public final class SafeTensors {
@@ -46,17 +44,15 @@ public final class SafeTensors {
      * @throws UncheckedIOException     when the file cannot be read
      */
     public static Map<String, Tensor> load(Path file) {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ); Arena arena = Arena.ofConfined()) {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             Header h = header(ch, "SafeTensors.load", file);
             for (Header.Entry e : h.entries()) {
                 Decoder.check(e, file);
             }
-            long dataSize = ch.size() - h.dataStart();
-            MemorySegment data = dataSize == 0 ? MemorySegment.NULL
-                    : ch.map(FileChannel.MapMode.READ_ONLY, h.dataStart(), dataSize, arena);
+            Decoder decoder = new Decoder(ch, h.dataStart(), ch.size() - h.dataStart());
             Map<String, Tensor> out = new LinkedHashMap<>();
             for (Header.Entry e : h.entries()) {
-                out.put(e.name(), Decoder.decode(data, e));
+                out.put(e.name(), decoder.decode(e));
             }
             return out;
         } catch (IOException e) {

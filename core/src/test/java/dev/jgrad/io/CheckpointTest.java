@@ -6,66 +6,68 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jgrad.Tensor;
-import dev.jgrad.data.DataLoader;
-import dev.jgrad.data.TensorDataset;
-import dev.jgrad.nn.Dropout;
-import dev.jgrad.nn.Linear;
-import dev.jgrad.nn.Losses;
-import dev.jgrad.nn.Module;
-import dev.jgrad.nn.ReLU;
-import dev.jgrad.nn.Sequential;
-import dev.jgrad.optim.Adam;
-import dev.jgrad.optim.Optimizer;
-import dev.jgrad.optim.lr.LRScheduler;
-import dev.jgrad.optim.lr.StepLR;
+import dev.jgrad.io.ResumeMain.Run;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A run resumed from a checkpoint continues bit-identically: two epochs straight against one epoch,
- * a checkpoint, fresh objects (built after reseeding elsewhere), a load and one more epoch. The run
- * uses everything a checkpoint must carry: Adam's moments and step, a StepLR, dropout masks and a
- * shuffled loader drawing from the default generator.
+ * a checkpoint, a FRESH JVM (a child process, {@link ResumeMain}) that builds the run with other
+ * weights and generator state, loads the checkpoint and trains one more epoch, and saves the weights;
+ * the two files of weights must be the same bytes. The run uses everything a checkpoint must carry:
+ * Adam's moments and step, a StepLR, dropout masks and a shuffled loader drawing from the default
+ * generator.
  */
 class CheckpointTest {
     @TempDir
     Path dir;
 
-    private record Run(Module model, Optimizer opt, LRScheduler sched, DataLoader loader) {
-        void epoch() {
-            for (List<Tensor> b : loader) {
-                opt.zeroGrad();
-                Losses.crossEntropy(model.forward(b.get(0)), b.get(1)).backward();
-                opt.step();
-            }
-            sched.step();
-        }
-    }
-
     private static Run build(long seed) {
-        Tensor.manualSeed(seed);
-        SplittableRandom data = new SplittableRandom(7);
-        float[] x = new float[64 * 8];
-        long[] y = new long[64];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) data.nextGaussian();
-        }
-        for (int i = 0; i < y.length; i++) {
-            y[i] = data.nextInt(3);
-        }
-        Module model = new Sequential(new Linear(8, 16), new ReLU(), new Dropout(0.2), new Linear(16, 3));
-        Optimizer opt = new Adam(model.parameters(), 0.01);
-        LRScheduler sched = new StepLR(opt, 1, 0.5);
-        DataLoader loader = new DataLoader(new TensorDataset(Tensor.of(x, 64, 8), Tensor.of(y, 64)), 16, true);
-        return new Run(model, opt, sched, loader);
+        return ResumeMain.build(seed);
     }
 
     @Test
-    void aResumedRunContinuesBitIdentically() {
+    void aRunResumedInAFreshJvmContinuesBitIdentically() throws Exception {
+        Run straight = build(1);
+        straight.epoch();
+        straight.epoch();
+        Path expected = dir.resolve("straight.safetensors");
+        SafeTensors.save(straight.model().stateDict(), Map.of("lr", Double.toString(straight.sched().lastLr())),
+                expected);
+
+        Run first = build(1);
+        first.epoch();
+        Path file = dir.resolve("run.safetensors");
+        Checkpoint.save(file, first.model(), first.opt(), first.sched(), Map.of("epoch", "1"));
+        Path got = dir.resolve("resumed.safetensors");
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process child = new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector",
+                "--enable-native-access=ALL-UNNAMED", "-cp", SafeTensorsCrashTest.classPath(),
+                ResumeMain.class.getName(), file.toString(), got.toString()).redirectErrorStream(true).start();
+        String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(child.waitFor(120, TimeUnit.SECONDS), "child JVM did not finish");
+        assertEquals(0, child.exitValue(), out);
+
+        Map<String, Tensor> a = SafeTensors.load(expected), b = SafeTensors.load(got);
+        assertEquals(a.keySet(), b.keySet());
+        for (String k : a.keySet()) {
+            float[] x = a.get(k).toFloatArray(), y = b.get(k).toFloatArray();
+            for (int i = 0; i < x.length; i++) {
+                assertEquals(Float.floatToRawIntBits(x[i]), Float.floatToRawIntBits(y[i]),
+                        k + "[" + i + "] differs after resuming in a fresh JVM");
+            }
+        }
+        assertEquals(SafeTensors.metadata(expected), SafeTensors.metadata(got));
+        assertArrayEquals(Files.readAllBytes(expected), Files.readAllBytes(got), "the weight files differ");
+    }
+
+    @Test
+    void aResumedRunInTheSameJvmContinuesBitIdentically() {
         Run straight = build(1);
         straight.epoch();
         straight.epoch();

@@ -45,13 +45,20 @@ class SafeTensorsCrashTest {
         }
     }
 
-    /** @return jgrad's classes and the tests' on one class path, whether surefire used the module path or not */
-    private static String classPath() throws Exception {
+    /**
+     * @return jgrad's classes and the tests' on one class path, whether surefire used the module path or
+     *         not (then the dependencies are on {@code jdk.module.path})
+     */
+    static String classPath() throws Exception {
         List<String> parts = new ArrayList<>();
         for (Class<?> c : new Class<?>[] {Tensor.class, SaveLoop.class}) {
             parts.add(Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
         }
         parts.add(System.getProperty("java.class.path"));
+        String modules = System.getProperty("jdk.module.path");
+        if (modules != null && !modules.isEmpty()) {
+            parts.add(modules);
+        }
         return String.join(java.io.File.pathSeparator, parts);
     }
 
