@@ -49,6 +49,31 @@ def numpy_worker(threads):
     print(json.dumps(out))
 
 
+def torch_mlp_step(torch, spec):
+    """TrainStepBenchmark's step in PyTorch: Linear layers of the widths in spec ("a-b-c:batch"), ReLU
+    between them, cross-entropy, backward, SGD lr 0.01; returns a function running one step."""
+    widths, batch = spec.split(":")
+    w = [int(v) for v in widths.split("-")]
+    layers = [torch.nn.Linear(w[i], w[i + 1]) for i in range(len(w) - 1)]
+    params = [p for layer in layers for p in layer.parameters()]
+    opt = torch.optim.SGD(params, lr=0.01)
+    x = torch.randn(int(batch), w[0])
+    labels = torch.randint(0, w[-1], (int(batch),))
+
+    def step():
+        h = x
+        for i, layer in enumerate(layers):
+            h = layer(h)
+            if i + 1 < len(layers):
+                h = torch.relu(h)
+        loss = torch.nn.functional.cross_entropy(h, labels)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        return loss.item()
+    return step
+
+
 def torch_times():
     try:
         import torch
@@ -56,26 +81,7 @@ def torch_times():
         return {}
     out = {}
     for spec in ["2-16-16-2:32", "784-128-10:64", "1024-2048-2048-1024:256"]:
-        widths, batch = spec.split(":")
-        w = [int(v) for v in widths.split("-")]
-        layers = [torch.nn.Linear(w[i], w[i + 1]) for i in range(len(w) - 1)]
-        params = [p for layer in layers for p in layer.parameters()]
-        opt = torch.optim.SGD(params, lr=0.01)
-        x = torch.randn(int(batch), w[0])
-        labels = torch.randint(0, w[-1], (int(batch),))
-
-        def step():
-            h = x
-            for i, layer in enumerate(layers):
-                h = layer(h)
-                if i + 1 < len(layers):
-                    h = torch.relu(h)
-            loss = torch.nn.functional.cross_entropy(h, labels)
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            return loss.item()
-
+        step = torch_mlp_step(torch, spec)
         out["train " + spec] = best_time(step, min_seconds=2.0)
     out.update(torch_cnn_times(torch))
     out.update(torch_layer_times(torch))
