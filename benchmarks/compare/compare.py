@@ -132,19 +132,21 @@ def torch_layer_times(torch):
     nn = torch.nn
     cases = {"batchNorm2d": (nn.BatchNorm2d(64), (64, 64, 28, 28)), "layerNorm": (nn.LayerNorm(1024), (256, 1024)),
              "lstm": (nn.LSTM(64, 128), (50, 32, 64))}
-    out = {}
-    for name, (m, shape) in cases.items():
-        x = torch.randn(*shape, requires_grad=True)
+    return {"layer " + name: best_time(torch_layer_step(torch, m, shape)) for name, (m, shape) in cases.items()}
 
-        def step():
-            m.zero_grad()
-            x.grad = None
-            y = m(x)
-            (y[0] if isinstance(y, tuple) else y).sum().backward()
-            return x.grad.numel()
 
-        out["layer " + name] = best_time(step)
-    return out
+def torch_layer_step(torch, m, shape):
+    """One forward + backward of module m on a fresh input of the given shape, into the input and every
+    parameter (LayerBenchmark's step); returns the step function."""
+    x = torch.randn(*shape, requires_grad=True)
+
+    def step():
+        m.zero_grad()
+        x.grad = None
+        y = m(x)
+        (y[0] if isinstance(y, tuple) else y).sum().backward()
+        return x.grad.numel()
+    return step
 
 
 def clblast_times():

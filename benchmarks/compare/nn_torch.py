@@ -13,7 +13,7 @@ import sys
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from compare import best_time, torch_cnn_times  # noqa: E402  (one timing loop, one CNN definition)
+from compare import best_time, torch_cnn_times, torch_layer_step  # noqa: E402  (one timing loop, one definition each)
 
 LAYERS = {"batchNorm2d": (lambda: torch.nn.BatchNorm2d(64), (64, 64, 28, 28)),
           "layerNorm": (lambda: torch.nn.LayerNorm(1024), (256, 1024)),
@@ -28,15 +28,7 @@ def conv_flops(shape):
 
 def layer_time(name):
     make, shape = LAYERS[name]
-    m, x = make(), torch.randn(*shape, requires_grad=True)
-
-    def step():
-        m.zero_grad()
-        x.grad = None
-        y = m(x)
-        (y[0] if isinstance(y, tuple) else y).sum().backward()
-        return x.grad.numel()
-    return best_time(step, min_seconds=2.0)
+    return best_time(torch_layer_step(torch, make(), shape), min_seconds=2.0)
 
 
 if __name__ == "__main__":

@@ -4,10 +4,8 @@ import dev.jgrad.Tensor;
 import dev.jgrad.nn.Linear;
 import dev.jgrad.nn.Module;
 import dev.jgrad.optim.SGD;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 
 /**
@@ -24,22 +22,11 @@ final class RoundOverhead {
 
     /** @param args Spark settings, {@code key=value} */
     public static void main(String[] args) {
-        SparkConf conf = new SparkConf().setMaster("local[2]").setAppName("overhead")
-                .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1");
-        for (String a : args) {
-            String[] kv = a.split("=", 2);
-            conf.set(kv[0], kv[1]);
-        }
-        try (JavaSparkContext jsc = new JavaSparkContext(conf)) {
-            jsc.setLogLevel("ERROR");
-            List<Example> rows = new ArrayList<>();
-            for (int i = 0; i < 2; i++) {
-                rows.add(new Example(new float[1000], i));
-            }
+        try (JavaSparkContext jsc = OverheadSetup.context("overhead", args)) {
+            List<Example> rows = OverheadSetup.rows();
             Tensor.manualSeed(1);
             Module m = new Linear(1000, 1000);
-            TrainingConfig cfg = new TrainingConfig(() -> new Linear(1000, 1000), ps -> new SGD(ps, 0.01), 1000, 1000)
-                    .batchPerPartition(1);
+            TrainingConfig cfg = OverheadSetup.config();
             try (SparkTrainer t = new SparkTrainer(jsc.parallelize(rows, 2), m, cfg)) {
                 t.fit(20);
                 double[] ms = t.fit(30).stream().mapToDouble(s -> s.seconds() * 1e3).sorted().toArray();

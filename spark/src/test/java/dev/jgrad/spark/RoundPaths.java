@@ -4,11 +4,9 @@ import dev.jgrad.Tensor;
 import dev.jgrad.nn.Linear;
 import dev.jgrad.nn.Module;
 import dev.jgrad.optim.SGD;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
-import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -29,22 +27,11 @@ final class RoundPaths {
 
     /** @param args Spark settings, {@code key=value} */
     public static void main(String[] args) {
-        SparkConf conf = new SparkConf().setMaster("local[2]").setAppName("paths").set("spark.ui.enabled", "false")
-                .set("spark.driver.host", "127.0.0.1");
-        for (String a : args) {
-            String[] kv = a.split("=", 2);
-            conf.set(kv[0], kv[1]);
-        }
-        try (JavaSparkContext jsc = new JavaSparkContext(conf)) {
-            jsc.setLogLevel("ERROR");
-            List<Example> rows = new ArrayList<>();
-            for (int i = 0; i < 2; i++) {
-                rows.add(new Example(new float[1000], i));
-            }
+        try (JavaSparkContext jsc = OverheadSetup.context("paths", args)) {
+            List<Example> rows = OverheadSetup.rows();
             Tensor.manualSeed(1);
             Module m = new Linear(1000, 1000);
-            TrainingConfig cfg = new TrainingConfig(() -> new Linear(1000, 1000), ps -> new SGD(ps, 0.01), 1000, 1000)
-                    .batchPerPartition(1);
+            TrainingConfig cfg = OverheadSetup.config();
             JavaRDD<Shard> shards = jsc.parallelize(rows, 2).mapPartitionsWithIndex(
                     (p, it) -> Collections.singletonList(Shard.build(p, it, cfg)).iterator(), true)
                     .persist(StorageLevel.MEMORY_ONLY());
