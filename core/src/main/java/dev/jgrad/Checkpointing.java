@@ -4,6 +4,7 @@ import dev.jgrad.autograd.Autograd;
 import dev.jgrad.autograd.EnableGrad;
 import dev.jgrad.autograd.NoGrad;
 import dev.jgrad.autograd.Node;
+import dev.jgrad.internal.Internals;
 import dev.jgrad.nn.Module;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -22,7 +23,9 @@ import java.util.function.Function;
  * {@code y = Checkpointing.checkpoint(segment, x)} runs {@code segment} but keeps none of its
  * intermediate tensors for backward, only {@code x}; backward runs the segment again and
  * differentiates that. A network of {@code L} layers checkpointed every {@code k} keeps about
- * {@code L/k + k} activations instead of {@code L}.
+ * {@code L/k + k} activations instead of {@code L}. The input is kept compressed when it is a host
+ * tensor of mostly zeros, as a ReLU output is (a bitmap and the non-zero values, restored bit for bit;
+ * see {@code SparseInput}), which brings the {@code L/k} term down to about half.
  *
  * <p>Gradients are bit for bit those of the plain run: the recomputation sees the same inputs and
  * the same random numbers — the default generator ({@link Tensor#defaultGenerator()}, which
@@ -132,8 +135,27 @@ public final class Checkpointing {
         // The backward closure must not capture `in`: the node's saved inputs are released after its
         // backward, but a captured array would keep every segment's input alive until the graph dies.
         int count = in.length;
-        return Rule.record("checkpoint", out.detach(), in, (node, g) -> recompute(segment, node, g, rng, shape, count),
-                in);
+        SparseInput packed = SparseInput.of(input);
+        Tensor[] saved = in;
+        if (packed != null) {
+            saved = Arrays.copyOf(in, count + 2);
+            saved[0] = null;
+            System.arraycopy(packed.take(), 0, saved, count, 2);
+        }
+        return Rule.record("checkpoint", out.detach(), in,
+                (node, g) -> recompute(segment, node, g, new Replay(rng, shape, count, packed)), saved);
+    }
+
+    /**
+     * What a checkpoint's backward needs besides the node's saved tensors.
+     *
+     * @param rng    the random state before the forward
+     * @param shape  the segment's output shape in forward
+     * @param count  the node's inputs: the segment's input, then the leaves found in its graph
+     * @param packed the segment's input when it is saved compressed (its data then follows the leaves
+     *               in the saved tensors), else null
+     */
+    private record Replay(Snapshot rng, int[] shape, int count, SparseInput packed) {
     }
 
     /** The leaf tensors requiring grad that the segment's graph reaches without passing through its input. */
@@ -160,16 +182,15 @@ public final class Checkpointing {
         return leaves;
     }
 
-    private static Tensor[] recompute(Function<Tensor, Tensor> segment, Node node, Tensor g, Snapshot rng,
-                                      int[] shape, int n) {
-        Tensor x = node.saved(0);
+    private static Tensor[] recompute(Function<Tensor, Tensor> segment, Node node, Tensor g, Replay r) {
+        int[] shape = r.shape();
+        int n = r.count();
         List<Tensor> targets = new ArrayList<>();
         boolean create = NoGrad.isGradEnabled();
+        Tensor xr = standIn(node, r, create);
         Snapshot now = snapshot();
-        restore(rng);
+        restore(r.rng());
         try (var e = EnableGrad.enter()) {
-            // Under createGraph the stand-in stays connected to x, so the gradient can be differentiated again.
-            Tensor xr = !node.needsInputGrad(0) ? x.detach() : create ? x.reshape(x.shape) : x.detach().requiresGrad(true);
             Tensor y = segment.apply(xr);
             if (y == null || !Arrays.equals(y.shape, shape)) {
                 throw new IllegalStateException("checkpoint: the segment returned " + (y == null ? "null"
@@ -195,6 +216,27 @@ public final class Checkpointing {
         } finally {
             restore(now);
         }
+    }
+
+    /**
+     * @return the tensor the recomputation starts from: the saved (or decompressed) input, detached,
+     *         requiring grad if the input needs one; under createGraph connected to the input's graph
+     *         instead, so that the gradient can be differentiated again
+     */
+    private static Tensor standIn(Node node, Replay r, boolean create) {
+        boolean needed = node.needsInputGrad(0);
+        if (r.packed() == null) {
+            Tensor x = node.saved(0);
+            return !needed ? x.detach() : create ? x.reshape(x.shape) : x.detach().requiresGrad(true);
+        }
+        Tensor x = r.packed().restore("checkpoint", node.saved(r.count()), node.saved(r.count() + 1));
+        if (needed && create) {
+            // An identity node onto the input's edge plays the part of x.reshape above.
+            x.gradFn = Internals.nodes().op("checkpointInput", x.shape, x.dtype, x.device(),
+                    new Node[] {node.nextFunctions().get(0)}, (self, gx) -> new Tensor[] {gx});
+            return x;
+        }
+        return needed ? x.requiresGrad(true) : x;
     }
 
     /** The registered states and their values at one moment. */
