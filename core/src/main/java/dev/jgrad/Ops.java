@@ -176,10 +176,14 @@ final class Ops {
     }
 
     /**
-     * @return {@code t} as a {@code [R, S]} view without a copy where it is contiguous or one value
-     *         broadcast everywhere (the gradient of a sum), else a contiguous copy of it
+     * @return {@code t} as a {@code [R, S]} view without a copy where it is 2-D already (any strides,
+     *         e.g. a row broadcast from {@code sum(0)}), contiguous, or one value broadcast everywhere
+     *         (the gradient of a sum); else a contiguous copy of it
      */
     private static View rows(Tensor t, int[] shape) {
+        if (Arrays.equals(t.shape, shape)) {
+            return t.desc();
+        }
         boolean broadcast = true;
         for (int st : t.strides) {
             broadcast &= st == 0;

@@ -365,6 +365,21 @@ public final class OpenClBackend implements Backend {
     }
 
     @Override
+    public synchronized void layerNorm(View x, View weight, View bias, double eps, View out, View mean, View rstd) {
+        if (!norm.layerNorm(x, weight, bias, eps, out, mean, rstd)) {
+            Backend.super.layerNorm(x, weight, bias, eps, out, mean, rstd);
+        }
+    }
+
+    @Override
+    public synchronized void layerNormBackward(View g, View x, View mean, View rstd, View weight, View dx,
+                                               View dweight, View dbias) {
+        if (!norm.layerNormBackward(g, x, mean, rstd, weight, dx, dweight, dbias)) {
+            Backend.super.layerNormBackward(g, x, mean, rstd, weight, dx, dweight, dbias);
+        }
+    }
+
+    @Override
     public synchronized void axpy(double alpha, View x, View y) {
         if (x.isContiguous() && y.isContiguous() && x.buffer().dtype() != DType.I64) {
             launch(x.buffer().dtype(), "axpy_contig").real(alpha).buf(cl(x), x.offset())
