@@ -66,6 +66,14 @@ public final class OpenClBackend implements Backend {
         return name;
     }
 
+    /**
+     * @return the GEMM kernel family that matmul and convolution (im2col around the GEMM) use:
+     *     {@code gpu} on a GPU, {@code cpu} otherwise, unless {@code jgrad.opencl.gemm} forces one
+     */
+    String gemmVariant() {
+        return math.gemmVariant();
+    }
+
     /** @return the device's memory as the allocator sees it */
     public MemoryStats memoryStats() {
         return pool.stats();
