@@ -8,9 +8,12 @@ import java.util.Arrays;
  * Normalisation with an optional affine transform, the core of batch and layer normalisation:
  * {@code y = (x - mean) / sqrt(var + eps) * weight + bias}, the variance biased.
  *
- * <p>The forward and the plain (unrecorded) backward run on the backend's per-group primitives
- * over a contiguous 3-D view {@code [N, G, S]}: batch norm's groups are the channels of
- * {@code [N, C, H*W]}, layer norm's the rows of {@code [1, R, S]}. Forward: one statistics pass
+ * <p>Layer norm's forward and plain (unrecorded) backward are the backend's fused row-wise
+ * primitives ({@code layerNorm}, {@code layerNormBackward}) over the contiguous 2-D view
+ * {@code [R, S]}: each reads its inputs once.
+ *
+ * <p>Batch norm's forward and plain backward run on the backend's per-group primitives
+ * over a contiguous 3-D view {@code [N, C, H*W]}, the groups its channels. Forward: one statistics pass
  * ({@code channelMoments}) and one normalising pass ({@code channelAffine}, with batch norm's
  * weight and bias folded into its per-channel scale and shift). Backward: one pass for the per-group
  * sums ({@code channelSums}) and one for {@code dx} in the closed form
@@ -83,50 +86,50 @@ final class NormRules {
     }
 
     /**
-     * Layer norm on the same per-group primitives, each row of the {@code [R, S]} view a group of
-     * {@code [1, R, S]}: statistics and normalisation in one pass each, then the per-column affine.
-     * Backward (when not recorded): {@code gy = g * weight}, the row sums and {@code dx} in one pass
-     * each, and the column sums of {@code g * xhat} and {@code g} for the parameters.
+     * Layer norm on the backend's row-wise primitives over the {@code [R, S]} view: one fused
+     * forward (statistics, normalisation and affine) and, when the backward is not recorded, one
+     * fused backward for {@code dx}, {@code dweight} and {@code dbias} from the saved mean and
+     * {@code rstd}.
      */
     private static Tensor[] layer(String name, Tensor x, Layout lay, Tensor weight, Tensor bias, double eps) {
-        Tensor x3, mean, var, rstd, xhat, y;
+        Tensor x2, var;
+        Tensor[] st;
         try (var g = NoGrad.enter()) {
-            x3 = x.contiguous().reshape(1, lay.rows, lay.cols);
-            Tensor[] mv = Ops.channelMoments(x3);
-            mean = mv[0];
-            var = mv[1];
-            rstd = var.add(eps).rsqrt();
-            xhat = Ops.channelAffine(x3, rstd, null, null, mean.mul(rstd).neg()).reshape(lay.rows, lay.cols);
-            y = weight == null ? xhat : xhat.mul(lay.param(weight));
-            y = (bias == null ? y : y.add(lay.param(bias))).reshape(x.shape);
+            x2 = x.contiguous().reshape(lay.rows, lay.cols);
+            st = Ops.layerNorm(x2, flat(weight), flat(bias), eps);
+            var = st[2].pow(-2.0).sub(eps);
         }
-        Tensor out = Rule.record(name, y, inputs(x, weight, bias), (node, g) -> {
+        Tensor mean = st[1], rstd = st[2];
+        Tensor out = Rule.record(name, st[0].reshape(x.shape), inputs(x, weight, bias), (node, g) -> {
             if (NoGrad.isGradEnabled()) {
                 Tensor[] s = stats(node.saved(0), lay, eps);
                 return backward(node, g, s[0], s[1], weight, bias, lay);
             }
-            return layerBackward(node, g, x3, xhat, mean, rstd, weight, bias, lay);
+            return layerBackward(node, g, x2, mean, rstd, weight, bias);
         }, x);
         return new Tensor[] {out, mean, var};
     }
 
-    private static Tensor[] layerBackward(Node node, Tensor g, Tensor x3, Tensor xhat, Tensor mean, Tensor rstd,
-            Tensor weight, Tensor bias, Layout lay) {
-        Tensor g2 = g.contiguous().reshape(lay.rows, lay.cols);
+    private static Tensor[] layerBackward(Node node, Tensor g, Tensor x2, Tensor mean, Tensor rstd, Tensor weight,
+            Tensor bias) {
+        int bi = weight != null ? 2 : 1;
+        boolean[] wants = {node.needsInputGrad(0), weight != null && node.needsInputGrad(1),
+            bias != null && node.needsInputGrad(bi)};
+        Tensor[] r = Ops.layerNormBackward(g, x2, mean, rstd, flat(weight), wants);
         Tensor[] grads = new Tensor[1 + (weight != null ? 1 : 0) + (bias != null ? 1 : 0)];
-        if (node.needsInputGrad(0)) {
-            Tensor gy = (weight == null ? g2 : g2.mul(lay.param(weight))).reshape(x3.shape);
-            grads[0] = groupDx(gy, x3, mean, rstd, rstd, Ops.channelSums(gy, x3, mean), lay.count).reshape(g.shape);
-        }
-        int k = 1;
+        grads[0] = r[0] == null ? null : r[0].reshape(g.shape);
         if (weight != null) {
-            grads[k] = node.needsInputGrad(k) ? lay.paramGrad(g2.mul(xhat), weight.shape) : null;
-            k++;
+            grads[1] = r[1] == null ? null : r[1].reshape(weight.shape);
         }
         if (bias != null) {
-            grads[k] = node.needsInputGrad(k) ? lay.paramGrad(g2, bias.shape) : null;
+            grads[bi] = r[2] == null ? null : r[2].reshape(bias.shape);
         }
         return grads;
+    }
+
+    /** @return a layer-norm parameter as the 1-D {@code [S]} the row primitives take, or null */
+    private static Tensor flat(Tensor p) {
+        return p == null ? null : p.reshape(p.numel());
     }
 
     /**

@@ -145,6 +145,56 @@ final class Ops {
         return new Tensor[] {sums, dots};
     }
 
+    /**
+     * @return {@code {y, mean, rstd}} of layer norm over the rows of a contiguous {@code x [R, S]},
+     *         {@code y [R, S]}, the statistics {@code [R]}; {@code weight} and {@code bias} {@code [S]} or null
+     */
+    static Tensor[] layerNorm(Tensor x, Tensor weight, Tensor bias, double eps) {
+        int r = x.shape[0];
+        Tensor y = empty(x.device(), x.dtype(), x.shape);
+        Tensor mean = empty(x.device(), x.dtype(), new int[] {r});
+        Tensor rstd = empty(x.device(), x.dtype(), new int[] {r});
+        x.backend().layerNorm(x.desc(), weight == null ? null : weight.desc(), bias == null ? null : bias.desc(), eps,
+                y.desc(), mean.desc(), rstd.desc());
+        return new Tensor[] {y, mean, rstd};
+    }
+
+    /**
+     * @param g     the upstream gradient, of {@code x}'s element count in any layout
+     * @param wants which of {@code {dx, dweight, dbias}} to compute
+     * @return {@code {dx [R, S], dweight [S], dbias [S]}}, null where not wanted
+     */
+    static Tensor[] layerNormBackward(Tensor g, Tensor x, Tensor mean, Tensor rstd, Tensor weight, boolean[] wants) {
+        int s = x.shape[1];
+        Tensor dx = wants[0] ? empty(x.device(), x.dtype(), x.shape) : null;
+        Tensor dw = wants[1] ? empty(x.device(), x.dtype(), new int[] {s}) : null;
+        Tensor db = wants[2] ? empty(x.device(), x.dtype(), new int[] {s}) : null;
+        x.backend().layerNormBackward(rows(g, x.shape), x.desc(), mean.desc(), rstd.desc(),
+                weight == null ? null : weight.desc(), dx == null ? null : dx.desc(), dw == null ? null : dw.desc(),
+                db == null ? null : db.desc());
+        return new Tensor[] {dx, dw, db};
+    }
+
+    /**
+     * @return {@code t} as a {@code [R, S]} view without a copy where it is 2-D already (any strides,
+     *         e.g. a row broadcast from {@code sum(0)}), contiguous, or one value broadcast everywhere
+     *         (the gradient of a sum); else a contiguous copy of it
+     */
+    private static View rows(Tensor t, int[] shape) {
+        if (Arrays.equals(t.shape, shape)) {
+            return t.desc();
+        }
+        boolean broadcast = true;
+        for (int st : t.strides) {
+            broadcast &= st == 0;
+        }
+        if (broadcast) {
+            return new View(t.desc().buffer(), t.offset, shape.clone(), new int[] {0, 0});
+        }
+        Tensor c = contiguous(t);
+        return new View(c.desc().buffer(), c.offset, shape.clone(), new int[] {shape[1], 1});
+    }
+
     /** Checks every element of {@code t} lies in {@code [lo, hi]}: now on host backends, at the next sync on devices. */
     static void checkRange(Tensor t, double lo, double hi, Backend.RangeFailure failure) {
         t.backend().checkRange(t.desc(), lo, hi, failure);

@@ -276,6 +276,32 @@ public interface Backend {
         ComposedNorm.sums(this, g, x, center, sums, dots);
     }
 
+    /**
+     * Layer normalisation of the rows of a contiguous float {@code x [R, S]}: {@code mean[r]}, the
+     * reciprocal standard deviation {@code rstd[r] = 1 / sqrt(var[r] + eps)} (variance biased) and
+     * {@code out[r, s] = (x[r, s] - mean[r]) * rstd[r] * weight[s] + bias[s]}. {@code weight} and
+     * {@code bias} are {@code [S]} of any stride, either may be null (then 1 and 0); {@code out} is
+     * contiguous {@code [R, S]}, {@code mean} and {@code rstd} contiguous {@code [R]}. Only those three
+     * are written.
+     */
+    default void layerNorm(View x, View weight, View bias, double eps, View out, View mean, View rstd) {
+        ComposedLayerNorm.forward(this, x, weight, bias, eps, out, mean, rstd);
+    }
+
+    /**
+     * The backward of {@link #layerNorm} from the upstream gradient {@code g [R, S]} (any strides, e.g.
+     * broadcast from a sum), the contiguous input {@code x} and the saved {@code mean}, {@code rstd}:
+     * with {@code xhat = (x - mean) * rstd} and {@code gy = g * weight},
+     * {@code dx = rstd * (gy - mean_s(gy) - xhat * mean_s(gy * xhat))} (contiguous {@code [R, S]}),
+     * {@code dweight[s] = Σ_r g * xhat} and {@code dbias[s] = Σ_r g} ({@code [S]}, overwritten).
+     * {@code weight} (null: 1), {@code dx}, {@code dweight} and {@code dbias} may be null; an output
+     * that is null is not computed.
+     */
+    default void layerNormBackward(View g, View x, View mean, View rstd, View weight, View dx, View dweight,
+                                   View dbias) {
+        ComposedLayerNorm.backward(this, g, x, mean, rstd, weight, dx, dweight, dbias);
+    }
+
     /** {@code y += alpha * x} for views of one shape: the SGD step without a temporary. */
     default void axpy(double alpha, View x, View y) {
         Buffer t = allocate(x.buffer().dtype(), x.numel());

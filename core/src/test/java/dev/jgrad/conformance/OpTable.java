@@ -236,6 +236,14 @@ public final class OpTable {
                     normal(2, 37)),
             smooth("layerNorm[5,67]shifted", x -> Functional.layerNorm(x.get(0).add(10.0), new int[] {67}, x.get(1),
                     x.get(2), 1e-5), normal(5, 67), normal(67), normal(67)),
+            // the fused row kernels: weight or bias alone, and upstream gradients broadcast (sum, sum over
+            // rows) or transposed as well as contiguous
+            smooth("layerNorm[4,37]weightOnly sum", x -> Functional.layerNorm(x.get(0), new int[] {37}, x.get(1), null,
+                    1e-5).sum(), normal(4, 37), normal(37)),
+            smooth("layerNorm[3,19]biasOnly sum0", x -> Functional.layerNorm(x.get(0), new int[] {19}, null, x.get(1),
+                    1e-5).sum(0, false), normal(3, 19), normal(19)),
+            smooth("layerNorm[6,40]transposed", x -> Functional.layerNorm(x.get(0), new int[] {40}, x.get(1), x.get(2),
+                    1e-5).transpose(0, 1).tanh(), normal(6, 40), normal(40), normal(40)),
             smooth("batchNorm train[6,3,2]", x -> Functional.batchNorm(x.get(0), null, null, x.get(1), x.get(2), true,
                     0.1, 1e-5), normal(6, 3, 2), normal(3), normal(3)),
             smooth("batchNorm train[4,5]", x -> Functional.batchNorm(x.get(0), null, null, x.get(1), x.get(2), true,

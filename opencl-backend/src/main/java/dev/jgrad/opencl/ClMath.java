@@ -12,7 +12,8 @@ import java.util.Arrays;
 /**
  * The compute-heavy primitives on OpenCL: reductions, batched GEMM (variant chosen by device type,
  * or by the system property {@code jgrad.opencl.gemm} = cpu | gpu | naive), indexing and the fused
- * training kernels. Called with the backend's lock held.
+ * training kernels. Called with the backend's lock held. Convolution (forward and both backward
+ * passes) is {@code unfold}/{@code fold} around this GEMM, so it runs the variant chosen here too.
  */
 final class ClMath {
     private static final int GROUP = 256;
@@ -25,6 +26,11 @@ final class ClMath {
         this.cl = cl;
         String forced = System.getProperty("jgrad.opencl.gemm");
         this.gemmVariant = forced != null ? forced : cl.device.isGpu() ? "gpu" : "cpu";
+    }
+
+    /** @return the GEMM kernel family in use: {@code cpu}, {@code gpu} or {@code naive} */
+    String gemmVariant() {
+        return gemmVariant;
     }
 
     void reduce(ReduceOp op, View in, int[] axes, View out) {

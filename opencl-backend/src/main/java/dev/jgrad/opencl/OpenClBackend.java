@@ -66,6 +66,14 @@ public final class OpenClBackend implements Backend {
         return name;
     }
 
+    /**
+     * @return the GEMM kernel family that matmul and convolution (im2col around the GEMM) use:
+     *     {@code gpu} on a GPU, {@code cpu} otherwise, unless {@code jgrad.opencl.gemm} forces one
+     */
+    String gemmVariant() {
+        return math.gemmVariant();
+    }
+
     /** @return the device's memory as the allocator sees it */
     public MemoryStats memoryStats() {
         return pool.stats();
@@ -361,6 +369,21 @@ public final class OpenClBackend implements Backend {
     public synchronized void channelSums(View g, View x, View center, View sums, View dots) {
         if (!norm.sums(g, x, center, sums, dots)) {
             Backend.super.channelSums(g, x, center, sums, dots);
+        }
+    }
+
+    @Override
+    public synchronized void layerNorm(View x, View weight, View bias, double eps, View out, View mean, View rstd) {
+        if (!norm.layerNorm(x, weight, bias, eps, out, mean, rstd)) {
+            Backend.super.layerNorm(x, weight, bias, eps, out, mean, rstd);
+        }
+    }
+
+    @Override
+    public synchronized void layerNormBackward(View g, View x, View mean, View rstd, View weight, View dx,
+                                               View dweight, View dbias) {
+        if (!norm.layerNormBackward(g, x, mean, rstd, weight, dx, dweight, dbias)) {
+            Backend.super.layerNormBackward(g, x, mean, rstd, weight, dx, dweight, dbias);
         }
     }
 

@@ -31,7 +31,7 @@ final class Programs {
     /** The work-group size of 1-D launches, a multiple of every vendor's SIMD width. */
     static final long GROUP = 256;
     private static final String[] SOURCES = {"common.cl", "elementwise.cl", "reduce.cl", "nn.cl", "gemm.cl", "optim.cl",
-        "conv.cl"};
+        "conv.cl", "layernorm.cl"};
     private final cl_context context;
     private final ClDevice device;
     private final Map<DType, cl_program> programs = new EnumMap<>(DType.class);

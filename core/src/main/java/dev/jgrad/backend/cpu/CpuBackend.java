@@ -223,6 +223,47 @@ public final class CpuBackend extends HeapBackend {
                 s[2]);
     }
 
+    @Override
+    public void layerNorm(View x, View weight, View bias, double eps, View out, View mean, View rstd) {
+        if (x.buffer().dtype() != DType.F32 || !x.isContiguous() || !out.isContiguous() || x.numel() == 0) {
+            super.layerNorm(x, weight, bias, eps, out, mean, rstd);
+            return;
+        }
+        int rows = x.shape()[0], cols = x.shape()[1];
+        LayerNormKernel.forward(f32(x), x.offset(), dense(weight, cols, 1), dense(bias, cols, 0), eps, f32(out),
+                out.offset(), f32(mean), mean.offset(), f32(rstd), rstd.offset(), rows, cols);
+    }
+
+    @Override
+    public void layerNormBackward(View g, View x, View mean, View rstd, View weight, View dx, View dweight,
+                                  View dbias) {
+        if (x.buffer().dtype() != DType.F32 || !x.isContiguous() || x.numel() == 0 || dx != null && !dx.isContiguous()
+                || dweight != null && dweight.strides()[0] != 1 || dbias != null && dbias.strides()[0] != 1) {
+            super.layerNormBackward(g, x, mean, rstd, weight, dx, dweight, dbias);
+            return;
+        }
+        int rows = x.shape()[0], cols = x.shape()[1];
+        LayerNormKernel.backward(f32(g), g.offset(), g.strides()[0], g.strides()[1], f32(x), x.offset(), f32(mean),
+                mean.offset(), f32(rstd), rstd.offset(), dense(weight, cols, 1), dx == null ? null : f32(dx),
+                dx == null ? 0 : dx.offset(), dweight == null ? null : f32(dweight),
+                dweight == null ? 0 : dweight.offset(), dbias == null ? null : f32(dbias),
+                dbias == null ? 0 : dbias.offset(), rows, cols);
+    }
+
+    /** @return the F32 parameter {@code p [n]} as a dense array from index 0, or {@code n} copies of {@code fill} when null */
+    private static float[] dense(View p, int n, float fill) {
+        float[] d = new float[n];
+        if (p == null) {
+            Arrays.fill(d, fill);
+            return d;
+        }
+        float[] src = f32(p);
+        for (int i = 0, o = p.offset(), s = p.strides()[0]; i < n; i++) {
+            d[i] = src[o + i * s];
+        }
+        return d;
+    }
+
     private static float[] f32(View v) {
         return ((HeapBuffer) v.buffer()).f32;
     }
