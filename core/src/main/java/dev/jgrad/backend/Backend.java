@@ -276,6 +276,45 @@ public interface Backend {
         ComposedNorm.sums(this, g, x, center, sums, dots);
     }
 
+    /**
+     * One LSTM layer over a whole sequence (PyTorch's gate order {@code i, f, g, o}): for each step
+     * {@code t}, {@code a = xProj[t] + h_{t-1} · wHhᵀ}, {@code i, f, o = σ(a_i, a_f, a_o)},
+     * {@code g = tanh(a_g)}, {@code c_t = f c_{t-1} + i g}, {@code h_t = o tanh(c_t)}, starting from
+     * {@code h0, c0}. All views but {@code wHh} are contiguous; {@code T} may be 0.
+     *
+     * @param xProj   the input projection with both biases, {@code [T, N, 4H]}
+     * @param wHh     the recurrent weight {@code [4H, H]} (any strides)
+     * @param h0      the initial hidden state {@code [N, H]}
+     * @param c0      the initial cell state {@code [N, H]}
+     * @param gates   written: the activated gates {@code i, f, g, o} of every step, {@code [T, N, 4H]}
+     * @param cells   written: {@code c_t}, {@code [T, N, H]}
+     * @param hiddens written: {@code h_t}, {@code [T, N, H]}
+     */
+    default void lstmForward(View xProj, View wHh, View h0, View c0, View gates, View cells, View hiddens) {
+        ComposedRecurrent.forward(this, xProj, wHh, h0, c0, gates, cells, hiddens);
+    }
+
+    /**
+     * Backpropagation through time of {@link #lstmForward}: walks the steps in reverse, carrying
+     * {@code dh = gradHidden[t] + gradGates[t+1] · wHh} and {@code dc}, and writes the gradient of
+     * every step's pre-activation gates; the products over all steps (weights, inputs, biases) are
+     * left to the caller as single GEMMs. All views but {@code wHh} are contiguous.
+     *
+     * @param gates      the activated gates {@code lstmForward} wrote, {@code [T, N, 4H]}
+     * @param cells      the cell states it wrote, {@code [T, N, H]}
+     * @param c0         the initial cell state {@code [N, H]}
+     * @param wHh        the recurrent weight {@code [4H, H]}
+     * @param gradHidden the gradient reaching each {@code h_t} from outside the recurrence, {@code [T, N, H]}
+     * @param gradCells  the gradient reaching each {@code c_t} from outside the recurrence, {@code [T, N, H]}
+     * @param gradGates  written: the gradient of each step's pre-activation gates, {@code [T, N, 4H]}
+     * @param gradH0     written: the gradient of {@code h0}, {@code [N, H]}
+     * @param gradC0     written: the gradient of {@code c0}, {@code [N, H]}
+     */
+    default void lstmBackward(View gates, View cells, View c0, View wHh, View gradHidden, View gradCells,
+            View gradGates, View gradH0, View gradC0) {
+        ComposedRecurrent.backward(this, gates, cells, c0, wHh, gradHidden, gradCells, gradGates, gradH0, gradC0);
+    }
+
     /** {@code y += alpha * x} for views of one shape: the SGD step without a temporary. */
     default void axpy(double alpha, View x, View y) {
         Buffer t = allocate(x.buffer().dtype(), x.numel());
