@@ -223,6 +223,25 @@ public final class CpuBackend extends HeapBackend {
                 s[2]);
     }
 
+    @Override
+    public void lstmForward(View xProj, View wHh, View h0, View c0, View gates, View cells, View hiddens) {
+        if (xProj.buffer().dtype() != DType.F32) {
+            super.lstmForward(xProj, wHh, h0, c0, gates, cells, hiddens);
+            return;
+        }
+        LstmSequence.forward(xProj, wHh, h0, c0, gates, cells, hiddens);
+    }
+
+    @Override
+    public void lstmBackward(View gates, View cells, View c0, View wHh, View gradHidden, View gradCells,
+            View gradGates, View gradH0, View gradC0) {
+        if (gates.buffer().dtype() != DType.F32) {
+            super.lstmBackward(gates, cells, c0, wHh, gradHidden, gradCells, gradGates, gradH0, gradC0);
+            return;
+        }
+        LstmSequence.backward(gates, cells, c0, wHh, gradHidden, gradCells, gradGates, gradH0, gradC0);
+    }
+
     private static float[] f32(View v) {
         return ((HeapBuffer) v.buffer()).f32;
     }
