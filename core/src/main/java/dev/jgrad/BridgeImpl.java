@@ -128,6 +128,11 @@ final class BridgeImpl implements Bridge {
     }
 
     @Override
+    public Tensor gru(Tensor[] inputs, Function<Tensor[], Tensor> composed) {
+        return RecurrentRules.gru(inputs, composed);
+    }
+
+    @Override
     public void update(String op, List<UpdateStep> steps, List<Tensor[]> rows, int[] ids) {
         InPlace.update(op, steps, rows, ids);
     }

@@ -162,6 +162,18 @@ final class Ops {
                 gradCells.desc(), gradGates.desc(), gradH0.desc(), gradC0.desc());
     }
 
+    /** Runs {@link Backend#gruForward}; {@code gates} and {@code hiddens} are written. */
+    static void gruForward(Tensor xProj, Tensor wHh, Tensor bHh, Tensor h0, Tensor gates, Tensor hiddens) {
+        xProj.backend().gruForward(xProj.desc(), wHh.desc(), bHh.desc(), h0.desc(), gates.desc(), hiddens.desc());
+    }
+
+    /** Runs {@link Backend#gruBackward}; the two gate gradients and {@code gradH0} are written. */
+    static void gruBackward(Tensor gates, Tensor hiddens, Tensor h0, Tensor wHh, Tensor gradHidden,
+            Tensor gradInputGates, Tensor gradHiddenGates, Tensor gradH0) {
+        gates.backend().gruBackward(gates.desc(), hiddens.desc(), h0.desc(), wHh.desc(), gradHidden.desc(),
+                gradInputGates.desc(), gradHiddenGates.desc(), gradH0.desc());
+    }
+
     /** Checks every element of {@code t} lies in {@code [lo, hi]}: now on host backends, at the next sync on devices. */
     static void checkRange(Tensor t, double lo, double hi, Backend.RangeFailure failure) {
         t.backend().checkRange(t.desc(), lo, hi, failure);

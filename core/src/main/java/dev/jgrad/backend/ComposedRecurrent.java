@@ -3,8 +3,8 @@ package dev.jgrad.backend;
 import dev.jgrad.DType;
 
 /**
- * The defaults of the LSTM sequence primitives ({@link Backend#lstmForward},
- * {@link Backend#lstmBackward}) composed of matmul and elementwise primitives on views of the
+ * The defaults of the recurrent sequence primitives ({@link Backend#lstmForward},
+ * {@link Backend#lstmBackward}, {@link Backend#gruForward}, {@link Backend#gruBackward}) composed of matmul and elementwise primitives on views of the
  * step slices, one small product and a handful of elementwise calls per step. Everything stays in
  * the backend's buffers, so a device backend runs them without a host round trip; they serve every
  * backend and dtype and are the oracle the fused kernels are tested against.
@@ -97,6 +97,86 @@ final class ComposedRecurrent {
             b.matmul(step(gradGates, 0, 0, 4 * h), wHh, gradH0);
         }
         b.unary(UnaryOp.IDENTITY, 0, dc, gradC0);
+    }
+
+    static void gruForward(Backend b, View xProj, View wHh, View bHh, View h0, View gates, View hiddens) {
+        new ComposedRecurrent(b, hiddens).gruForward(xProj, wHh, bHh, h0, gates, hiddens);
+    }
+
+    static void gruBackward(Backend b, View gates, View hiddens, View h0, View wHh, View gradHidden,
+            View gradInputGates, View gradHiddenGates, View gradH0) {
+        new ComposedRecurrent(b, hiddens).gruBackward(gates, hiddens, h0, wHh, gradHidden, gradInputGates,
+                gradHiddenGates, gradH0);
+    }
+
+    private void gruForward(View xProj, View wHh, View bHh, View h0, View gates, View hiddens) {
+        int h = hidden;
+        View wT = new View(wHh.buffer(), wHh.offset(), new int[] {h, 3 * h},
+                new int[] {wHh.strides()[1], wHh.strides()[0]});
+        View gh = View.contiguous(b.allocateUninitialized(dtype, batch * 3 * h), new int[] {batch, 3 * h});
+        View bias = new View(bHh.buffer(), bHh.offset(), new int[] {batch, 3 * h}, new int[] {0, bHh.strides()[0]});
+        View tmp = temp(), hPrev = h0;
+        for (int t = 0; t < steps; t++) {
+            b.matmul(hPrev, wT, gh);
+            b.binary(BinaryOp.ADD, gh, bias, gh);
+            View rz = step(gates, t, 0, 2 * h), n = step(gates, t, 2 * h, h), ghn = step(gates, t, 3 * h, h);
+            b.binary(BinaryOp.ADD, step(xProj, t, 0, 2 * h), cols(gh, 0, 2 * h), rz);
+            b.unary(UnaryOp.SIGMOID, 0, rz, rz);
+            b.unary(UnaryOp.IDENTITY, 0, cols(gh, 2 * h, h), ghn);
+            b.binary(BinaryOp.MUL, step(gates, t, 0, h), ghn, n);
+            b.binary(BinaryOp.ADD, n, step(xProj, t, 2 * h, h), n);
+            b.unary(UnaryOp.TANH, 0, n, n);
+            View hOut = step(hiddens, t, 0, h);
+            b.binary(BinaryOp.SUB, hPrev, n, tmp);
+            b.binary(BinaryOp.MUL, step(gates, t, h, h), tmp, tmp);
+            b.binary(BinaryOp.ADD, n, tmp, hOut);
+            hPrev = hOut;
+        }
+    }
+
+    private void gruBackward(View gates, View hiddens, View h0, View wHh, View gradHidden, View gradInputGates,
+            View gradHiddenGates, View gradH0) {
+        int h = hidden;
+        View dh = temp(), carry = temp(), d = temp(), e = temp();
+        b.fill(carry, 0);
+        for (int t = steps - 1; t >= 0; t--) {
+            if (t == steps - 1) {
+                b.unary(UnaryOp.IDENTITY, 0, step(gradHidden, t, 0, h), dh);
+            } else {
+                b.matmul(step(gradHiddenGates, t + 1, 0, 3 * h), wHh, dh);
+                b.binary(BinaryOp.ADD, dh, step(gradHidden, t, 0, h), dh);
+            }
+            b.binary(BinaryOp.ADD, dh, carry, dh);
+            View r = step(gates, t, 0, h), z = step(gates, t, h, h), n = step(gates, t, 2 * h, h);
+            View ghn = step(gates, t, 3 * h, h), hPrev = t == 0 ? h0 : step(hiddens, t - 1, 0, h);
+            View dan = step(gradInputGates, t, 2 * h, h);
+            // n: dh * (1 - z) * tanh'(n); its hidden part passes the reset gate
+            b.unary(UnaryOp.NEG, 0, z, d);
+            b.unary(UnaryOp.ADD_SCALAR, 1, d, d);
+            b.binary(BinaryOp.MUL, d, dh, d);
+            gate(d, n, false, e, dan);
+            b.binary(BinaryOp.MUL, dan, r, step(gradHiddenGates, t, 2 * h, h));
+            // z: dh * (h_prev - n) * σ'(z)
+            b.binary(BinaryOp.SUB, hPrev, n, d);
+            b.binary(BinaryOp.MUL, d, dh, d);
+            gate(d, z, true, e, step(gradInputGates, t, h, h));
+            // r: dan * ghn * σ'(r)
+            b.binary(BinaryOp.MUL, dan, ghn, d);
+            gate(d, r, true, e, step(gradInputGates, t, 0, h));
+            b.unary(UnaryOp.IDENTITY, 0, step(gradInputGates, t, 0, 2 * h), step(gradHiddenGates, t, 0, 2 * h));
+            b.binary(BinaryOp.MUL, dh, z, carry);
+        }
+        if (steps == 0) {
+            b.fill(gradH0, 0);
+        } else {
+            b.matmul(step(gradHiddenGates, 0, 0, 3 * h), wHh, gradH0);
+        }
+        b.binary(BinaryOp.ADD, gradH0, carry, gradH0);
+    }
+
+    /** @return columns {@code [from, from + width)} of a contiguous {@code [N, W]} view */
+    private static View cols(View m, int from, int width) {
+        return new View(m.buffer(), m.offset() + from, new int[] {m.shape()[0], width}, new int[] {m.shape()[1], 1});
     }
 
     /** {@code out = grad * act'(a)} from the activation {@code a} (σ' = a - a², tanh' = 1 - a²). */

@@ -128,6 +128,16 @@ public interface Bridge {
      */
     Tensor lstm(Tensor[] inputs, Function<Tensor[], Tensor> composed);
 
+    /**
+     * One GRU layer as a single recorded op, as {@link #lstm}.
+     *
+     * @param inputs   {@code {x [T, N, in], weight_ih [3H, in], weight_hh [3H, H], bias_ih [3H],
+     *                 bias_hh [3H], h0 [N, H]}}, {@code T >= 1}
+     * @param composed the same layer as recorded per-step ops, returning the same layout
+     * @return {@code [T+1, N, H]}: {@code h_0 ... h_T}
+     */
+    Tensor gru(Tensor[] inputs, Function<Tensor[], Tensor> composed);
+
     // ---- optimizers (dev.jgrad.optim)
 
     /**

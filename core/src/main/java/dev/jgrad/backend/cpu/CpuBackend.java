@@ -242,6 +242,25 @@ public final class CpuBackend extends HeapBackend {
         LstmSequence.backward(gates, cells, c0, wHh, gradHidden, gradCells, gradGates, gradH0, gradC0);
     }
 
+    @Override
+    public void gruForward(View xProj, View wHh, View bHh, View h0, View gates, View hiddens) {
+        if (xProj.buffer().dtype() != DType.F32 || bHh.strides()[0] != 1) {
+            super.gruForward(xProj, wHh, bHh, h0, gates, hiddens);
+            return;
+        }
+        GruSequence.forward(xProj, wHh, bHh, h0, gates, hiddens);
+    }
+
+    @Override
+    public void gruBackward(View gates, View hiddens, View h0, View wHh, View gradHidden, View gradInputGates,
+            View gradHiddenGates, View gradH0) {
+        if (gates.buffer().dtype() != DType.F32) {
+            super.gruBackward(gates, hiddens, h0, wHh, gradHidden, gradInputGates, gradHiddenGates, gradH0);
+            return;
+        }
+        GruSequence.backward(gates, hiddens, h0, wHh, gradHidden, gradInputGates, gradHiddenGates, gradH0);
+    }
+
     private static float[] f32(View v) {
         return ((HeapBuffer) v.buffer()).f32;
     }
