@@ -24,8 +24,8 @@ import java.util.function.Function;
  * {@code dx = dG · W_ih}, {@code dW_ih = dGᵀ · x}, {@code dW_hh = dGᵀ · H_prev}, {@code db = Σ_rows dG}.
  * GRU follows the same plan ({@code gruForward}/{@code gruBackward}, state {@code [T+1, N, H]}), with
  * separate input- and hidden-side gate gradients since the reset gate scales only the hidden part
- * of {@code n}. Under {@code createGraph} the rule differentiates the caller's composed per-step layer instead, so
- * the gradient is itself differentiable.
+ * of {@code n}. Under {@code createGraph} the rule differentiates the caller's composed per-step
+ * layer instead, so the gradient is itself differentiable.
  */
 final class RecurrentRules {
     private static final int X = 0, W_IH = 1, W_HH = 2, B_IH = 3, B_HH = 4, H0 = 5, C0 = 6;

@@ -4,10 +4,11 @@ import dev.jgrad.DType;
 
 /**
  * The defaults of the recurrent sequence primitives ({@link Backend#lstmForward},
- * {@link Backend#lstmBackward}, {@link Backend#gruForward}, {@link Backend#gruBackward}) composed of matmul and elementwise primitives on views of the
- * step slices, one small product and a handful of elementwise calls per step. Everything stays in
- * the backend's buffers, so a device backend runs them without a host round trip; they serve every
- * backend and dtype and are the oracle the fused kernels are tested against.
+ * {@link Backend#lstmBackward}, {@link Backend#gruForward}, {@link Backend#gruBackward}) composed
+ * of matmul and elementwise primitives on views of the step slices: one small product and a
+ * handful of elementwise calls per step. Everything stays in the backend's buffers, so a device
+ * backend runs them without a host round trip; they serve every backend and dtype and are the
+ * oracle the fused kernels are tested against.
  */
 final class ComposedRecurrent {
     private final Backend b;
@@ -16,12 +17,13 @@ final class ComposedRecurrent {
     private final int hidden;
     private final DType dtype;
 
-    private ComposedRecurrent(Backend b, View cells) {
+    /** @param states any {@code [T, N, H]} view of the layer (its shape and dtype are read) */
+    private ComposedRecurrent(Backend b, View states) {
         this.b = b;
-        this.dtype = cells.buffer().dtype();
-        this.steps = cells.shape()[0];
-        this.batch = cells.shape()[1];
-        this.hidden = cells.shape()[2];
+        this.dtype = states.buffer().dtype();
+        this.steps = states.shape()[0];
+        this.batch = states.shape()[1];
+        this.hidden = states.shape()[2];
     }
 
     static void forward(Backend b, View xProj, View wHh, View h0, View c0, View gates, View cells, View hiddens) {

@@ -14,8 +14,8 @@ import java.util.List;
  *
  * <p>Each layer computes the input projection of all time steps as one matrix product
  * ({@code [T*N, in] · W_ihᵀ}), then one recurrent product per step. Backpropagation through time is
- * ordinary autograd through the unrolled steps (for {@link LSTM}, one fused op per layer); pass a state
- * on with {@code detach()} to truncate it.
+ * ordinary autograd through the unrolled steps ({@link LSTM} and {@link GRU} record each layer as
+ * one fused op instead); pass a state on with {@code detach()} to truncate it.
  */
 public abstract class Recurrent extends Module {
     /**

@@ -72,7 +72,8 @@ final class GruSequence {
         FloatUnary.sigmoid(ga, go, ga, go, 2 * h);
         j = 0;
         for (int e = S.loopBound(h); j < e; j += L) {
-            FloatVector an = FloatVector.fromArray(S, gh, gho + 2 * h + j).add(FloatVector.fromArray(S, b, bo + 2 * h + j));
+            FloatVector an = FloatVector.fromArray(S, gh, gho + 2 * h + j)
+                    .add(FloatVector.fromArray(S, b, bo + 2 * h + j));
             an.intoArray(ga, go + 3 * h + j);
             an.fma(FloatVector.fromArray(S, ga, go + j), FloatVector.fromArray(S, xp, xo + 2 * h + j))
                     .intoArray(ga, go + 2 * h + j);
@@ -142,7 +143,8 @@ final class GruSequence {
                 d = d.add(FloatVector.fromArray(S, dh, ro + j)).add(FloatVector.fromArray(S, carry, ro + j));
             }
             FloatVector r = FloatVector.fromArray(S, ga, go + j), z = FloatVector.fromArray(S, ga, go + h + j);
-            FloatVector nv = FloatVector.fromArray(S, ga, go + 2 * h + j), an = FloatVector.fromArray(S, ga, go + 3 * h + j);
+            FloatVector nv = FloatVector.fromArray(S, ga, go + 2 * h + j);
+            FloatVector an = FloatVector.fromArray(S, ga, go + 3 * h + j);
             FloatVector dan = d.mul(one.sub(z)).mul(one.sub(nv.mul(nv)));
             FloatVector daz = d.mul(FloatVector.fromArray(S, hp, hpo + j).sub(nv)).mul(z).mul(one.sub(z));
             FloatVector dar = dan.mul(an).mul(r).mul(one.sub(r));

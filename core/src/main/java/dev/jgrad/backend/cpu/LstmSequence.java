@@ -85,7 +85,8 @@ final class LstmSequence {
         FloatUnary.tanh(c, co, hv, ho, h);
         j = 0;
         for (int b = S.loopBound(h); j < b; j += L) {
-            FloatVector.fromArray(S, hv, ho + j).mul(FloatVector.fromArray(S, ga, go + 3 * h + j)).intoArray(hv, ho + j);
+            FloatVector o = FloatVector.fromArray(S, ga, go + 3 * h + j);
+            FloatVector.fromArray(S, hv, ho + j).mul(o).intoArray(hv, ho + j);
         }
         for (; j < h; j++) {
             hv[ho + j] *= ga[go + 3 * h + j];
