@@ -8,8 +8,8 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * F32 kernels of the GRU sequence primitives ({@code Backend.gruForward} and {@code gruBackward})
- * over contiguous data, built as {@link LstmSequence}: per step the recurrent product through
- * {@link MatMul} into a scratch row block, then one fused pass per batch row for the bias, the gate
+ * over contiguous data, built as {@link LstmSequence}: per step the recurrent product by
+ * {@link SgemmDirect} against a row-major copy of the weight into a scratch row block, then one fused pass per batch row for the bias, the gate
  * nonlinearities and the new hidden state (backward: the gate gradients and the carried
  * {@code z · dh}). Scratch is allocated once per call, not per step.
  */
@@ -39,14 +39,12 @@ final class GruSequence {
 
     private void run(View xProj, View wHh, View bHh, View h0, View gates, View hiddens) {
         int h = hidden, n = batch, g3 = 3 * h, g4 = 4 * h;
-        View wT = new View(wHh.buffer(), wHh.offset(), new int[] {h, g3}, new int[] {wHh.strides()[1],
-            wHh.strides()[0]});
+        Sgemm.Operand wT = LstmSequence.rowMajor(wHh, true);
         float[] gh = new float[n * g3];
-        View ghView = View.contiguous(HeapBuffer.wrap(CpuBackend.INSTANCE, gh), new int[] {n, g3});
         float[] xp = f32(xProj), ga = f32(gates), ha = f32(hiddens), b = f32(bHh);
-        View hPrev = h0;
+        Sgemm.Operand hPrev = new Sgemm.Operand(f32(h0), h0.offset(), h, 1);
         for (int t = 0; t < steps; t++) {
-            MatMul.matmul(hPrev, wT, ghView);
+            SgemmDirect.gemm(n, g3, h, hPrev, wT, gh, 0, g3);
             float[] hp = t == 0 ? f32(h0) : ha;
             int hpOff = t == 0 ? h0.offset() : hiddens.offset() + (t - 1) * n * h;
             for (int r = 0; r < n; r++) {
@@ -54,7 +52,7 @@ final class GruSequence {
                 cellForward(xp, xProj.offset() + row * g3, gh, r * g3, b, bHh.offset(), ga, gates.offset() + row * g4,
                         hp, hpOff + r * h, ha, hiddens.offset() + row * h);
             }
-            hPrev = new View(hiddens.buffer(), hiddens.offset() + t * n * h, new int[] {n, h}, new int[] {h, 1});
+            hPrev = new Sgemm.Operand(ha, hiddens.offset() + t * n * h, h, 1);
         }
     }
 
@@ -100,13 +98,14 @@ final class GruSequence {
             View gradHiddenGates, View gradH0) {
         int h = hidden, n = batch, g3 = 3 * h, g4 = 4 * h;
         float[] dh = new float[n * h], carry = new float[n * h];
-        View dhView = View.contiguous(HeapBuffer.wrap(CpuBackend.INSTANCE, dh), new int[] {n, h});
+        Sgemm.Operand w = LstmSequence.rowMajor(wHh, false);
         float[] ga = f32(gates), ha = f32(hiddens), gha = f32(gradHidden), din = f32(gradInputGates);
         float[] dhid = f32(gradHiddenGates);
         for (int t = steps - 1; t >= 0; t--) {
             boolean recurrent = t < steps - 1;
             if (recurrent) {
-                MatMul.matmul(rows(gradHiddenGates, t + 1, n, g3), wHh, dhView);
+                SgemmDirect.gemm(n, h, g3, new Sgemm.Operand(dhid, gradHiddenGates.offset() + (t + 1) * n * g3, g3, 1),
+                        w, dh, 0, h);
             }
             float[] hp = t == 0 ? f32(h0) : ha;
             int hpOff = t == 0 ? h0.offset() : hiddens.offset() + (t - 1) * n * h;
@@ -121,7 +120,8 @@ final class GruSequence {
         if (steps == 0) {
             Arrays.fill(out, gradH0.offset(), gradH0.offset() + n * h, 0f);
         } else {
-            MatMul.matmul(rows(gradHiddenGates, 0, n, g3), wHh, gradH0);
+            SgemmDirect.gemm(n, h, g3, new Sgemm.Operand(dhid, gradHiddenGates.offset(), g3, 1), w, out,
+                    gradH0.offset(), h);
         }
         for (int i = 0; i < n * h; i++) {
             out[gradH0.offset() + i] += carry[i];
@@ -169,10 +169,6 @@ final class GruSequence {
             dhid[dho + 2 * h + j] = dan * r;
             carry[ro + j] = d * z;
         }
-    }
-
-    private static View rows(View seq, int t, int n, int width) {
-        return new View(seq.buffer(), seq.offset() + t * n * width, new int[] {n, width}, new int[] {width, 1});
     }
 
     private static float[] f32(View v) {

@@ -8,12 +8,14 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * F32 kernels of the LSTM sequence primitives ({@code Backend.lstmForward} and {@code lstmBackward})
- * over contiguous data. Per step: the recurrent product through {@link MatMul} (which picks the
- * row-dot or direct kernel for these small shapes and splits it over threads when it pays), written
- * straight into the step's slice of the gate buffer, then one fused pass per batch row that adds the
- * input projection, applies the gate nonlinearities and updates the cell — where the composed
- * default takes about a dozen elementwise passes and temporaries. No allocation per step besides the
- * views handed to the product.
+ * over contiguous data. Per step: the recurrent product by {@link SgemmDirect} (no packing: at
+ * {@code [32, 128] · [128, 512]} the per-step packing of {@link MatMul}'s other paths costs as much
+ * as it saves) against a row-major copy of {@code W_hhᵀ} (backward: {@code W_hh}) made once per
+ * call, written straight into the step's slice of the gate buffer; then one fused pass per batch
+ * row that adds the input projection, applies the gate nonlinearities and updates the cell — where
+ * the composed default takes about a dozen elementwise passes and temporaries. Single-threaded:
+ * splitting each step over 2 cores (MatMul's split) measured no clear gain, and a fork per step
+ * suffers most on a loaded machine. No buffer is allocated per step.
  */
 final class LstmSequence {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -40,20 +42,19 @@ final class LstmSequence {
 
     private void run(float[] xp, int xpo, View wHh, View h0, View c0, View gates, View cells, View hiddens) {
         int h = hidden, n = batch, g4 = 4 * h;
-        View wT = new View(wHh.buffer(), wHh.offset(), new int[] {h, g4}, new int[] {wHh.strides()[1],
-            wHh.strides()[0]});
+        Sgemm.Operand wT = rowMajor(wHh, true);
         float[] ga = f32(gates), ca = f32(cells), ha = f32(hiddens), c0a = f32(c0);
-        View hPrev = h0;
+        Sgemm.Operand hPrev = new Sgemm.Operand(f32(h0), h0.offset(), h, 1);
         for (int t = 0; t < steps; t++) {
             int gOff = gates.offset() + t * n * g4, sOff = t * n * h;
-            MatMul.matmul(hPrev, wT, new View(gates.buffer(), gOff, new int[] {n, g4}, new int[] {g4, 1}));
+            SgemmDirect.gemm(n, g4, h, hPrev, wT, ga, gOff, g4);
             float[] cp = t == 0 ? c0a : ca;
             int cpOff = t == 0 ? c0.offset() : cells.offset() + sOff - n * h;
             for (int r = 0; r < n; r++) {
                 cellForward(xp, xpo + (t * n + r) * g4, ga, gOff + r * g4, cp, cpOff + r * h, ca,
                         cells.offset() + sOff + r * h, ha, hiddens.offset() + sOff + r * h);
             }
-            hPrev = new View(hiddens.buffer(), hiddens.offset() + sOff, new int[] {n, h}, new int[] {h, 1});
+            hPrev = new Sgemm.Operand(ha, hiddens.offset() + sOff, h, 1);
         }
     }
 
@@ -97,12 +98,13 @@ final class LstmSequence {
             View gradH0, View gradC0) {
         int h = hidden, n = batch, g4 = 4 * h;
         float[] dh = new float[n * h], dc = new float[n * h], tc = new float[h];
-        View dhView = View.contiguous(HeapBuffer.wrap(CpuBackend.INSTANCE, dh), new int[] {n, h});
+        Sgemm.Operand w = rowMajor(wHh, false);
         float[] ga = f32(gates), ca = f32(cells), dga = f32(gradGates), gha = f32(gradHidden), gca = f32(gradCells);
         for (int t = steps - 1; t >= 0; t--) {
             int sOff = t * n * h;
             if (t < steps - 1) {
-                MatMul.matmul(step(gradGates, t + 1, n, g4), wHh, dhView);
+                SgemmDirect.gemm(n, h, g4, new Sgemm.Operand(dga, gradGates.offset() + (t + 1) * n * g4, g4, 1), w, dh,
+                        0, h);
             }
             float[] cp = t == 0 ? f32(c0) : ca;
             int cpOff = t == 0 ? c0.offset() : cells.offset() + sOff - n * h;
@@ -117,7 +119,8 @@ final class LstmSequence {
         if (steps == 0) {
             Arrays.fill(f32(gradH0), gradH0.offset(), gradH0.offset() + n * h, 0f);
         } else {
-            MatMul.matmul(step(gradGates, 0, n, g4), wHh, gradH0);
+            SgemmDirect.gemm(n, h, g4, new Sgemm.Operand(dga, gradGates.offset(), g4, 1), w, f32(gradH0),
+                    gradH0.offset(), h);
         }
         System.arraycopy(dc, 0, f32(gradC0), gradC0.offset(), n * h);
     }
@@ -167,8 +170,21 @@ final class LstmSequence {
         }
     }
 
-    private static View step(View seq, int t, int n, int width) {
-        return new View(seq.buffer(), seq.offset() + t * n * width, new int[] {n, width}, new int[] {width, 1});
+    /**
+     * @return a row-major copy of {@code w} (or of its transpose), each row padded to a whole number
+     *         of vectors so that {@link SgemmDirect} reads it in place, with no lane-checked masked load
+     */
+    static Sgemm.Operand rowMajor(View w, boolean transpose) {
+        int rows = w.shape()[transpose ? 1 : 0], cols = w.shape()[transpose ? 0 : 1];
+        int rs = w.strides()[transpose ? 1 : 0], cs = w.strides()[transpose ? 0 : 1];
+        int width = (cols + L - 1) / L * L;
+        float[] src = f32(w), out = new float[rows * width];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                out[i * width + j] = src[w.offset() + i * rs + j * cs];
+            }
+        }
+        return new Sgemm.Operand(out, 0, width, 1);
     }
 
     private static float[] f32(View v) {
