@@ -131,7 +131,7 @@ def torch_layer_times(torch):
     """The shapes of LayerBenchmark: forward + backward into the input and every parameter."""
     nn = torch.nn
     cases = {"batchNorm2d": (nn.BatchNorm2d(64), (64, 64, 28, 28)), "layerNorm": (nn.LayerNorm(1024), (256, 1024)),
-             "lstm": (nn.LSTM(64, 128), (50, 32, 64))}
+             "lstm": (nn.LSTM(64, 128), (50, 32, 64)), "gru": (nn.GRU(64, 128), (50, 32, 64))}
     return {"layer " + name: best_time(torch_layer_step(torch, m, shape)) for name, (m, shape) in cases.items()}
 
 

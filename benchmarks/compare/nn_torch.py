@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """PyTorch 1.13 timings of single cases of jgrad's nn benchmarks, for same-run pairing (nn-same-run.sh):
-LayerBenchmark's layers (batchNorm2d, layerNorm, lstm: forward + backward into the input and every
+LayerBenchmark's layers (batchNorm2d, layerNorm, lstm, gru: forward + backward into the input and every
 parameter), CnnTrainStepBenchmark's step (cnn) and ConvBenchmark's passes (conv, with GFLOP/s).
 Prints "torch <case> <milliseconds> ms" per case.
 
@@ -17,7 +17,8 @@ from compare import best_time, torch_cnn_times, torch_layer_step  # noqa: E402  
 
 LAYERS = {"batchNorm2d": (lambda: torch.nn.BatchNorm2d(64), (64, 64, 28, 28)),
           "layerNorm": (lambda: torch.nn.LayerNorm(1024), (256, 1024)),
-          "lstm": (lambda: torch.nn.LSTM(64, 128), (50, 32, 64))}
+          "lstm": (lambda: torch.nn.LSTM(64, 128), (50, 32, 64)),
+          "gru": (lambda: torch.nn.GRU(64, 128), (50, 32, 64))}
 
 
 def conv_flops(shape):

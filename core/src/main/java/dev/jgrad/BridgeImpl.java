@@ -7,6 +7,7 @@ import dev.jgrad.backend.UnaryOp;
 import dev.jgrad.backend.UpdateStep;
 import dev.jgrad.internal.Bridge;
 import java.util.List;
+import java.util.function.Function;
 
 /** The front end's side of {@link dev.jgrad.internal.Internals}: installed once by {@link Tensor}. */
 final class BridgeImpl implements Bridge {
@@ -119,6 +120,16 @@ final class BridgeImpl implements Bridge {
     @Override
     public Tensor[] normalize(String name, Tensor x, int[] axes, Tensor weight, Tensor bias, double eps) {
         return NormRules.normalize(name, x, axes, weight, bias, eps);
+    }
+
+    @Override
+    public Tensor lstm(Tensor[] inputs, Function<Tensor[], Tensor> composed) {
+        return RecurrentRules.lstm(inputs, composed);
+    }
+
+    @Override
+    public Tensor gru(Tensor[] inputs, Function<Tensor[], Tensor> composed) {
+        return RecurrentRules.gru(inputs, composed);
     }
 
     @Override

@@ -195,6 +195,35 @@ final class Ops {
         return new View(c.desc().buffer(), c.offset, shape.clone(), new int[] {shape[1], 1});
     }
 
+    /**
+     * Runs {@link Backend#lstmForward} on contiguous operands; {@code gates}, {@code cells} and
+     * {@code hiddens} are written (they may be slices of larger contiguous tensors).
+     */
+    static void lstmForward(Tensor xProj, Tensor wHh, Tensor h0, Tensor c0, Tensor gates, Tensor cells,
+            Tensor hiddens) {
+        xProj.backend().lstmForward(xProj.desc(), wHh.desc(), h0.desc(), c0.desc(), gates.desc(), cells.desc(),
+                hiddens.desc());
+    }
+
+    /** Runs {@link Backend#lstmBackward}; {@code gradGates}, {@code gradH0} and {@code gradC0} are written. */
+    static void lstmBackward(Tensor gates, Tensor cells, Tensor c0, Tensor wHh, Tensor gradHidden, Tensor gradCells,
+            Tensor gradGates, Tensor gradH0, Tensor gradC0) {
+        gates.backend().lstmBackward(gates.desc(), cells.desc(), c0.desc(), wHh.desc(), gradHidden.desc(),
+                gradCells.desc(), gradGates.desc(), gradH0.desc(), gradC0.desc());
+    }
+
+    /** Runs {@link Backend#gruForward}; {@code gates} and {@code hiddens} are written. */
+    static void gruForward(Tensor xProj, Tensor wHh, Tensor bHh, Tensor h0, Tensor gates, Tensor hiddens) {
+        xProj.backend().gruForward(xProj.desc(), wHh.desc(), bHh.desc(), h0.desc(), gates.desc(), hiddens.desc());
+    }
+
+    /** Runs {@link Backend#gruBackward}; the two gate gradients and {@code gradH0} are written. */
+    static void gruBackward(Tensor gates, Tensor hiddens, Tensor h0, Tensor wHh, Tensor gradHidden,
+            Tensor gradInputGates, Tensor gradHiddenGates, Tensor gradH0) {
+        gates.backend().gruBackward(gates.desc(), hiddens.desc(), h0.desc(), wHh.desc(), gradHidden.desc(),
+                gradInputGates.desc(), gradHiddenGates.desc(), gradH0.desc());
+    }
+
     /** Checks every element of {@code t} lies in {@code [lo, hi]}: now on host backends, at the next sync on devices. */
     static void checkRange(Tensor t, double lo, double hi, Backend.RangeFailure failure) {
         t.backend().checkRange(t.desc(), lo, hi, failure);

@@ -2,6 +2,7 @@ package dev.jgrad.bench;
 
 import dev.jgrad.Tensor;
 import dev.jgrad.nn.BatchNorm2d;
+import dev.jgrad.nn.GRU;
 import dev.jgrad.nn.LSTM;
 import dev.jgrad.nn.LayerNorm;
 import dev.jgrad.nn.Module;
@@ -20,7 +21,7 @@ import org.openjdk.jmh.annotations.State;
  * Forward + backward of the issue's layer targets, timed beside PyTorch by
  * {@code benchmarks/compare/compare.py}: BatchNorm2d(64) on {@code [64, 64, 28, 28]} (training
  * mode), LayerNorm(1024) on {@code [256, 1024]}, and a one-layer LSTM (input 64, hidden 128) over
- * 50 steps of a batch of 32. Each op sums the output and back-propagates into the input and
+ * 50 steps of a batch of 32, and a GRU of the same shape. Each op sums the output and back-propagates into the input and
  * every parameter.
  */
 @State(Scope.Thread)
@@ -28,7 +29,7 @@ import org.openjdk.jmh.annotations.State;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class LayerBenchmark {
     /** Which layer. */
-    @Param({"batchNorm2d", "layerNorm", "lstm"})
+    @Param({"batchNorm2d", "layerNorm", "lstm", "gru"})
     public String layer;
 
     /** Device name. */
@@ -54,6 +55,10 @@ public class LayerBenchmark {
             }
             case "lstm" -> {
                 module = new LSTM(64, 128);
+                x = Tensor.randn(rng, 50, 32, 64);
+            }
+            case "gru" -> {
+                module = new GRU(64, 128);
                 x = Tensor.randn(rng, 50, 32, 64);
             }
             default -> throw new IllegalArgumentException("layer " + layer);

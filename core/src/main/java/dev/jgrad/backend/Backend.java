@@ -302,6 +302,83 @@ public interface Backend {
         ComposedLayerNorm.backward(this, g, x, mean, rstd, weight, dx, dweight, dbias);
     }
 
+    /**
+     * One LSTM layer over a whole sequence (PyTorch's gate order {@code i, f, g, o}): for each step
+     * {@code t}, {@code a = xProj[t] + h_{t-1} · wHhᵀ}, {@code i, f, o = σ(a_i, a_f, a_o)},
+     * {@code g = tanh(a_g)}, {@code c_t = f c_{t-1} + i g}, {@code h_t = o tanh(c_t)}, starting from
+     * {@code h0, c0}. All views but {@code wHh} are contiguous; {@code T} may be 0.
+     *
+     * @param xProj   the input projection with both biases, {@code [T, N, 4H]}
+     * @param wHh     the recurrent weight {@code [4H, H]} (any strides)
+     * @param h0      the initial hidden state {@code [N, H]}
+     * @param c0      the initial cell state {@code [N, H]}
+     * @param gates   written: the activated gates {@code i, f, g, o} of every step, {@code [T, N, 4H]}
+     * @param cells   written: {@code c_t}, {@code [T, N, H]}
+     * @param hiddens written: {@code h_t}, {@code [T, N, H]}
+     */
+    default void lstmForward(View xProj, View wHh, View h0, View c0, View gates, View cells, View hiddens) {
+        ComposedRecurrent.forward(this, xProj, wHh, h0, c0, gates, cells, hiddens);
+    }
+
+    /**
+     * Backpropagation through time of {@link #lstmForward}: walks the steps in reverse, carrying
+     * {@code dh = gradHidden[t] + gradGates[t+1] · wHh} and {@code dc}, and writes the gradient of
+     * every step's pre-activation gates; the products over all steps (weights, inputs, biases) are
+     * left to the caller as single GEMMs. All views but {@code wHh} are contiguous.
+     *
+     * @param gates      the activated gates {@code lstmForward} wrote, {@code [T, N, 4H]}
+     * @param cells      the cell states it wrote, {@code [T, N, H]}
+     * @param c0         the initial cell state {@code [N, H]}
+     * @param wHh        the recurrent weight {@code [4H, H]}
+     * @param gradHidden the gradient reaching each {@code h_t} from outside the recurrence, {@code [T, N, H]}
+     * @param gradCells  the gradient reaching each {@code c_t} from outside the recurrence, {@code [T, N, H]}
+     * @param gradGates  written: the gradient of each step's pre-activation gates, {@code [T, N, 4H]}
+     * @param gradH0     written: the gradient of {@code h0}, {@code [N, H]}
+     * @param gradC0     written: the gradient of {@code c0}, {@code [N, H]}
+     */
+    default void lstmBackward(View gates, View cells, View c0, View wHh, View gradHidden, View gradCells,
+            View gradGates, View gradH0, View gradC0) {
+        ComposedRecurrent.backward(this, gates, cells, c0, wHh, gradHidden, gradCells, gradGates, gradH0, gradC0);
+    }
+
+    /**
+     * One GRU layer over a whole sequence (PyTorch's gate order {@code r, z, n}): for each step,
+     * {@code a = h_{t-1} · wHhᵀ + bHh}, {@code r, z = σ(xProj[t]_{r,z} + a_{r,z})},
+     * {@code n = tanh(xProj[t]_n + r a_n)}, {@code h_t = (1 - z) n + z h_{t-1}}, from {@code h0}.
+     * All views but {@code wHh} and {@code bHh} are contiguous; {@code T} may be 0.
+     *
+     * @param xProj   the input projection with {@code b_ih}, {@code [T, N, 3H]}
+     * @param wHh     the recurrent weight {@code [3H, H]} (any strides)
+     * @param bHh     the recurrent bias {@code [3H]} (any stride)
+     * @param h0      the initial hidden state {@code [N, H]}
+     * @param gates   written: {@code r, z, n} and the hidden part {@code a_n} of every step, {@code [T, N, 4H]}
+     * @param hiddens written: {@code h_t}, {@code [T, N, H]}
+     */
+    default void gruForward(View xProj, View wHh, View bHh, View h0, View gates, View hiddens) {
+        ComposedRecurrent.gruForward(this, xProj, wHh, bHh, h0, gates, hiddens);
+    }
+
+    /**
+     * Backpropagation through time of {@link #gruForward}: writes the gradients of every step's
+     * input-side pre-activations ({@code xProj}'s) and hidden-side ones ({@code a}'s, which differ in
+     * the {@code n} block by the reset gate), leaving the products over all steps to the caller.
+     * All views but {@code wHh} are contiguous.
+     *
+     * @param gates           what {@code gruForward} wrote, {@code [T, N, 4H]}
+     * @param hiddens         the hidden states it wrote, {@code [T, N, H]}
+     * @param h0              the initial hidden state {@code [N, H]}
+     * @param wHh             the recurrent weight {@code [3H, H]}
+     * @param gradHidden      the gradient reaching each {@code h_t} from outside the recurrence, {@code [T, N, H]}
+     * @param gradInputGates  written: the gradient of {@code xProj}, {@code [T, N, 3H]}
+     * @param gradHiddenGates written: the gradient of {@code a}, {@code [T, N, 3H]}
+     * @param gradH0          written: the gradient of {@code h0}, {@code [N, H]}
+     */
+    default void gruBackward(View gates, View hiddens, View h0, View wHh, View gradHidden, View gradInputGates,
+            View gradHiddenGates, View gradH0) {
+        ComposedRecurrent.gruBackward(this, gates, hiddens, h0, wHh, gradHidden, gradInputGates, gradHiddenGates,
+                gradH0);
+    }
+
     /** {@code y += alpha * x} for views of one shape: the SGD step without a temporary. */
     default void axpy(double alpha, View x, View y) {
         Buffer t = allocate(x.buffer().dtype(), x.numel());

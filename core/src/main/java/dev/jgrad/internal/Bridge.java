@@ -9,6 +9,7 @@ import dev.jgrad.backend.Buffer;
 import dev.jgrad.backend.UnaryOp;
 import dev.jgrad.backend.UpdateStep;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * What the tensor front end ({@code dev.jgrad}) lends its sibling packages: the autograd rules that
@@ -113,6 +114,29 @@ public interface Bridge {
      *         not in the graph
      */
     Tensor[] normalize(String name, Tensor x, int[] axes, Tensor weight, Tensor bias, double eps);
+
+    /**
+     * One LSTM layer as a single recorded op (the input projection of all steps as one GEMM, the
+     * recurrence in the backend's fused sequence primitive, the weight gradients as one GEMM each);
+     * arguments validated by {@code nn.LSTM}.
+     *
+     * @param inputs   {@code {x [T, N, in], weight_ih [4H, in], weight_hh [4H, H], bias_ih [4H],
+     *                 bias_hh [4H], h0 [N, H], c0 [N, H]}}, {@code T >= 1}
+     * @param composed the same layer as recorded per-step ops on those inputs, returning the same
+     *                 layout; differentiated instead when the backward itself is recorded ({@code createGraph})
+     * @return {@code [2, T+1, N, H]}: {@code [0]} holds {@code h_0 ... h_T}, {@code [1]} holds {@code c_0 ... c_T}
+     */
+    Tensor lstm(Tensor[] inputs, Function<Tensor[], Tensor> composed);
+
+    /**
+     * One GRU layer as a single recorded op, as {@link #lstm}.
+     *
+     * @param inputs   {@code {x [T, N, in], weight_ih [3H, in], weight_hh [3H, H], bias_ih [3H],
+     *                 bias_hh [3H], h0 [N, H]}}, {@code T >= 1}
+     * @param composed the same layer as recorded per-step ops, returning the same layout
+     * @return {@code [T+1, N, H]}: {@code h_0 ... h_T}
+     */
+    Tensor gru(Tensor[] inputs, Function<Tensor[], Tensor> composed);
 
     // ---- optimizers (dev.jgrad.optim)
 

@@ -14,7 +14,8 @@ import java.util.List;
  *
  * <p>Each layer computes the input projection of all time steps as one matrix product
  * ({@code [T*N, in] · W_ihᵀ}), then one recurrent product per step. Backpropagation through time is
- * ordinary autograd through the unrolled steps; pass a state on with {@code detach()} to truncate it.
+ * ordinary autograd through the unrolled steps ({@link LSTM} and {@link GRU} record each layer as
+ * one fused op instead); pass a state on with {@code detach()} to truncate it.
  */
 public abstract class Recurrent extends Module {
     /**
@@ -87,26 +88,42 @@ public abstract class Recurrent extends Module {
             Agree.same(name(), "input", input, "state c", state.c());
         }
         Tensor x = batchFirst ? input.transpose(0, 1) : input;
-        int steps = x.shape()[0], batch = x.shape()[1];
+        int batch = x.shape()[1];
         Tensor[] init = initialState(state, batch, input);
         List<Tensor> hs = new ArrayList<>(), cs = new ArrayList<>();
         for (int l = 0; l < numLayers; l++) {
-            Tensor[] hc = {init[0].select(0, l), init[1] == null ? null : init[1].select(0, l)};
-            Tensor proj = inputProjection(x.reshape(steps * batch, x.shape()[2]), l);
-            List<Tensor> outs = new ArrayList<>(steps);
-            for (int t = 0; t < steps; t++) {
-                hc = step(proj.narrow(0, t * batch, batch), hc[0], hc[1], l);
-                outs.add(hc[0]);
-            }
-            hs.add(hc[0]);
-            cs.add(hc[1]);
-            x = steps == 0 ? Tensor.zeros(input.dtype(), 0, batch, hiddenSize).to(input.device().name())
-                    : Tensor.stack(outs, 0);
+            Tensor[] r = layer(x, init[0].select(0, l), init[1] == null ? null : init[1].select(0, l), l);
+            x = r[0];
+            hs.add(r[1]);
+            cs.add(r[2]);
         }
         Tensor out = batchFirst ? x.transpose(0, 1) : x;
         Tensor h = Tensor.stack(hs, 0);
         Tensor c = cs.get(0) == null ? null : Tensor.stack(cs, 0);
         return new Output(out, new State(h, c));
+    }
+
+    /**
+     * Runs layer {@code l} over the sequence: by default the input projection of all steps at once,
+     * then {@link #step} per time step, each a few recorded ops.
+     *
+     * @param x  the layer's input {@code [T, N, in]}
+     * @param h0 its initial hidden state {@code [N, H]}
+     * @param c0 its initial cell state {@code [N, H]}, null for RNN and GRU
+     * @return {@code {output [T, N, H], h_T, c_T}} ({@code c_T} null for RNN and GRU)
+     */
+    Tensor[] layer(Tensor x, Tensor h0, Tensor c0, int l) {
+        int steps = x.shape()[0], batch = x.shape()[1];
+        Tensor[] hc = {h0, c0};
+        Tensor proj = inputProjection(x.reshape(steps * batch, x.shape()[2]), l);
+        List<Tensor> outs = new ArrayList<>(steps);
+        for (int t = 0; t < steps; t++) {
+            hc = step(proj.narrow(0, t * batch, batch), hc[0], hc[1], l);
+            outs.add(hc[0]);
+        }
+        Tensor out = steps == 0 ? Tensor.zeros(x.dtype(), 0, batch, hiddenSize).to(x.device().name())
+                : Tensor.stack(outs, 0);
+        return new Tensor[] {out, hc[0], hc[1]};
     }
 
     /** @return {@code x · W_ihᵀ + bias} for all steps at once, {@code [T*N, gates*H]} */

@@ -62,11 +62,15 @@ public final class LayerTable {
             plain("LSTM(5,7) zero state", () -> new LSTM(5, 7), normal(6, 3, 5)),
             recurrent("LSTM(3,4,2 layers,batchFirst) state", () -> new LSTM(3, 4, 2, true), true, normal(2, 5, 3),
                     normal(2, 2, 4), normal(2, 2, 4)),
+            recurrent("LSTM(6,20,2 layers) state, H past one vector", () -> new LSTM(6, 20, 2, false), true,
+                    normal(4, 5, 6), normal(2, 5, 20), normal(2, 5, 20)),
             plain("GRU(4,5) zero state", () -> new GRU(4, 5), normal(6, 3, 4)),
             recurrent("GRU(3,4,2 layers) state", () -> new GRU(3, 4, 2, false), false, normal(5, 2, 3),
                     normal(2, 2, 4)),
             recurrent("GRU(3,6,1 layer,batchFirst) state", () -> new GRU(3, 6, 1, true), false, normal(2, 19, 3),
-                    normal(1, 2, 6)));
+                    normal(1, 2, 6)),
+            recurrent("GRU(6,20,2 layers) state, H past one vector", () -> new GRU(6, 20, 2, false), false,
+                    normal(4, 5, 6), normal(2, 5, 20)));
     }
 
     private static LayerCase plain(String name, Supplier<Module> make, Arg input) {

@@ -77,6 +77,37 @@ class RecurrentTest {
         }
     }
 
+    /** The fused GRU op's backward likewise differentiates the composed layer under createGraph. */
+    @Test
+    void gruSecondOrder() {
+        Tensor.manualSeed(6);
+        SplittableRandom rng = new SplittableRandom(7);
+        GRU m = (GRU) new GRU(3, 4, 2, false).to(DType.F64);
+        List<Tensor> in = List.of(Tensor.randn(rng, DType.F64, 3, 2, 3).requiresGrad(true),
+                Tensor.randn(rng, DType.F64, 2, 2, 4).requiresGrad(true));
+        GradCheck.Result r = GradCheck.checkSecondOrder(xs -> {
+            Recurrent.Output o = m.forward(xs.get(0), new Recurrent.State(xs.get(1), null));
+            return o.output().mul(o.output()).sum().add(o.state().h().sum());
+        }, in);
+        assertTrue(r.passed(), r.toString());
+    }
+
+    /** The fused LSTM op's backward is not itself recorded: under createGraph it differentiates the composed layer. */
+    @Test
+    void lstmSecondOrder() {
+        Tensor.manualSeed(4);
+        SplittableRandom rng = new SplittableRandom(5);
+        LSTM m = (LSTM) new LSTM(3, 4, 2, true).to(DType.F64);
+        List<Tensor> in = List.of(Tensor.randn(rng, DType.F64, 2, 3, 3).requiresGrad(true),
+                Tensor.randn(rng, DType.F64, 2, 2, 4).requiresGrad(true),
+                Tensor.randn(rng, DType.F64, 2, 2, 4).requiresGrad(true));
+        GradCheck.Result r = GradCheck.checkSecondOrder(xs -> {
+            Recurrent.Output o = m.forward(xs.get(0), new Recurrent.State(xs.get(1), xs.get(2)));
+            return o.output().mul(o.output()).sum().add(o.state().c().mul(o.state().h()).sum());
+        }, in);
+        assertTrue(r.passed(), r.toString());
+    }
+
     @Test
     void keysAndShapes() {
         LSTM lstm = new LSTM(5, 7, 2, true);

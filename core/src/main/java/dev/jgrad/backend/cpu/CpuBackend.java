@@ -264,6 +264,44 @@ public final class CpuBackend extends HeapBackend {
         return d;
     }
 
+    @Override
+    public void lstmForward(View xProj, View wHh, View h0, View c0, View gates, View cells, View hiddens) {
+        if (xProj.buffer().dtype() != DType.F32) {
+            super.lstmForward(xProj, wHh, h0, c0, gates, cells, hiddens);
+            return;
+        }
+        LstmSequence.forward(xProj, wHh, h0, c0, gates, cells, hiddens);
+    }
+
+    @Override
+    public void lstmBackward(View gates, View cells, View c0, View wHh, View gradHidden, View gradCells,
+            View gradGates, View gradH0, View gradC0) {
+        if (gates.buffer().dtype() != DType.F32) {
+            super.lstmBackward(gates, cells, c0, wHh, gradHidden, gradCells, gradGates, gradH0, gradC0);
+            return;
+        }
+        LstmSequence.backward(gates, cells, c0, wHh, gradHidden, gradCells, gradGates, gradH0, gradC0);
+    }
+
+    @Override
+    public void gruForward(View xProj, View wHh, View bHh, View h0, View gates, View hiddens) {
+        if (xProj.buffer().dtype() != DType.F32 || bHh.strides()[0] != 1) {
+            super.gruForward(xProj, wHh, bHh, h0, gates, hiddens);
+            return;
+        }
+        GruSequence.forward(xProj, wHh, bHh, h0, gates, hiddens);
+    }
+
+    @Override
+    public void gruBackward(View gates, View hiddens, View h0, View wHh, View gradHidden, View gradInputGates,
+            View gradHiddenGates, View gradH0) {
+        if (gates.buffer().dtype() != DType.F32) {
+            super.gruBackward(gates, hiddens, h0, wHh, gradHidden, gradInputGates, gradHiddenGates, gradH0);
+            return;
+        }
+        GruSequence.backward(gates, hiddens, h0, wHh, gradHidden, gradInputGates, gradHiddenGates, gradH0);
+    }
+
     private static float[] f32(View v) {
         return ((HeapBuffer) v.buffer()).f32;
     }

@@ -165,7 +165,7 @@ final class FloatUnary {
      * where tanh rounds to ±1 in F32, and x itself below |x| = 0.0004; within 4 ulps. No exp and
      * one division: the Vector API's TANH reached only 3× a scalar exp loop under AVX2, this 10×.
      */
-    private static void tanh(float[] x, int xo, float[] o, int oo, int n) {
+    static void tanh(float[] x, int xo, float[] o, int oo, int n) {
         FloatVector hi = FloatVector.broadcast(S, 7.90531110763549805f), lo = hi.neg();
         int i = 0;
         for (int b = S.loopBound(n); i < b; i += L) {
@@ -189,7 +189,7 @@ final class FloatUnary {
      * {@code 1 / (1 + e^-x)}: exp overflows to infinity for very negative x, giving exactly 0. The
      * Vector API's EXP is faster here than {@link Exp} (measured under AVX2 and AVX-512).
      */
-    private static void sigmoid(float[] x, int xo, float[] o, int oo, int n) {
+    static void sigmoid(float[] x, int xo, float[] o, int oo, int n) {
         int i = 0;
         for (int b = S.loopBound(n); i < b; i += L) {
             FloatVector e = FloatVector.fromArray(S, x, xo + i).neg().lanewise(VectorOperators.EXP);
