@@ -85,7 +85,9 @@ public final class Main {
                 DemoOptions o = DemoOptions.parse(rest, OptimizersDemo.EPOCHS);
                 OptimizersDemo.run(System.out, o.out(), o.epochs(), o.seed());
             }
-            case "spark" -> System.exit(spark());
+            case "spark" -> fail("demo spark is in the jgrad-examples-spark module (so that these demos do not"
+                    + " depend on Spark): run ./jgrad demo spark, or dev.jgrad.examples.spark.SparkDemo on that module's"
+                    + " class path (examples-spark/target/classes:examples-spark/target/lib/*)");
             default -> fail("unknown demo: " + name + "; the demos are:\n" + LIST);
         }
     }
@@ -108,14 +110,6 @@ public final class Main {
             System.out.printf("FAILED: accuracy %.4f (needs %.2f), reload %s%n", r.testAccuracy(), floor,
                     r.sameAfterReload() ? "identical" : "differs");
             System.exit(1);
-        }
-    }
-
-    private static int spark() {
-        try {
-            return SparkDemo.run(System.out, 120);
-        } catch (java.io.IOException | InterruptedException e) {
-            throw new IllegalStateException("demo spark: cannot relaunch the JVM with Spark's options: " + e, e);
         }
     }
 

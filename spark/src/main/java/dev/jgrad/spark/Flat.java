@@ -2,6 +2,7 @@ package dev.jgrad.spark;
 
 import dev.jgrad.Tensor;
 import dev.jgrad.autograd.NoGrad;
+import java.util.Arrays;
 import java.util.List;
 
 /** Parameters as one flat F32 vector, in {@code Module.parameters()} order: what travels each round. */
@@ -55,16 +56,19 @@ final class Flat {
         load(params, w, w.length);
     }
 
-    /** Copies {@code w[0, length)} into the parameters in place; elements after {@code length} (optimizer state) are not weights. */
+    /**
+     * Copies {@code w[0, length)} into the parameters in place; elements after {@code length} (optimizer
+     * state) are not weights. The vector becomes one tensor and each parameter copies its slice
+     * (a view): one copy of the vector, not two per parameter.
+     */
     static void load(List<Tensor> params, float[] w, int length) {
         checkLength(params, length);
         try (var ng = NoGrad.enter()) {
+            Tensor all = Tensor.of(length == w.length ? w : Arrays.copyOf(w, length), length);
             int at = 0;
             for (Tensor p : params) {
-                float[] part = new float[p.numel()];
-                System.arraycopy(w, at, part, 0, part.length);
-                p.copyInPlace(Tensor.of(part, p.shape()));
-                at += part.length;
+                p.copyInPlace(all.narrow(0, at, p.numel()).reshape(p.shape()));
+                at += p.numel();
             }
         }
     }
@@ -72,17 +76,17 @@ final class Flat {
     /**
      * Makes {@code g} the parameters' {@code grad}: clears each, then back-propagates from the leaf
      * itself with seed g_i ({@code p.backward(g_i)}), which sets {@code p.grad() = g_i} through the
-     * public API, with no graph and no arithmetic on the values.
+     * public API, with no graph and no arithmetic on the values. The seeds are views of one tensor
+     * holding {@code g}; the leaf keeps a copy of its seed.
      */
     static void setGrads(List<Tensor> params, float[] g) {
         checkLength(params, g.length);
+        Tensor all = Tensor.of(g, g.length);
         int at = 0;
         for (Tensor p : params) {
             p.zeroGrad();
-            float[] part = new float[p.numel()];
-            System.arraycopy(g, at, part, 0, part.length);
-            p.backward(Tensor.of(part, p.shape()));
-            at += part.length;
+            p.backward(all.narrow(0, at, p.numel()).reshape(p.shape()));
+            at += p.numel();
         }
     }
 

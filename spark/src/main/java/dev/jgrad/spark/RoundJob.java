@@ -26,28 +26,44 @@ final class RoundJob {
     private RoundJob() {
     }
 
-    /** The executor side of round {@code round}; small (a broadcast handle, the state layout, lr, config). */
+    /**
+     * The executor side of round {@code round}: the weights (a broadcast handle, or for small models the
+     * vector itself, see {@link TrainingConfig#inlineWeightsBytes}), the state layout, lr and config.
+     */
     static final class Compute extends AbstractFunction2<TaskContext, Iterator<Shard>, RoundResult>
             implements Serializable {
-        private static final long serialVersionUID = 1L;
-        private final Broadcast<float[]> weights;
+        private static final long serialVersionUID = 2L;
+        private final Broadcast<Floats> broadcast;
+        private final Floats inline;
         private final OptState state;
         private final double lr;
         private final long round;
         private final TrainingConfig cfg;
 
-        Compute(Broadcast<float[]> weights, OptState state, double lr, long round, TrainingConfig cfg) {
-            this.weights = weights;
+        /**
+         * @param broadcast the round's weights as a broadcast, or null when {@code inline} carries them
+         * @param inline    the weights inside the task itself, or null when {@code broadcast} carries them
+         */
+        Compute(Broadcast<Floats> broadcast, Floats inline, OptState state, double lr, long round, TrainingConfig cfg) {
+            if ((broadcast == null) == (inline == null)) {
+                throw new IllegalArgumentException("RoundJob.Compute: exactly one of broadcast and inline weights");
+            }
+            this.broadcast = broadcast;
+            this.inline = inline;
             this.state = state;
             this.lr = lr;
             this.round = round;
             this.cfg = cfg;
         }
 
+        private float[] weights() {
+            return inline != null ? inline.values() : broadcast.value().values();
+        }
+
         /** @return this shard's contribution */
         RoundResult one(Shard s) {
-            return cfg.localSteps() == 1 ? s.gradient(weights.value(), round, cfg)
-                    : s.localSteps(weights.value(), state, lr, round, cfg);
+            return cfg.localSteps() == 1 ? s.gradient(weights(), round, cfg)
+                    : s.localSteps(weights(), state, lr, round, cfg);
         }
 
         @Override

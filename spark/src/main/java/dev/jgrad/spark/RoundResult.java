@@ -1,16 +1,21 @@
 package dev.jgrad.spark;
 
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.Serial;
 import java.io.Serializable;
 
 /**
  * What partitions send back in a round, summed by {@code treeAggregate}: {@code Σ m_p·v_p} (gradients,
  * or weights with local steps), {@code Σ m_p} and {@code Σ m_p·L_p}. Mutable: Spark's seqOp/combOp
- * add into the left argument, which it owns.
+ * add into the left argument, which it owns. The vector is serialised in bulk ({@link Floats}), as
+ * every partition's result crosses Spark's (Java) result serialiser once per round.
  */
 final class RoundResult implements Serializable {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
-    float[] sum;
+    transient float[] sum;
     long examples;
     double lossSum;
     /** With k &gt; 1 and state averaging: the layout of the optimizer state after the weights in {@code sum}; else null. */
@@ -25,6 +30,18 @@ final class RoundResult implements Serializable {
         this.examples = examples;
         this.lossSum = lossSum;
         this.state = state;
+    }
+
+    @Serial
+    private void writeObject(ObjectOutputStream out) throws IOException {
+        out.defaultWriteObject();
+        Floats.write(out, sum);
+    }
+
+    @Serial
+    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        sum = Floats.read(in);
     }
 
     /** @return the zero value: no vector yet */

@@ -131,13 +131,20 @@ public final class SparkTrainer implements AutoCloseable {
         double lr = optimizer.lr();
         OptState in = c.localSteps() > 1 && c.averageOptimizerState() ? OptState.of(optimizer, params) : null;
         float[] w = Flat.weights(params);
-        Broadcast<float[]> bw = jsc.broadcast(in == null ? w : in.pack(w, optimizer, params));
+        Floats vec = new Floats(in == null ? w : in.pack(w, optimizer, params));
+        // Small vectors ride in the task, which Spark broadcasts anyway: one broadcast (and its block
+        // registration round trips) per round instead of two.
+        boolean inline = 4L * vec.values().length <= c.inlineWeightsBytes();
+        Broadcast<Floats> bw = inline ? null : jsc.broadcast(vec);
         try {
-            return RoundJob.run(shards, new RoundJob.Compute(bw, in, lr, r, c), c.treeDepth());
+            RoundJob.Compute compute = new RoundJob.Compute(bw, inline ? vec : null, in, lr, r, c);
+            return RoundJob.run(shards, compute, c.treeDepth());
         } catch (Exception e) {
             throw failure(r + 1, e);
         } finally {
-            bw.destroy();
+            if (bw != null) {
+                bw.destroy();
+            }
         }
     }
 

@@ -11,7 +11,9 @@ import java.util.Objects;
  * serialised with each round's tasks.
  */
 public final class TrainingConfig implements Serializable {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
+    /** Default of {@link #inlineWeightsBytes}: 256 KiB, 64k parameters. */
+    public static final long DEFAULT_INLINE_WEIGHTS_BYTES = 256 * 1024;
 
     private final ModelFactory model;
     private final OptimizerFactory optimizer;
@@ -26,6 +28,7 @@ public final class TrainingConfig implements Serializable {
     private int checkpointEvery;
     private transient Path checkpointFile;
     private long maxModelBytes = -1;
+    private long inlineWeightsBytes = DEFAULT_INLINE_WEIGHTS_BYTES;
 
     /**
      * @param model      builds the architecture on executors
@@ -112,6 +115,24 @@ public final class TrainingConfig implements Serializable {
         return this;
     }
 
+    /**
+     * Rounds whose weight vector (4 bytes per parameter, plus the optimizer state with local steps)
+     * is at most this many bytes send it inside the round's task instead of in a broadcast of its
+     * own. Spark ships every job's task (function and RDD) to the executors as one torrent broadcast
+     * already, so a small vector there saves a second broadcast per round, whose creation and
+     * clean-up cost driver round trips that dominate a small model's round. Large vectors keep their
+     * own broadcast: each task deserialises its task, but an executor deserialises a broadcast once
+     * for all its tasks. Default {@link #DEFAULT_INLINE_WEIGHTS_BYTES}; 0 always broadcasts.
+     * @return this
+     */
+    public TrainingConfig inlineWeightsBytes(long bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("TrainingConfig: inlineWeightsBytes must be >= 0, got " + bytes);
+        }
+        this.inlineWeightsBytes = bytes;
+        return this;
+    }
+
     private static int positive(String what, int v) {
         if (v < 1) {
             throw new IllegalArgumentException("TrainingConfig: " + what + " must be >= 1, got " + v);
@@ -173,5 +194,9 @@ public final class TrainingConfig implements Serializable {
 
     long maxModelBytes() {
         return maxModelBytes;
+    }
+
+    long inlineWeightsBytes() {
+        return inlineWeightsBytes;
     }
 }

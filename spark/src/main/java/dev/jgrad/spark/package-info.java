@@ -10,7 +10,11 @@
  *       the model; the shard RDD is persisted {@code MEMORY_ONLY}, so later rounds reuse the tensors
  *       instead of deserialising rows again.</li>
  *   <li>Round {@code r}: the driver flattens its parameters, in {@code Module.parameters()} order,
- *       into one {@code float[]} {@code w} and broadcasts it (Spark's torrent broadcast).</li>
+ *       into one {@code float[]} {@code w} and broadcasts it (Spark's torrent broadcast). A vector of at
+ *       most {@code TrainingConfig.inlineWeightsBytes} (default 256 KiB) rides in the round's task
+ *       instead, which Spark ships to the executors as one torrent broadcast per job anyway: one
+ *       broadcast per round rather than two. Either way it is serialised as raw little-endian bytes
+ *       in bulk, as are the partitions' results.</li>
  *   <li>Partition {@code p} copies {@code w} into its replica and takes its batch of round {@code r}:
  *       rows {@code [i·b, min((i+1)·b, n_p))} with {@code i = r mod ceil(n_p / b)} (b = per-partition
  *       batch), so each partition walks its own data in order, epoch after epoch. It computes the mean

@@ -4,6 +4,7 @@ import dev.jgrad.Tensor;
 import dev.jgrad.nn.Linear;
 import dev.jgrad.nn.Module;
 import dev.jgrad.optim.SGD;
+import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -12,7 +13,7 @@ import org.apache.spark.api.java.JavaSparkContext;
  * Not a test (Surefire skips it): measures a round's overhead in {@code local[2]} for a
  * 1,001,000-parameter model (Linear 1000→1000) with one row per partition, so nearly all of the round
  * is broadcast, flattening, tree-aggregate and the driver's step. Prints the median and p90 of 30
- * rounds after 20 warm-up rounds. Run with the module's test classpath and {@link SparkJvmOptions#OPTIONS};
+ * rounds after 20 warm-up rounds, and the process CPU time per round (all threads). Run with the module's test classpath and {@link SparkJvmOptions#OPTIONS};
  * arguments {@code key=value} are Spark settings (e.g. {@code spark.broadcast.compress=false
  * spark.task.maxDirectResultSize=64m}).
  */
@@ -29,15 +30,25 @@ final class RoundOverhead {
             TrainingConfig cfg = OverheadSetup.config();
             try (SparkTrainer t = new SparkTrainer(jsc.parallelize(rows, 2), m, cfg)) {
                 t.fit(20);
+                long cpu0 = cpuNanos();
                 double[] ms = t.fit(30).stream().mapToDouble(s -> s.seconds() * 1e3).sorted().toArray();
+                double cpuMs = (cpuNanos() - cpu0) / 1e6 / ms.length;
                 System.out.printf("1,001,000 parameters, local[2], 2 partitions x 1 row %s: round median %.1f ms, p90 %.1f"
-                        + " (min %.1f, max %.1f)%n", Arrays.toString(args), ms[ms.length / 2], ms[ms.length * 9 / 10], ms[0],
-                        ms[ms.length - 1]);
+                        + " (min %.1f, max %.1f); process CPU %.1f ms per round%n", Arrays.toString(args), ms[ms.length / 2],
+                        ms[ms.length * 9 / 10], ms[0], ms[ms.length - 1], cpuMs);
                 System.out.println("all rounds (ms, sorted): " + Arrays.toString(Arrays.stream(ms).map(Math::rint).toArray()));
             }
             System.out.printf("jgrad's share without Spark (flatten, load, gradients, setGrads, step): median %.1f ms%n",
                     jgradShare(m));
         }
+    }
+
+    /**
+     * CPU time of all this JVM's threads (driver, scheduler, executor tasks, GC): unlike wall time,
+     * it hardly grows when other processes load the machine, so it compares versions on a busy host.
+     */
+    static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     /** The flat-vector work a round does on driver and executor, in this thread, no Spark: median of 20 after 40 warm-up runs. */

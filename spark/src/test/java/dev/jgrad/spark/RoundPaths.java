@@ -64,11 +64,11 @@ final class RoundPaths {
     /** What SparkTrainer.round does for k = 1, with the job run one way or the other. */
     private static void round(JavaSparkContext jsc, JavaRDD<Shard> shards, Module m, SGD opt, TrainingConfig cfg, long r,
             boolean tree) {
-        Broadcast<float[]> bw = jsc.broadcast(Flat.weights(m.parameters()));
+        Broadcast<Floats> bw = jsc.broadcast(new Floats(Flat.weights(m.parameters())));
         RoundResult res = tree
-                ? shards.treeAggregate(RoundResult.empty(), (acc, s) -> acc.add(s.gradient(bw.value(), r, cfg)),
+                ? shards.treeAggregate(RoundResult.empty(), (acc, s) -> acc.add(s.gradient(bw.value().values(), r, cfg)),
                         RoundResult::add, 2)
-                : RoundJob.run(shards, new RoundJob.Compute(bw, null, 0.01, r, cfg), 2);
+                : RoundJob.run(shards, new RoundJob.Compute(bw, null, null, 0.01, r, cfg), 2);
         bw.destroy();
         Flat.setGrads(m.parameters(), res.sum);
         opt.step();

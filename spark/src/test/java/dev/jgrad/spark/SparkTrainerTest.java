@@ -152,7 +152,10 @@ class SparkTrainerTest {
             // rounds > batches per epoch, so each partition wraps around its data once
             int rounds = 48 / p / b + 2;
             ROWS_READ.set(0);
-            float[] got = spark(data, p, new TrainingConfig(factory(), sgd(), CLASSES, FEATURES).batchPerPartition(b), rounds);
+            // P = 4 sends the weights in a broadcast of their own, P = 2 and 6 inside the task (small model)
+            TrainingConfig cfg = new TrainingConfig(factory(), sgd(), CLASSES, FEATURES).batchPerPartition(b)
+                    .inlineWeightsBytes(p == 4 ? 0 : TrainingConfig.DEFAULT_INLINE_WEIGHTS_BYTES);
+            float[] got = spark(data, p, cfg, rounds);
             assertEquals(data.size(), ROWS_READ.get(), "rows are turned into tensors once, then the cached shards serve every round");
             float[] want = local(data, p, b, rounds);
             assertClose(want, got, 1e-5);
@@ -194,7 +197,8 @@ class SparkTrainerTest {
         Module m = model(7);
         Map<String, Tensor> got;
         try (SparkTrainer t = new SparkTrainer(jsc.parallelize(data, 2), m,
-                new TrainingConfig(factory(), adam, CLASSES, FEATURES).batchPerPartition(4).localSteps(2))) {
+                new TrainingConfig(factory(), adam, CLASSES, FEATURES).batchPerPartition(4).localSteps(2)
+                        .inlineWeightsBytes(0))) {
             t.fit(2);
             got = t.optimizer().stateDict();
         }

@@ -16,6 +16,7 @@ import dev.jgrad.optim.SGD;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 
 /**
@@ -65,7 +66,15 @@ final class Throughput {
             jsc.setLogLevel("ERROR");
             Tensor.manualSeed(1);
             TrainingConfig cfg = new TrainingConfig(model(), sgd(), 10, 1, 8, 8).batchPerPartition(b).localSteps(k);
-            try (SparkTrainer t = new SparkTrainer(jsc.parallelize(rows(train), P), model().create(), cfg)) {
+            // Each partition reads its half of the rows on the executor, as from files: a jsc.parallelize(list)
+            // partition holds its rows, and Spark ships the partition object (rows included) with every task,
+            // i.e. every round, although the shards are cached.
+            int n = train.tensors().get(1).shape()[0];
+            JavaRDD<Example> data = jsc.parallelize(java.util.stream.IntStream.range(0, P).boxed().toList(), P).flatMap(p -> {
+                List<Example> all = rows(Datasets.digits().train());
+                return all.subList(p * n / P, (p + 1) * n / P).iterator();
+            });
+            try (SparkTrainer t = new SparkTrainer(data, model().create(), cfg)) {
                 t.fit(warmup(k));
                 long t0 = System.nanoTime();
                 long examples = t.fit(rounds).stream().mapToLong(RoundStats::examples).sum();

@@ -1,4 +1,4 @@
-package dev.jgrad.examples;
+package dev.jgrad.examples.spark;
 
 import dev.jgrad.Tensor;
 import dev.jgrad.data.Datasets;
@@ -30,15 +30,34 @@ import org.apache.spark.api.java.JavaSparkContext;
 /**
  * {@code ./jgrad demo spark}: the digits CNN trained data-parallel in Spark {@code local[2]} (2
  * partitions × 32 rows per round by default), then the same number of steps with batch 64 in this process, with
- * per-round time, examples per second and both test accuracies.
+ * per-round time, examples per second and both test accuracies. It lives in its own module
+ * (jgrad-examples-spark) so that the other demos do not depend on Spark; the {@code jgrad} script
+ * runs {@link #main} for {@code demo spark}.
  */
-final class SparkDemo {
+public final class SparkDemo {
     private static final int PARTITIONS = 2;
     /** Rows per partition per round; {@code -Djgrad.demo.spark.batch=N} (e.g. through JDK_JAVA_OPTIONS) changes it. */
     private static final int BATCH = Integer.getInteger("jgrad.demo.spark.batch", 32);
     private static final long SEED = 42;
+    private static final int ROUNDS = 120;
 
     private SparkDemo() {
+    }
+
+    /**
+     * Runs the demo and exits with its status.
+     *
+     * @param args none
+     * @throws IOException          if the relaunch with Spark's JVM options cannot start
+     * @throws InterruptedException if interrupted while waiting for the relaunched JVM
+     */
+    public static void main(String[] args) throws IOException, InterruptedException {
+        if (args.length != 0) {
+            System.err.println("demo spark takes no options (got " + String.join(" ", args)
+                    + "); -Djgrad.demo.spark.batch=N in JDK_JAVA_OPTIONS sets the rows per partition per round");
+            System.exit(2);
+        }
+        System.exit(run(System.out, ROUNDS));
     }
 
     static ModelFactory model() {
@@ -142,7 +161,7 @@ final class SparkDemo {
         cmd.add(ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java"));
         cmd.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
         cmd.addAll(SparkJvmOptions.OPTIONS);
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "demo", "spark"));
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), SparkDemo.class.getName()));
         return new ProcessBuilder(cmd).inheritIO().start().waitFor();
     }
 }
