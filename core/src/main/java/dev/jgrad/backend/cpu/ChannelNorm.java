@@ -81,7 +81,8 @@ final class ChannelNorm {
         });
     }
 
-    private static double sum(float[] x, int off, int n) {
+    /** @return the sum of {@code x[off, off + n)}, accumulated in lanes then in double (also layer norm's row mean) */
+    static double sum(float[] x, int off, int n) {
         FloatVector acc = FloatVector.zero(S);
         int i = 0;
         for (int b = S.loopBound(n); i < b; i += L) {
@@ -94,7 +95,8 @@ final class ChannelNorm {
         return total;
     }
 
-    private static double centredSquares(float[] x, int off, int n, float mu) {
+    /** @return {@code Σ (x[i] - mu)²} over {@code x[off, off + n)} (also layer norm's row variance) */
+    static double centredSquares(float[] x, int off, int n, float mu) {
         FloatVector acc = FloatVector.zero(S);
         int i = 0;
         for (int b = S.loopBound(n); i < b; i += L) {

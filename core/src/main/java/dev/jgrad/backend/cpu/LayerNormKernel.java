@@ -29,8 +29,8 @@ final class LayerNormKernel {
         Parallel.forEach(parts, p -> {
             for (int r = rows * p / parts, end = rows * (p + 1) / parts; r < end; r++) {
                 int off = r * cols;
-                float mu = (float) (sum(x, xo + off, cols) / cols);
-                float rs = (float) (1.0 / Math.sqrt(centredSquares(x, xo + off, cols, mu) / cols + eps));
+                float mu = (float) (ChannelNorm.sum(x, xo + off, cols) / cols);
+                float rs = (float) (1.0 / Math.sqrt(ChannelNorm.centredSquares(x, xo + off, cols, mu) / cols + eps));
                 mean[mo + r] = mu;
                 rstd[ro + r] = rs;
                 normalizeRow(x, xo + off, mu, rs, w, b, out, oo + off, cols);
@@ -96,34 +96,6 @@ final class LayerNormKernel {
                 out[oo + i] += part[i];
             }
         }
-    }
-
-    private static double sum(float[] x, int off, int n) {
-        FloatVector acc = FloatVector.zero(S);
-        int i = 0;
-        for (int bound = S.loopBound(n); i < bound; i += L) {
-            acc = acc.add(FloatVector.fromArray(S, x, off + i));
-        }
-        double total = acc.reduceLanes(VectorOperators.ADD);
-        for (; i < n; i++) {
-            total += x[off + i];
-        }
-        return total;
-    }
-
-    private static double centredSquares(float[] x, int off, int n, float mu) {
-        FloatVector acc = FloatVector.zero(S);
-        int i = 0;
-        for (int bound = S.loopBound(n); i < bound; i += L) {
-            FloatVector d = FloatVector.fromArray(S, x, off + i).sub(mu);
-            acc = d.fma(d, acc);
-        }
-        double total = acc.reduceLanes(VectorOperators.ADD);
-        for (; i < n; i++) {
-            double d = x[off + i] - mu;
-            total += d * d;
-        }
-        return total;
     }
 
     /** {@code out = (x*rs - mu*rs) * w + b} along one row. */
