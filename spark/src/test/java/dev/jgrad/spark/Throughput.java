@@ -205,9 +205,15 @@ final class Throughput {
         return examples / ((System.nanoTime() - t0) / 1e9);
     }
 
-    /** Untimed rounds: at least 60 steps, so that the JIT has compiled the kernels (slow on a loaded machine). */
+    /**
+     * Untimed rounds: at least {@code -Dthroughput.warmupSteps} steps (default 60), so that the JIT has
+     * compiled the kernels. On a loaded 2-core machine C2 is still compiling kernels and Spark's
+     * serialisation paths after 60 steps (JFR shows 100-500 ms compilations then), which hurts
+     * k = 1 with 12 timed steps most; 300 gives steadier figures.
+     */
     private static int warmup(int k) {
-        return Math.max(3, (60 + k - 1) / k);
+        int steps = Integer.getInteger("throughput.warmupSteps", 60);
+        return Math.max(3, (steps + k - 1) / k);
     }
 
     private static List<Example> rows(TensorDataset ds) {
