@@ -42,7 +42,7 @@ import org.apache.spark.scheduler.SparkListenerTaskEnd;
  * (launch to end), executor run time, executor CPU time and deserialisation time per task and the
  * mean round time: run time well above CPU time means the task threads wait for a core.
  * Both count examples whose gradient was computed, over the timed rounds after untimed ones
- * that take at least 60 steps, and
+ * that take at least 300 steps (see {@link #warmup}), and
  * print one line {@code <mode> b=.. k=.. examples/s=..}.
  */
 final class Throughput {
@@ -206,13 +206,13 @@ final class Throughput {
     }
 
     /**
-     * Untimed rounds: at least {@code -Dthroughput.warmupSteps} steps (default 60), so that the JIT has
-     * compiled the kernels. On a loaded 2-core machine C2 is still compiling kernels and Spark's
-     * serialisation paths after 60 steps (JFR shows 100-500 ms compilations then), which hurts
-     * k = 1 with 12 timed steps most; 300 gives steadier figures.
+     * Untimed rounds: at least {@code -Dthroughput.warmupSteps} steps (default 300), so that the JIT has
+     * compiled the kernels and Spark's per-job paths. After the former 60 steps, on this 2-core machine C2
+     * was still compiling jgrad kernels and Spark's serialisation code (JFR: 100-500 ms compilations inside
+     * the timed rounds, taking cores from the tasks), which halved the spark mode's figure.
      */
     private static int warmup(int k) {
-        int steps = Integer.getInteger("throughput.warmupSteps", 60);
+        int steps = Integer.getInteger("throughput.warmupSteps", 300);
         return Math.max(3, (steps + k - 1) / k);
     }
 
