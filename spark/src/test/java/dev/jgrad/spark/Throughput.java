@@ -105,12 +105,17 @@ final class Throughput {
                 timed.set(false);
             }
             jsc.close(); // drains the listener bus, so the sums are complete
-            long tasks = Math.max(1, sums.get(0));
-            System.out.printf("spark tasks=%d per task: duration=%.1f ms run=%.1f ms cpu=%.1f ms deserialize=%.1f ms;"
-                    + " round=%.1f ms%n", sums.get(0), sums.get(1) / (double) tasks, sums.get(2) / (double) tasks,
-                    sums.get(3) / 1e6 / tasks, sums.get(4) / (double) tasks, ns / 1e6 / rounds);
+            printTasks(sums, ns / 1e6 / rounds);
             return examples / (ns / 1e9);
         }
+    }
+
+    /** Prints the per-task means of the sums {@link #metrics} gathered, and the mean round time. */
+    private static void printTasks(AtomicLongArray sums, double roundMs) {
+        long tasks = Math.max(1, sums.get(0));
+        System.out.printf("spark tasks=%d per task: duration=%.1f ms run=%.1f ms cpu=%.1f ms deserialize=%.1f ms;"
+                + " round=%.1f ms%n", sums.get(0), sums.get(1) / (double) tasks, sums.get(2) / (double) tasks,
+                sums.get(3) / 1e6 / tasks, sums.get(4) / (double) tasks, roundMs);
     }
 
     /** Sums task count, duration (ms), executor run time (ms), CPU time (ns), deserialisation time (ms) while timed. */
