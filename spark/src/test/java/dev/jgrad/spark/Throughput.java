@@ -15,9 +15,14 @@ import dev.jgrad.optim.Optimizer;
 import dev.jgrad.optim.SGD;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLongArray;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.executor.TaskMetrics;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
 
 /**
  * Not a test (Surefire skips it): examples per second of the {@code ./jgrad demo spark} job (digits
@@ -27,10 +32,17 @@ import org.apache.spark.api.java.JavaSparkContext;
  *   <li>{@code spark b k rounds}: {@code local[2]}, 2 partitions × b rows, k local steps per round;
  *       run with {@code -Djgrad.threads=1} (two tasks on two cores, one thread each);</li>
  *   <li>{@code local b k rounds}: the same model and examples in this process, {@code rounds·k} steps
- *       of batch 2·b; run with {@code -Djgrad.threads=2}.</li>
+ *       of batch 2·b; run with {@code -Djgrad.threads=2};</li>
+ *   <li>{@code twin b k rounds}: the spark job's compute without Spark: two plain threads, each
+ *       stepping its own model replica on its half of the rows (batch b); run with
+ *       {@code -Djgrad.threads=1}. spark / twin is what Spark's per-round machinery costs, twin /
+ *       local what splitting the batch over two single-threaded replicas costs.</li>
  * </ul>
+ * The spark mode also prints, from Spark's task metrics over the timed rounds, the mean task time
+ * (launch to end), executor run time, executor CPU time and deserialisation time per task and the
+ * mean round time: run time well above CPU time means the task threads wait for a core.
  * Both count examples whose gradient was computed, over the timed rounds after untimed ones
- * that take at least 60 steps, and
+ * that take at least 300 steps (see {@link #warmup}), and
  * print one line {@code <mode> b=.. k=.. examples/s=..}.
  */
 final class Throughput {
@@ -46,7 +58,12 @@ final class Throughput {
         int k = Integer.parseInt(args[2]);
         int rounds = Integer.parseInt(args[3]);
         TensorDataset train = Datasets.digits().train();
-        double eps = mode.equals("spark") ? spark(train, b, k, rounds) : local(train, b, k, rounds);
+        double eps = switch (mode) {
+            case "spark" -> spark(train, b, k, rounds);
+            case "local" -> local(train, b, k, rounds);
+            case "twin" -> twin(train, b, k, rounds);
+            default -> throw new IllegalArgumentException("Throughput: mode must be spark, local or twin, got " + mode);
+        };
         System.out.printf("%s b=%d k=%d rounds=%d threads=%s examples/s=%.0f%n", mode, b, k, rounds,
                 System.getProperty("jgrad.threads", "default"), eps);
     }
@@ -64,6 +81,9 @@ final class Throughput {
         try (JavaSparkContext jsc = new JavaSparkContext(new SparkConf().setMaster("local[" + P + "]")
                 .setAppName("throughput").set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1"))) {
             jsc.setLogLevel("ERROR");
+            AtomicBoolean timed = new AtomicBoolean();
+            AtomicLongArray sums = new AtomicLongArray(5);
+            jsc.sc().addSparkListener(metrics(timed, sums));
             Tensor.manualSeed(1);
             TrainingConfig cfg = new TrainingConfig(model(), sgd(), 10, 1, 8, 8).batchPerPartition(b).localSteps(k);
             // Each partition reads its half of the rows on the executor, as from files: a jsc.parallelize(list)
@@ -74,13 +94,95 @@ final class Throughput {
                 List<Example> all = rows(Datasets.digits().train());
                 return all.subList(p * n / P, (p + 1) * n / P).iterator();
             });
+            long examples;
+            long ns;
             try (SparkTrainer t = new SparkTrainer(data, model().create(), cfg)) {
                 t.fit(warmup(k));
+                timed.set(true);
                 long t0 = System.nanoTime();
-                long examples = t.fit(rounds).stream().mapToLong(RoundStats::examples).sum();
-                return examples / ((System.nanoTime() - t0) / 1e9);
+                examples = t.fit(rounds).stream().mapToLong(RoundStats::examples).sum();
+                ns = System.nanoTime() - t0;
+                timed.set(false);
+            }
+            jsc.close(); // drains the listener bus, so the sums are complete
+            printTasks(sums, ns / 1e6 / rounds);
+            return examples / (ns / 1e9);
+        }
+    }
+
+    /** Prints the per-task means of the sums {@link #metrics} gathered, and the mean round time. */
+    private static void printTasks(AtomicLongArray sums, double roundMs) {
+        long tasks = Math.max(1, sums.get(0));
+        System.out.printf("spark tasks=%d per task: duration=%.1f ms run=%.1f ms cpu=%.1f ms deserialize=%.1f ms;"
+                + " round=%.1f ms%n", sums.get(0), sums.get(1) / (double) tasks, sums.get(2) / (double) tasks,
+                sums.get(3) / 1e6 / tasks, sums.get(4) / (double) tasks, roundMs);
+    }
+
+    /** Sums task count, duration (ms), executor run time (ms), CPU time (ns), deserialisation time (ms) while timed. */
+    private static SparkListener metrics(AtomicBoolean timed, AtomicLongArray sums) {
+        return new SparkListener() {
+            @Override
+            public void onTaskEnd(SparkListenerTaskEnd end) {
+                TaskMetrics m = end.taskMetrics();
+                if (!timed.get() || m == null) {
+                    return;
+                }
+                sums.incrementAndGet(0);
+                sums.addAndGet(1, end.taskInfo().duration());
+                sums.addAndGet(2, m.executorRunTime());
+                sums.addAndGet(3, m.executorCpuTime());
+                sums.addAndGet(4, m.executorDeserializeTime());
+            }
+        };
+    }
+
+    private static double twin(TensorDataset train, int b, int k, int rounds) {
+        Tensor x = train.tensors().get(0).reshape(-1, 1, 8, 8);
+        Tensor y = train.tensors().get(1);
+        int half = x.shape()[0] / P;
+        long[] examples = new long[P];
+        long[] t0 = new long[P];
+        long[] t1 = new long[P];
+        Thread[] ts = new Thread[P];
+        for (int p = 0; p < P; p++) {
+            int pp = p;
+            Tensor xp = x.narrow(0, p * half, half);
+            Tensor yp = y.narrow(0, p * half, half);
+            ts[p] = new Thread(() -> examples[pp] = steps(xp, yp, b, k, rounds, t0, t1, pp));
+            ts[p].start();
+        }
+        for (Thread t : ts) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Throughput: interrupted", e);
             }
         }
+        long ns = Math.max(t1[0], t1[1]) - Math.min(t0[0], t0[1]);
+        return (examples[0] + examples[1]) / (ns / 1e9);
+    }
+
+    /** One twin: its own replica and optimizer, k steps per round of batch b over its rows; records its timed window. */
+    private static long steps(Tensor x, Tensor y, int b, int k, int rounds, long[] t0, long[] t1, int p) {
+        Module m = model().create();
+        Optimizer opt = sgd().create(m.parameters());
+        int batches = Math.max(1, (x.shape()[0] + b - 1) / b);
+        long examples = 0;
+        for (int s = 0; s < (warmup(k) + rounds) * k; s++) {
+            if (s == warmup(k) * k) {
+                t0[p] = System.nanoTime();
+                examples = 0;
+            }
+            int start = (s % batches) * b;
+            int n = Math.min(b, x.shape()[0] - start);
+            opt.zeroGrad();
+            Losses.crossEntropy(m.forward(x.narrow(0, start, n)), y.narrow(0, start, n)).backward();
+            opt.step();
+            examples += n;
+        }
+        t1[p] = System.nanoTime();
+        return examples;
     }
 
     private static double local(TensorDataset train, int b, int k, int rounds) {
@@ -108,9 +210,15 @@ final class Throughput {
         return examples / ((System.nanoTime() - t0) / 1e9);
     }
 
-    /** Untimed rounds: at least 60 steps, so that the JIT has compiled the kernels (slow on a loaded machine). */
+    /**
+     * Untimed rounds: at least {@code -Dthroughput.warmupSteps} steps (default 300), so that the JIT has
+     * compiled the kernels and Spark's per-job paths. After the former 60 steps, on this 2-core machine C2
+     * was still compiling jgrad kernels and Spark's serialisation code (JFR: 100-500 ms compilations inside
+     * the timed rounds, taking cores from the tasks), which halved the spark mode's figure.
+     */
     private static int warmup(int k) {
-        return Math.max(3, (60 + k - 1) / k);
+        int steps = Integer.getInteger("throughput.warmupSteps", 300);
+        return Math.max(3, (steps + k - 1) / k);
     }
 
     private static List<Example> rows(TensorDataset ds) {
