@@ -49,9 +49,10 @@ final class RecurrentRules {
             Ops.lstmForward(xp, wHh, hs.select(0, 0), cs.select(0, 0), gates, cs.narrow(0, 1, steps),
                     hs.narrow(0, 1, steps));
         }
-        Tensor kept = state.alias(state.shape, state.strides, state.offset);
+        // The states are saved like any output, so an in-place change to the returned sequence is caught.
+        int at = in.length;
         return Rule.record("lstm", state, in, (node, g) -> NoGrad.isGradEnabled() ? composedBackward(node, g, composed)
-                : lstmBackward(node, g, x2, gates, kept), in);
+                : lstmBackward(node, g, x2, gates, node.saved(at)), withState(in, state));
     }
 
     /** See {@link dev.jgrad.internal.Bridge#gru}. */
@@ -67,9 +68,17 @@ final class RecurrentRules {
             Ops.copyInto(in[H0], state.select(0, 0).desc());
             Ops.gruForward(xp, wHh, in[B_HH], state.select(0, 0), gates, state.narrow(0, 1, steps));
         }
-        Tensor kept = state.alias(state.shape, state.strides, state.offset);
+        // The states are saved like any output, so an in-place change to the returned sequence is caught.
+        int at = in.length;
         return Rule.record("gru", state, in, (node, g) -> NoGrad.isGradEnabled() ? composedBackward(node, g, composed)
-                : gruBackward(node, g, x2, gates, kept), in);
+                : gruBackward(node, g, x2, gates, node.saved(at)), withState(in, state));
+    }
+
+    /** @return the inputs, then the layer's state output: what backward reads through {@link Node#saved} */
+    private static Tensor[] withState(Tensor[] in, Tensor state) {
+        Tensor[] saved = java.util.Arrays.copyOf(in, in.length + 1);
+        saved[in.length] = state;
+        return saved;
     }
 
     /** @return {@code x2 · W_ihᵀ + bias} for all steps at once, as {@code [T, N, gates*H]} */

@@ -141,4 +141,20 @@ class RecurrentTest {
         rejects(() -> gru.forward(Tensor.zeros(3, 4, 5), new Recurrent.State(Tensor.zeros(1, 4, 7),
                 Tensor.zeros(1, 4, 7))), "GRU", "no cell state");
     }
+
+    /** The fused layers save their state output like any op: changing the returned sequence in place is caught. */
+    @Test
+    void changingTheOutputInPlaceBeforeBackwardIsAnError() {
+        for (Recurrent layer : new Recurrent[] {new LSTM(3, 4), new GRU(3, 4)}) {
+            Tensor x = Tensor.randn(new SplittableRandom(5), 5, 2, 3).requiresGrad(true);
+            Tensor y = layer.forward(x);
+            Tensor loss = y.sum();
+            try (var ng = dev.jgrad.autograd.NoGrad.enter()) {
+                y.mulInPlace(2);
+            }
+            IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                    loss::backward);
+            assertTrue(e.getMessage().contains("modified by an in-place operation"), e.getMessage());
+        }
+    }
 }
