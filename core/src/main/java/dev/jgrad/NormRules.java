@@ -74,7 +74,8 @@ final class NormRules {
      * @param weight scale or null; shaped like the normalised dims (layer) or {@code [C]} (batch)
      * @param bias   shift or null, shaped like {@code weight}
      * @return {@code {y, mean, biasedVar}}, the statistics per group ({@code [C]} for batch norm,
-     *         one per row of the normalised view for layer norm) and not in the graph
+     *         one per row of the normalised view for layer norm) and not in the graph; for layer norm
+     *         {@code biasedVar} is null: its kernels keep {@code rstd} and no caller reads the variance
      */
     static Tensor[] normalize(String name, Tensor x, int[] axes, Tensor weight, Tensor bias, double eps) {
         Checks.floating(name, x);
@@ -92,12 +93,11 @@ final class NormRules {
      * {@code rstd}.
      */
     private static Tensor[] layer(String name, Tensor x, Layout lay, Tensor weight, Tensor bias, double eps) {
-        Tensor x2, var;
+        Tensor x2;
         Tensor[] st;
         try (var g = NoGrad.enter()) {
             x2 = x.contiguous().reshape(lay.rows, lay.cols);
             st = Ops.layerNorm(x2, flat(weight), flat(bias), eps);
-            var = st[2].pow(-2.0).sub(eps);
         }
         Tensor mean = st[1], rstd = st[2];
         Tensor out = Rule.record(name, st[0].reshape(x.shape), inputs(x, weight, bias), (node, g) -> {
@@ -107,7 +107,7 @@ final class NormRules {
             }
             return layerBackward(node, g, x2, mean, rstd, weight, bias);
         }, x);
-        return new Tensor[] {out, mean, var};
+        return new Tensor[] {out, mean, null};
     }
 
     private static Tensor[] layerBackward(Node node, Tensor g, Tensor x2, Tensor mean, Tensor rstd, Tensor weight,

@@ -111,7 +111,7 @@ public interface Bridge {
      * @param weight scale or null, shaped like the normalised dims (layer norm) or {@code [C]} (batch norm)
      * @param bias   shift or null, shaped like {@code weight}
      * @return {@code {y, mean, biasedVar}}; the statistics per group ({@code [C]} for batch norm) and
-     *         not in the graph
+     *         not in the graph; {@code biasedVar} null for layer norm (nothing reads it)
      */
     Tensor[] normalize(String name, Tensor x, int[] axes, Tensor weight, Tensor bias, double eps);
 
