@@ -68,12 +68,7 @@ final class ComposedRecurrent {
         View dh = temp(), dc = temp(), tc = temp(), d = temp(), e = temp();
         b.fill(dc, 0);
         for (int t = steps - 1; t >= 0; t--) {
-            if (t == steps - 1) {
-                b.unary(UnaryOp.IDENTITY, 0, step(gradHidden, t, 0, h), dh);
-            } else {
-                b.matmul(step(gradGates, t + 1, 0, 4 * h), wHh, dh);
-                b.binary(BinaryOp.ADD, dh, step(gradHidden, t, 0, h), dh);
-            }
+            fromOutside(gradHidden, gradGates, 4 * h, wHh, t, dh);
             b.binary(BinaryOp.ADD, dc, step(gradCells, t, 0, h), dc);
             View i = step(gates, t, 0, h), f = step(gates, t, h, h), g = step(gates, t, 2 * h, h);
             View o = step(gates, t, 3 * h, h), cPrev = t == 0 ? c0 : step(cells, t - 1, 0, h);
@@ -136,18 +131,27 @@ final class ComposedRecurrent {
         }
     }
 
+    /**
+     * Writes into {@code dh} the gradient reaching {@code h_t} before the cell's own carry: from
+     * outside the recurrence, plus, below the last step, back through the next step's recurrent
+     * product ({@code gateGrads[t+1] · wHh}, {@code width} gate columns).
+     */
+    private void fromOutside(View gradHidden, View gateGrads, int width, View wHh, int t, View dh) {
+        if (t == steps - 1) {
+            b.unary(UnaryOp.IDENTITY, 0, step(gradHidden, t, 0, hidden), dh);
+        } else {
+            b.matmul(step(gateGrads, t + 1, 0, width), wHh, dh);
+            b.binary(BinaryOp.ADD, dh, step(gradHidden, t, 0, hidden), dh);
+        }
+    }
+
     private void gruBackward(View gates, View hiddens, View h0, View wHh, View gradHidden, View gradInputGates,
             View gradHiddenGates, View gradH0) {
         int h = hidden;
         View dh = temp(), carry = temp(), d = temp(), e = temp();
         b.fill(carry, 0);
         for (int t = steps - 1; t >= 0; t--) {
-            if (t == steps - 1) {
-                b.unary(UnaryOp.IDENTITY, 0, step(gradHidden, t, 0, h), dh);
-            } else {
-                b.matmul(step(gradHiddenGates, t + 1, 0, 3 * h), wHh, dh);
-                b.binary(BinaryOp.ADD, dh, step(gradHidden, t, 0, h), dh);
-            }
+            fromOutside(gradHidden, gradHiddenGates, 3 * h, wHh, t, dh);
             b.binary(BinaryOp.ADD, dh, carry, dh);
             View r = step(gates, t, 0, h), z = step(gates, t, h, h), n = step(gates, t, 2 * h, h);
             View ghn = step(gates, t, 3 * h, h), hPrev = t == 0 ? h0 : step(hiddens, t - 1, 0, h);
