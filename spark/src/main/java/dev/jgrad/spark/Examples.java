@@ -1,5 +1,8 @@
 package dev.jgrad.spark;
 
+import dev.jgrad.DType;
+import dev.jgrad.Tensor;
+import dev.jgrad.data.TensorDataset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -12,6 +15,33 @@ import org.apache.spark.sql.Row;
 /** Turns Spark SQL data into the {@code JavaRDD<Example>} that {@link SparkTrainer} trains on. */
 public final class Examples {
     private Examples() {
+    }
+
+    /**
+     * One {@link Example} per example of a local data set, e.g. to {@code parallelize} a data set that
+     * fits the driver (the demo's digits) or in tests; data that lives in Spark should come through
+     * {@link #fromDataFrame} instead.
+     *
+     * @param ds two tensors: features {@code [N, ...]} (any float dtype, flattened per example, read
+     *           as F32) and I64 class indices {@code [N]}
+     * @return the examples in order, each with its own copy of its features
+     * @throws IllegalArgumentException if {@code ds} does not hold exactly a feature and a label tensor
+     */
+    public static List<Example> fromTensors(TensorDataset ds) {
+        List<Tensor> t = Objects.requireNonNull(ds, "Examples.fromTensors: ds").tensors();
+        if (t.size() != 2 || t.get(1).dtype() != DType.I64 || t.get(1).dim() != 1) {
+            throw new IllegalArgumentException("Examples.fromTensors: expected a feature tensor and I64 labels [N],"
+                    + " got " + t.size() + " tensors" + (t.size() == 2 ? " with labels of dtype " + t.get(1).dtype()
+                    + " and shape " + Arrays.toString(t.get(1).shape()) : ""));
+        }
+        float[] x = t.get(0).toFloatArray();
+        long[] y = t.get(1).toLongArray();
+        int f = x.length / Math.max(1, y.length);
+        List<Example> out = new ArrayList<>(y.length);
+        for (int i = 0; i < y.length; i++) {
+            out.add(new Example(Arrays.copyOfRange(x, i * f, (i + 1) * f), (int) y[i]));
+        }
+        return out;
     }
 
     /**

@@ -13,7 +13,6 @@ import dev.jgrad.nn.ReLU;
 import dev.jgrad.nn.Sequential;
 import dev.jgrad.optim.Optimizer;
 import dev.jgrad.optim.SGD;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -91,7 +90,7 @@ final class Throughput {
             // i.e. every round, although the shards are cached.
             int n = train.tensors().get(1).shape()[0];
             JavaRDD<Example> data = jsc.parallelize(java.util.stream.IntStream.range(0, P).boxed().toList(), P).flatMap(p -> {
-                List<Example> all = rows(Datasets.digits().train());
+                List<Example> all = Examples.fromTensors(Datasets.digits().train());
                 return all.subList(p * n / P, (p + 1) * n / P).iterator();
             });
             long examples;
@@ -219,18 +218,5 @@ final class Throughput {
     private static int warmup(int k) {
         int steps = Integer.getInteger("throughput.warmupSteps", 300);
         return Math.max(3, (steps + k - 1) / k);
-    }
-
-    private static List<Example> rows(TensorDataset ds) {
-        float[] x = ds.tensors().get(0).toFloatArray();
-        long[] y = ds.tensors().get(1).toLongArray();
-        int f = x.length / y.length;
-        List<Example> out = new ArrayList<>(y.length);
-        for (int i = 0; i < y.length; i++) {
-            float[] row = new float[f];
-            System.arraycopy(x, i * f, row, 0, f);
-            out.add(new Example(row, (int) y[i]));
-        }
-        return out;
     }
 }

@@ -14,6 +14,7 @@ import dev.jgrad.nn.Sequential;
 import dev.jgrad.optim.Optimizer;
 import dev.jgrad.optim.SGD;
 import dev.jgrad.spark.Example;
+import dev.jgrad.spark.Examples;
 import dev.jgrad.spark.ModelFactory;
 import dev.jgrad.spark.OptimizerFactory;
 import dev.jgrad.spark.RoundStats;
@@ -83,7 +84,8 @@ public final class SparkDemo {
                 .set("spark.ui.enabled", "false"))) {
             jsc.setLogLevel("WARN");
             TrainingConfig cfg = new TrainingConfig(model(), sgd(), 10, 1, 8, 8).batchPerPartition(BATCH);
-            try (SparkTrainer t = new SparkTrainer(jsc.parallelize(rows(d.train()), PARTITIONS), distributed, cfg)) {
+            List<Example> rows = Examples.fromTensors(d.train());
+            try (SparkTrainer t = new SparkTrainer(jsc.parallelize(rows, PARTITIONS), distributed, cfg)) {
                 t.round(); // builds and caches the shards, warms up the JIT: not timed
                 long t0 = System.nanoTime();
                 for (int r = 1; r < rounds; r++) {
@@ -128,19 +130,6 @@ public final class SparkDemo {
             opt.step();
         }
         return new LocalRun(localModel, (System.nanoTime() - t0) / 1e9);
-    }
-
-    private static List<Example> rows(TensorDataset ds) {
-        float[] x = ds.tensors().get(0).toFloatArray();
-        long[] y = ds.tensors().get(1).toLongArray();
-        int f = x.length / y.length;
-        List<Example> out = new ArrayList<>(y.length);
-        for (int i = 0; i < y.length; i++) {
-            float[] row = new float[f];
-            System.arraycopy(x, i * f, row, 0, f);
-            out.add(new Example(row, (int) y[i]));
-        }
-        return out;
     }
 
     private static double accuracy(Module m, TensorDataset test) {
