@@ -13,7 +13,8 @@ import org.apache.spark.api.java.JavaSparkContext;
  * Not a test (Surefire skips it): measures a round's overhead in {@code local[2]} for a
  * 1,001,000-parameter model (Linear 1000→1000) with one row per partition, so nearly all of the round
  * is broadcast, flattening, tree-aggregate and the driver's step. Prints the median and p90 of 30
- * rounds after 20 warm-up rounds, and the process CPU time per round (all threads). Run with the module's test classpath and {@link SparkJvmOptions#OPTIONS};
+ * rounds after 20 warm-up rounds, the process CPU time per round (all threads) and where the time goes
+ * ({@link RoundTimeline}). Run with the module's test classpath and {@link SparkJvmOptions#OPTIONS};
  * arguments {@code key=value} are Spark settings (e.g. {@code spark.broadcast.compress=false
  * spark.task.maxDirectResultSize=64m}).
  */
@@ -28,16 +29,28 @@ final class RoundOverhead {
             Tensor.manualSeed(1);
             Module m = new Linear(1000, 1000);
             TrainingConfig cfg = OverheadSetup.config();
+            RoundTimeline timeline = new RoundTimeline();
+            jsc.sc().addSparkListener(timeline);
             try (SparkTrainer t = new SparkTrainer(jsc.parallelize(rows, 2), m, cfg)) {
                 t.fit(20);
+                timeline.timed(true);
                 long cpu0 = cpuNanos();
-                double[] ms = t.fit(30).stream().mapToDouble(s -> s.seconds() * 1e3).sorted().toArray();
+                double[] ms = new double[30];
+                for (int r = 0; r < ms.length; r++) {
+                    long start = System.currentTimeMillis();
+                    ms[r] = t.round().seconds() * 1e3;
+                    timeline.round(start, System.currentTimeMillis());
+                }
                 double cpuMs = (cpuNanos() - cpu0) / 1e6 / ms.length;
+                timeline.timed(false);
+                Arrays.sort(ms);
                 System.out.printf("1,001,000 parameters, local[2], 2 partitions x 1 row %s: round median %.1f ms, p90 %.1f"
                         + " (min %.1f, max %.1f); process CPU %.1f ms per round%n", Arrays.toString(args), ms[ms.length / 2],
                         ms[ms.length * 9 / 10], ms[0], ms[ms.length - 1], cpuMs);
                 System.out.println("all rounds (ms, sorted): " + Arrays.toString(Arrays.stream(ms).map(Math::rint).toArray()));
             }
+            jsc.close(); // drains the listener bus, so the timeline is complete
+            timeline.print();
             System.out.printf("jgrad's share without Spark (flatten, load, gradients, setGrads, step): median %.1f ms%n",
                     jgradShare(m));
         }

@@ -14,14 +14,9 @@ import dev.jgrad.nn.Sequential;
 import dev.jgrad.optim.Optimizer;
 import dev.jgrad.optim.SGD;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLongArray;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.executor.TaskMetrics;
-import org.apache.spark.scheduler.SparkListener;
-import org.apache.spark.scheduler.SparkListenerTaskEnd;
 
 /**
  * Not a test (Surefire skips it): examples per second of the {@code ./jgrad demo spark} job (digits
@@ -37,9 +32,8 @@ import org.apache.spark.scheduler.SparkListenerTaskEnd;
  *       {@code -Djgrad.threads=1}. spark / twin is what Spark's per-round machinery costs, twin /
  *       local what splitting the batch over two single-threaded replicas costs.</li>
  * </ul>
- * The spark mode also prints, from Spark's task metrics over the timed rounds, the mean task time
- * (launch to end), executor run time, executor CPU time and deserialisation time per task and the
- * mean round time: run time well above CPU time means the task threads wait for a core.
+ * The spark mode also prints where a round's time goes ({@link RoundTimeline}): run time well above
+ * CPU time means the task threads wait for a core.
  * Both count examples whose gradient was computed, over the timed rounds after untimed ones
  * that take at least 300 steps (see {@link #warmup}), and
  * print one line {@code <mode> b=.. k=.. examples/s=..}.
@@ -80,9 +74,8 @@ final class Throughput {
         try (JavaSparkContext jsc = new JavaSparkContext(new SparkConf().setMaster("local[" + P + "]")
                 .setAppName("throughput").set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1"))) {
             jsc.setLogLevel("ERROR");
-            AtomicBoolean timed = new AtomicBoolean();
-            AtomicLongArray sums = new AtomicLongArray(5);
-            jsc.sc().addSparkListener(metrics(timed, sums));
+            RoundTimeline timeline = new RoundTimeline();
+            jsc.sc().addSparkListener(timeline);
             Tensor.manualSeed(1);
             TrainingConfig cfg = new TrainingConfig(model(), sgd(), 10, 1, 8, 8).batchPerPartition(b).localSteps(k);
             // Each partition reads its half of the rows on the executor, as from files: a jsc.parallelize(list)
@@ -97,42 +90,21 @@ final class Throughput {
             long ns;
             try (SparkTrainer t = new SparkTrainer(data, model().create(), cfg)) {
                 t.fit(warmup(k));
-                timed.set(true);
+                timeline.timed(true);
+                examples = 0;
                 long t0 = System.nanoTime();
-                examples = t.fit(rounds).stream().mapToLong(RoundStats::examples).sum();
+                for (int r = 0; r < rounds; r++) {
+                    long start = System.currentTimeMillis();
+                    examples += t.round().examples();
+                    timeline.round(start, System.currentTimeMillis());
+                }
                 ns = System.nanoTime() - t0;
-                timed.set(false);
+                timeline.timed(false);
             }
-            jsc.close(); // drains the listener bus, so the sums are complete
-            printTasks(sums, ns / 1e6 / rounds);
+            jsc.close(); // drains the listener bus, so the timeline is complete
+            timeline.print();
             return examples / (ns / 1e9);
         }
-    }
-
-    /** Prints the per-task means of the sums {@link #metrics} gathered, and the mean round time. */
-    private static void printTasks(AtomicLongArray sums, double roundMs) {
-        long tasks = Math.max(1, sums.get(0));
-        System.out.printf("spark tasks=%d per task: duration=%.1f ms run=%.1f ms cpu=%.1f ms deserialize=%.1f ms;"
-                + " round=%.1f ms%n", sums.get(0), sums.get(1) / (double) tasks, sums.get(2) / (double) tasks,
-                sums.get(3) / 1e6 / tasks, sums.get(4) / (double) tasks, roundMs);
-    }
-
-    /** Sums task count, duration (ms), executor run time (ms), CPU time (ns), deserialisation time (ms) while timed. */
-    private static SparkListener metrics(AtomicBoolean timed, AtomicLongArray sums) {
-        return new SparkListener() {
-            @Override
-            public void onTaskEnd(SparkListenerTaskEnd end) {
-                TaskMetrics m = end.taskMetrics();
-                if (!timed.get() || m == null) {
-                    return;
-                }
-                sums.incrementAndGet(0);
-                sums.addAndGet(1, end.taskInfo().duration());
-                sums.addAndGet(2, m.executorRunTime());
-                sums.addAndGet(3, m.executorCpuTime());
-                sums.addAndGet(4, m.executorDeserializeTime());
-            }
-        };
     }
 
     private static double twin(TensorDataset train, int b, int k, int rounds) {
