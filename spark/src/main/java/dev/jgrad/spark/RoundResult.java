@@ -1,5 +1,9 @@
 package dev.jgrad.spark;
 
+import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.KryoSerializable;
+import com.esotericsoftware.kryo.io.Input;
+import com.esotericsoftware.kryo.io.Output;
 import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
@@ -10,10 +14,11 @@ import java.io.Serializable;
  * What partitions send back in a round, summed by {@code treeAggregate}: {@code Σ m_p·v_p} (gradients,
  * or weights with local steps), {@code Σ m_p} and {@code Σ m_p·L_p}. Mutable: Spark's seqOp/combOp
  * add into the left argument, which it owns. The vector is serialised in bulk ({@link Floats}), as
- * every partition's result crosses Spark's (Java) result serialiser once per round.
+ * every partition's result crosses Spark's result serialiser ({@code spark.serializer}: Java's or
+ * Kryo's) once per round.
  */
-final class RoundResult implements Serializable {
-    private static final long serialVersionUID = 2L;
+final class RoundResult implements Serializable, KryoSerializable {
+    private static final long serialVersionUID = 3L;
 
     transient float[] sum;
     long examples;
@@ -42,6 +47,24 @@ final class RoundResult implements Serializable {
     private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
         in.defaultReadObject();
         sum = Floats.read(in);
+    }
+
+    /** Kryo's form (when {@code spark.serializer} is Spark's {@code KryoSerializer}): the same fields, the vector in bulk. */
+    @Override
+    public void write(Kryo kryo, Output output) {
+        output.writeLong(examples);
+        output.writeDouble(lossSum);
+        kryo.writeClassAndObject(output, state);
+        Floats.write(output, sum);
+    }
+
+    /** Reads what {@link #write(Kryo, Output)} wrote. */
+    @Override
+    public void read(Kryo kryo, Input input) {
+        examples = input.readLong();
+        lossSum = input.readDouble();
+        state = (OptState) kryo.readClassAndObject(input);
+        sum = Floats.read(input);
     }
 
     /** @return the zero value: no vector yet */
