@@ -81,8 +81,9 @@ class IntegerTensorTest {
 
     @Test
     void cpuRowGatherMatchesReference() {
-        // Rows of 15 elements, and of 1,400 (long enough that the gather touches their pages first).
-        for (int[] shape : new int[][] {{9, 3, 5}, {9, 2, 700}}) {
+        // Rows of one element (a batch's labels), of 15, and of 1,400 (long enough that the gather
+        // touches their pages first).
+        for (int[] shape : new int[][] {{9}, {9, 3, 5}, {9, 2, 700}}) {
             rowGatherMatchesReference(Tensor.randn(new dev.jgrad.Generator(7), shape).mul(100));
         }
     }
