@@ -48,27 +48,37 @@ public final class ActivationRatios {
     }
 
     /**
-     * Warms both up for a third of {@code seconds} and until the kernel allocates under a byte per
-     * element (before C2 compiles it, the Vector API runs boxed, about 1000 times slower; on a
-     * loaded machine that takes many seconds), then alternates them, {@code reps} calls at a time.
+     * Warms both up (see {@link #warm}), then alternates them, {@code reps} calls at a time.
      *
      * @return the best CPU time of one call of each, ns
      */
     private static double[] measure(Supplier<?> kernel, Supplier<?> scalar, int n, int reps, double seconds) {
-        long start = System.nanoTime(), end = start + (long) (seconds * 1e9 / 3);
-        while (System.nanoTime() < end || allocated(kernel) >= n) {
-            if (System.nanoTime() - start > 120e9) {
-                throw new IllegalStateException("the kernel still allocates after 120 s: not compiled by C2?");
-            }
-            scalar.get();
-        }
+        warm(kernel, scalar::get, n, seconds / 3);
         double[] best = {Double.MAX_VALUE, Double.MAX_VALUE};
-        end = System.nanoTime() + (long) (seconds * 2e9 / 3);
+        long end = System.nanoTime() + (long) (seconds * 2e9 / 3);
         for (int round = 0; round < 5 || System.nanoTime() < end; round++) {
             best[0] = Math.min(best[0], cpuNanos(kernel, reps) / (double) reps);
             best[1] = Math.min(best[1], cpuNanos(scalar, reps) / (double) reps);
         }
         return best;
+    }
+
+    /**
+     * Calls {@code kernel}, and {@code between} after each call, for at least {@code seconds} and
+     * until the kernel allocates under a byte per element of its {@code n}: before C2 compiles it,
+     * the Vector API runs boxed, about 1000 times slower, and on a loaded machine that can take
+     * longer than JMH's warm-up (GELU measured 70 ms instead of 45 us at 64K floats).
+     *
+     * @throws IllegalStateException if it still allocates after 120 s
+     */
+    static void warm(Supplier<?> kernel, Runnable between, int n, double seconds) {
+        long start = System.nanoTime(), end = start + (long) (seconds * 1e9);
+        while (allocated(kernel) >= n || System.nanoTime() < end) {
+            if (System.nanoTime() - start > 120e9) {
+                throw new IllegalStateException("the kernel still allocates after 120 s: not compiled by C2?");
+            }
+            between.run();
+        }
     }
 
     /** Bytes the calling thread allocates in one call. */
