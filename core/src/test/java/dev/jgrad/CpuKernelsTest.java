@@ -211,6 +211,14 @@ class CpuKernelsTest {
         }
         checkUlps(g, Tensor.of(g, g.length).to("cpu").gelu().toFloatArray(),
                 v -> dev.jgrad.backend.UnaryOp.GELU.apply(v, 0), 8, "gelu");
+        checkUlps(g, Tensor.of(g, g.length).to("cpu").erf().toFloatArray(), dev.jgrad.backend.Erf::erf, 4, "erf");
+        // Near 0 erf must keep its relative accuracy (1 - erfc there gave erf(1e-6) = 0).
+        float[] tiny = new float[64];
+        for (int i = 0; i < tiny.length; i++) {
+            tiny[i] = (i % 2 == 0 ? 1 : -1) * (float) Math.scalb(1.3, -i);
+        }
+        checkUlps(tiny, Tensor.of(tiny, tiny.length).to("cpu").erf().toFloatArray(), dev.jgrad.backend.Erf::erf, 4,
+                "erf");
     }
 
     private static void checkUlps(float[] in, float[] out, java.util.function.DoubleUnaryOperator exact, int maxUlps,

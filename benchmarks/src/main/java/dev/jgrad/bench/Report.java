@@ -23,7 +23,6 @@ final class Report {
     static String table(Collection<RunResult> results) {
         double peakFlops = Double.NaN;
         double peakBytes = Double.NaN;
-        double scalarExp = Double.NaN;
         for (RunResult r : results) {
             String m = method(r);
             double us = micros(r);
@@ -31,8 +30,6 @@ final class Report {
                 peakFlops = PeakBenchmark.fmaFlops() / us / 1e3;
             } else if (m.equals("PeakBenchmark.arraycopy")) {
                 peakBytes = 8.0 * PeakBenchmark.COPY_ELEMENTS / us / 1e3;
-            } else if (m.equals("ActivationBenchmark.scalarExpLoop")) {
-                scalarExp = us;
             }
         }
         List<Row> rows = new ArrayList<>();
@@ -50,11 +47,24 @@ final class Report {
             sb.append(String.format(Locale.ROOT, "%-42s %-38s %12s %12s %9s%n", w.name, w.params, time(w.micros), rate,
                     pct));
         }
-        if (!Double.isNaN(scalarExp)) {
-            for (RunResult r : results) {
-                if (method(r).equals("ActivationBenchmark.activation")) {
-                    sb.append(String.format(Locale.ROOT, "speed-up over scalar Math.exp loop: %-8s %.1fx%n",
-                            r.getParams().getParam("op"), scalarExp / micros(r)));
+        sb.append(activationRatios(results));
+        return sb.toString();
+    }
+
+    /** Each activation kernel's speed-up over the scalar loop of its formula at the same op and size. */
+    private static String activationRatios(Collection<RunResult> results) {
+        StringBuilder sb = new StringBuilder();
+        for (RunResult k : results) {
+            if (!method(k).equals("ActivationBenchmark.kernel")) {
+                continue;
+            }
+            BenchmarkParams kp = k.getParams();
+            for (RunResult s : results) {
+                BenchmarkParams sp = s.getParams();
+                if (method(s).equals("ActivationBenchmark.scalarLoop") && sp.getParam("op").equals(kp.getParam("op"))
+                        && sp.getParam("n").equals(kp.getParam("n"))) {
+                    sb.append(String.format(Locale.ROOT, "kernel over scalar loop of its formula: %-8s n=%-9s %.1fx%n",
+                            kp.getParam("op"), kp.getParam("n"), micros(s) / micros(k)));
                 }
             }
         }
@@ -80,7 +90,7 @@ final class Report {
             case "ElementwiseBenchmark.add", "ElementwiseBenchmark.mul", "ElementwiseBenchmark.addInPlace",
                  "ElementwiseBenchmark.mulInPlace" ->
                     bytes = 12.0 * Integer.parseInt(p.getParam("n"));
-            case "ActivationBenchmark.activation", "ActivationBenchmark.scalarExpLoop" ->
+            case "ActivationBenchmark.activation", "ActivationBenchmark.kernel", "ActivationBenchmark.scalarLoop" ->
                     bytes = 8.0 * Integer.parseInt(p.getParam("n"));
             case "OptimizerBenchmark.step" -> bytes = (p.getParam("optimizer").equals("adam") ? 28.0 : 16.0)
                     * OptimizerBenchmark.elements(p.getParam("layout"));

@@ -14,10 +14,11 @@ import jdk.incubator.vector.VectorSpecies;
 final class FloatUnary {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    /** The rest of tanh's numerator, from x^9's coefficient down (see {@link #tanh}). */
+    /** The constant term of tanh's numerator and denominator (see {@link #tanh}). */
+    private static final float TANH_C0 = 4.89352455891786e-03f;
+    /** The rest of tanh's numerator, from x^9's coefficient down. */
     private static final float[] TANH_P = {
-        -8.60467152213735e-11f, 5.12229709037114e-08f, 1.48572235717979e-05f, 6.37261928875436e-04f,
-        4.89352455891786e-03f};
+        -8.60467152213735e-11f, 5.12229709037114e-08f, 1.48572235717979e-05f, 6.37261928875436e-04f, TANH_C0};
 
     private FloatUnary() {
     }
@@ -162,8 +163,11 @@ final class FloatUnary {
 
     /**
      * Eigen's rational tanh: {@code x P(x²) / Q(x²)} (degrees 13 and 6) on x clamped to ±7.905,
-     * where tanh rounds to ±1 in F32, and x itself below |x| = 0.0004; within 4 ulps. No exp and
-     * one division: the Vector API's TANH reached only 3× a scalar exp loop under AVX2, this 10×.
+     * where tanh rounds to ±1 in F32; within 4 ulps. P and Q share their constant term (Eigen's
+     * differ in the 7th digit), so that {@code P/Q} is exactly 1 at 0 and {@code x * (P/Q)} keeps
+     * tiny and subnormal x exact without the blend to x below 0.0004 Eigen uses (7-10% faster
+     * under AVX2, and within 2 ulps instead of 4 near 0). No exp and one division: the Vector
+     * API's TANH reached only 3× a scalar exp loop under AVX2, this about 13×.
      */
     static void tanh(float[] x, int xo, float[] o, int oo, int n) {
         FloatVector hi = FloatVector.broadcast(S, 7.90531110763549805f), lo = hi.neg();
@@ -177,8 +181,8 @@ final class FloatUnary {
                 p = p.fma(z, v.broadcast(k));
             }
             FloatVector q = z.fma(1.19825839466702e-06f, 1.18534705686654e-04f).fma(z, v.broadcast(2.26843463243900e-03f))
-                    .fma(z, v.broadcast(4.89352518554385e-03f));
-            p.mul(c).div(q).blend(v, v.abs().compare(VectorOperators.LT, 0.0004f)).intoArray(o, oo + i);
+                    .fma(z, v.broadcast(TANH_C0));
+            c.mul(p.div(q)).intoArray(o, oo + i);
         }
         for (; i < n; i++) {
             o[oo + i] = (float) Math.tanh(x[xo + i]);
