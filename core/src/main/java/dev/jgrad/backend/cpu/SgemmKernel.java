@@ -5,7 +5,8 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The micro-kernels of {@link Sgemm}: an MR × 2-vector tile of C (+)= kc rank-1 updates of a
- * packed A sliver (MR values per depth step) and a packed B sliver (2 vectors per step). One
+ * packed A sliver (MR values per depth step) and a B sliver (2 vectors per step, {@code ldb} apart:
+ * NR when packed, B's row stride when read in place). One
  * method per row count, each with its accumulators in locals so that they stay in registers:
  * 8 rows where the JIT has 32 vector registers, 4 where it has 16 ({@link GemmShape} says why).
  * The C update is written out inline: handing vectors to a helper the JIT might not inline would
@@ -15,27 +16,26 @@ final class SgemmKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     private static final int MR = Sgemm.MR;
-    private static final int NR = Sgemm.NR;
 
     private SgemmKernel() {
     }
 
     /**
-     * {@code C[r, j] (+)= sum_p ap[aOff + p*MR + r] * bp[bOff + p*NR + j]} for r &lt; MR, j &lt; NR;
+     * {@code C[r, j] (+)= sum_p ap[aOff + p*MR + r] * bp[bOff + p*ldb + j]} for r &lt; MR, j &lt; NR;
      * C's rows are {@code ldc} apart from {@code cOff}; {@code accumulate} false overwrites C.
      */
-    static void run(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff, int ldc,
+    static void run(int kc, float[] ap, int aOff, float[] bp, int bOff, int ldb, float[] c, int cOff, int ldc,
                     boolean accumulate) {
         if (MR == 8) {
-            rows8(kc, ap, aOff, bp, bOff, c, cOff, ldc, accumulate);
+            rows8(kc, ap, aOff, bp, bOff, ldb, c, cOff, ldc, accumulate);
         } else {
-            rows4(kc, ap, aOff, bp, bOff, c, cOff, ldc, accumulate);
+            rows4(kc, ap, aOff, bp, bOff, ldb, c, cOff, ldc, accumulate);
         }
     }
 
     /** 8 rows: 16 accumulators, 2 B vectors and the broadcasts in 32 registers. */
-    private static void rows8(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff, int ldc,
-                              boolean accumulate) {
+    private static void rows8(int kc, float[] ap, int aOff, float[] bp, int bOff, int ldb, float[] c, int cOff,
+                              int ldc, boolean accumulate) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00;
         FloatVector c10 = c00, c11 = c00;
         FloatVector c20 = c00, c21 = c00;
@@ -72,7 +72,7 @@ final class SgemmKernel {
             c70 = a.fma(b0, c70);
             c71 = a.fma(b1, c71);
             aOff += 8;
-            bOff += NR;
+            bOff += ldb;
         }
         if (accumulate) {
             c00.add(FloatVector.fromArray(S, c, cOff)).intoArray(c, cOff);
@@ -112,8 +112,8 @@ final class SgemmKernel {
     }
 
     /** 4 rows: 8 accumulators, 2 B vectors and up to 4 broadcasts the JIT loads ahead, in 16 registers. */
-    private static void rows4(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff, int ldc,
-                              boolean accumulate) {
+    private static void rows4(int kc, float[] ap, int aOff, float[] bp, int bOff, int ldb, float[] c, int cOff,
+                              int ldc, boolean accumulate) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00;
         FloatVector c10 = c00, c11 = c00;
         FloatVector c20 = c00, c21 = c00;
@@ -134,7 +134,7 @@ final class SgemmKernel {
             c30 = a.fma(b0, c30);
             c31 = a.fma(b1, c31);
             aOff += 4;
-            bOff += NR;
+            bOff += ldb;
         }
         if (accumulate) {
             c00.add(FloatVector.fromArray(S, c, cOff)).intoArray(c, cOff);

@@ -34,4 +34,31 @@ class InterleaveTest {
         assertArrayEquals(expected, dst);
         assertArrayEquals(expected64, dst64);
     }
+
+    @ParameterizedTest(name = "4 rows, len {0}, ld {1}, stride {2}")
+    @CsvSource({"0, 8, 4", "7, 7, 4", "8, 8, 4", "19, 1024, 4", "64, 70, 4", "1031, 1031, 4", "40, 2048, 8"})
+    void fourRowsMatchTheDefinition(int len, int ld, int stride) {
+        SplittableRandom rng = new SplittableRandom(len * 17L + ld);
+        int off = 3, base = 5;
+        float[] src = new float[off + 3 * ld + len + 1];
+        double[] src64 = new double[src.length];
+        for (int i = 0; i < src.length; i++) {
+            src[i] = (float) rng.nextGaussian();
+            src64[i] = src[i];
+        }
+        float[] expected = new float[base + len * stride + 4];
+        double[] expected64 = new double[expected.length];
+        for (int p = 0; p < len; p++) {
+            for (int r = 0; r < 4; r++) {
+                expected[base + p * stride + r] = src[off + r * ld + p];
+                expected64[base + p * stride + r] = src[off + r * ld + p];
+            }
+        }
+        float[] dst = new float[expected.length];
+        double[] dst64 = new double[expected.length];
+        Interleave.rows4(src, off, ld, len, dst, base, stride);
+        Interleave.rows4(src64, off, ld, len, dst64, base, stride);
+        assertArrayEquals(expected, dst);
+        assertArrayEquals(expected64, dst64);
+    }
 }
