@@ -77,8 +77,9 @@ final class Interleave {
     /**
      * The 4-row form, for the 4-row kernel's A slivers: {@code dst[base + p*stride + r] =
      * src[off + r*ld + p]} for {@code r < 4, p < len}. With 256-bit vectors and {@code stride} 4
-     * (the slivers are contiguous), each 4×8 block is transposed in registers ({@link #swapBlock4});
-     * under {@code -XX:UseAVX=2} the element loop took 15% of a 64×784·784×128 product.
+     * (the slivers are contiguous), each 4×8 block is transposed in registers ({@link #swapBlock4}):
+     * under {@code -XX:UseAVX=2} packing the A of 64×784·784×128 took 4.7 µs against 9.8 µs for the
+     * element loop (7% of the product).
      */
     static void rows4(float[] src, int off, int ld, int len, float[] dst, int base, int stride) {
         int p = 0;
