@@ -121,14 +121,17 @@ final class Dgemm {
 
     /**
      * B[pc:pc+kc, jc:jc+nc] as the micro-kernel's slivers: packed into {@code bp}, or read where it
-     * is when B is row-major, its width a whole number of slivers, and its rows in this slice fit in
-     * L2 beside the packed A ({@code rows} of it, up to MC): the kernel then finds each sliver in L2
-     * either way (a sliver kc deep is past L1 from a depth of ~700), so packing it only costs time
-     * (for 64×784·784×128 under {@code -XX:UseAVX=2}, packing B took 7% of the product).
+     * is when B is row-major, its width a whole number of slivers, a packed sliver would not fit in
+     * L1, and B's rows in this slice fit in L2 beside the packed A ({@code rows} of it, up to MC):
+     * the kernel then meets each sliver in L2 either way, so packing it only costs time (for
+     * 64×784·784×128 under {@code -XX:UseAVX=2}, 7% of the product). A shallower sliver stays in L1
+     * when packed but not in place, where B's rows a power of two apart share a few L1 sets
+     * (64×128·128×1024: 52 against 95 GFLOP/s in place).
      */
     private static Slivers slivers(Operand b, int pc, int kc, int jc, int nc, int rows, double[] bp) {
         long bytes = ((long) kc * b.rs() + (long) Math.min(rows, MC) * kc) * Double.BYTES;
-        if (b.cs() == 1 && nc % NR == 0 && bytes <= GemmShape.L2 * 3 / 4) {
+        boolean pastL1 = (long) kc * NR * Double.BYTES > GemmShape.L1;
+        if (b.cs() == 1 && nc % NR == 0 && pastL1 && bytes <= GemmShape.L2 * 3 / 4) {
             return new Slivers(b.data(), b.off() + pc * b.rs() + jc, 1, b.rs());
         }
         packB(b, pc, kc, jc, nc, bp);
