@@ -57,7 +57,10 @@ import jdk.incubator.vector.FloatVector;
  * @param nc        columns of a packed B panel, a multiple of nr
  */
 record GemmShape(int lanes, int registers, int mr, int nr, int kc, int mc, int nc) {
-    private static final long L2 = cacheBytes(2, 1 << 20);
+    /** Bytes of L1 data cache per core (32 KiB where the OS says nothing). */
+    static final long L1 = cacheBytes(1, 32 << 10);
+    /** Bytes of L2 per core (1 MiB where the OS says nothing). */
+    static final long L2 = cacheBytes(2, 1 << 20);
     private static final long L3 = cacheBytes(3, 32 << 20);
     /** Vector registers: 32 on AArch64 and x86 with AVX-512 enabled, else 16. */
     static final int REGISTERS = vectorRegisters();

@@ -6,9 +6,9 @@ import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Interleaves 8 rows of a row-major matrix column by column: {@code dst[base + p*stride + r] =
+ * Interleaves 8 (or 4) rows of a row-major matrix column by column: {@code dst[base + p*stride + r] =
  * src[off + r*ld + p]} for {@code r < 8, p < len}. This is the transposition GEMM packing does for
- * a row-major A (8-row slivers) and for a transposed B (each 8 of a sliver's columns are 8 rows of
+ * a row-major A (8- or 4-row slivers) and for a transposed B (each 8 of a sliver's columns are 8 rows of
  * the untransposed matrix). Element by element it reads one value per cache line from 8 rows that,
  * for power-of-two leading dimensions, share cache sets; here each 8×8 block is loaded as 8
  * vectors and transposed in registers by three rounds of two-vector permutes.
@@ -74,6 +74,38 @@ final class Interleave {
         }
     }
 
+    /**
+     * The 4-row form, for the 4-row kernel's A slivers: {@code dst[base + p*stride + r] =
+     * src[off + r*ld + p]} for {@code r < 4, p < len}. With 256-bit vectors and {@code stride} 4
+     * (the slivers are contiguous), each 4×8 block is transposed in registers ({@link #swapBlock4}):
+     * under {@code -XX:UseAVX=2} packing the A of 64×784·784×128 took 4.7 µs against 9.8 µs for the
+     * element loop (7% of the product).
+     */
+    static void rows4(float[] src, int off, int ld, int len, float[] dst, int base, int stride) {
+        int p = 0;
+        if ((VECTOR || SWAP) && stride == 4) {
+            for (; p + 8 <= len; p += 8) {
+                swapBlock4(src, off + p, ld, dst, base + p * 4);
+            }
+        }
+        for (; p < len; p++) {
+            int o = base + p * stride, s = off + p;
+            for (int r = 0; r < 4; r++) {
+                dst[o + r] = src[s + r * ld];
+            }
+        }
+    }
+
+    /** The F64 twin of {@link #rows4(float[], int, int, int, float[], int, int)}, as a plain loop. */
+    static void rows4(double[] src, int off, int ld, int len, double[] dst, int base, int stride) {
+        for (int p = 0; p < len; p++) {
+            int o = base + p * stride, s = off + p;
+            for (int r = 0; r < 4; r++) {
+                dst[o + r] = src[s + r * ld];
+            }
+        }
+    }
+
     /** The F64 twin of {@link #rows8(float[], int, int, int, float[], int, int)}, as a plain loop. */
     static void rows8(double[] src, int off, int ld, int len, double[] dst, int base, int stride) {
         for (int p = 0; p < len; p++) {
@@ -110,6 +142,26 @@ final class Interleave {
         HI4.selectFrom(u2, u6).intoArray(dst, o + 5 * stride);
         LO4.selectFrom(u3, u7).intoArray(dst, o + 6 * stride);
         HI4.selectFrom(u3, u7).intoArray(dst, o + 7 * stride);
+    }
+
+    /**
+     * One 4×8 block into 32 contiguous floats (column p's 4 rows at {@code o + 4p}): the rounds
+     * d = 1, 2 of {@link #swapBlock} transpose each 4×4 half, leaving columns p and p + 4 in
+     * vector p; the round d = 4 then joins the halves that are adjacent in the output.
+     */
+    private static void swapBlock4(float[] src, int s, int ld, float[] dst, int o) {
+        FloatVector r0 = FloatVector.fromArray(S8, src, s);
+        FloatVector r1 = FloatVector.fromArray(S8, src, s + ld);
+        FloatVector r2 = FloatVector.fromArray(S8, src, s + 2 * ld);
+        FloatVector r3 = FloatVector.fromArray(S8, src, s + 3 * ld);
+        FloatVector t0 = r0.blend(r1.rearrange(UP1), M1), t1 = r0.rearrange(DOWN1).blend(r1, M1);
+        FloatVector t2 = r2.blend(r3.rearrange(UP1), M1), t3 = r2.rearrange(DOWN1).blend(r3, M1);
+        FloatVector u0 = t0.blend(t2.rearrange(UP2), M2), u2 = t0.rearrange(DOWN2).blend(t2, M2);
+        FloatVector u1 = t1.blend(t3.rearrange(UP2), M2), u3 = t1.rearrange(DOWN2).blend(t3, M2);
+        u0.blend(u1.rearrange(UP4), M4).intoArray(dst, o);
+        u2.blend(u3.rearrange(UP4), M4).intoArray(dst, o + 8);
+        u0.rearrange(DOWN4).blend(u1, M4).intoArray(dst, o + 16);
+        u2.rearrange(DOWN4).blend(u3, M4).intoArray(dst, o + 24);
     }
 
     /**

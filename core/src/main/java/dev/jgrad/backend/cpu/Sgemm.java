@@ -42,6 +42,14 @@ final class Sgemm {
     record Operand(float[] data, int off, int rs, int cs) {
     }
 
+    /**
+     * Where the micro-kernel finds B's slivers: column j of depth row p at {@code data[base + j*colStep
+     * + p*rowStep]}, so sliver {@code jr} (its first column) starts at {@code base + jr*colStep}.
+     * Packed: {@code (kc, NR)}; read in place from a row-major B: {@code (1, B's row stride)}.
+     */
+    private record Slivers(float[] data, int base, int colStep, int rowStep) {
+    }
+
     /** Computes rows {@code [i0, i1)} and columns {@code [j0, j1)} of {@code C = A·B} (inner dim k). */
     static void gemm(int i0, int i1, int j0, int j1, int k, Operand a, Operand b, float[] c, int co, int ldc) {
         if (k == 0) {
@@ -56,11 +64,11 @@ final class Sgemm {
             int nc = Math.min(NC, j1 - jc);
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
-                packB(b, pc, kc, jc, nc, bp);
+                Slivers sb = slivers(b, pc, kc, k, jc, nc, i1 - i0, bp);
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
                     packA(a, ic, mc, pc, kc, ap, 0);
-                    macroKernel(mc, nc, kc, ap, 0, bp, c, co + ic * ldc + jc, ldc, tile, pc > 0);
+                    macroKernel(mc, nc, kc, ap, 0, sb, c, co + ic * ldc + jc, ldc, tile, pc > 0);
                 }
             }
         }
@@ -88,9 +96,9 @@ final class Sgemm {
             Parallel.forEach(panels, q -> {
                 int j0 = q * w, nc = Math.min(w, n - j0);
                 float[][] packs = packs(kMax, nc);
-                packB(b, p0, kc, j0, nc, packs[1]);
+                Slivers sb = slivers(b, p0, kc, k, j0, nc, m, packs[1]);
                 for (int ic = 0; ic < m; ic += MC) {
-                    macroKernel(Math.min(MC, m - ic), nc, kc, shared, ic * kc, packs[1], c, co + ic * ldc + j0, ldc,
+                    macroKernel(Math.min(MC, m - ic), nc, kc, shared, ic * kc, sb, c, co + ic * ldc + j0, ldc,
                             packs[2], p0 > 0);
                 }
             });
@@ -110,17 +118,47 @@ final class Sgemm {
         return packs;
     }
 
-    private static void macroKernel(int mc, int nc, int kc, float[] ap, int aBase, float[] bp, float[] c, int co,
+    /**
+     * B[pc:pc+kc, jc:jc+nc] as the micro-kernel's slivers: packed into {@code bp}, or read where it
+     * is ({@link SgemmKernel#runInPlace}) when the kernel has 4 rows, k is one slice, B is row-major,
+     * its width a whole number of slivers, a packed sliver would not fit in L1, and B's rows fit in
+     * L2 beside the packed A ({@code rows} of it, up to MC):
+     * the kernel then meets each sliver in L2 either way, so packing it only costs time (for
+     * 64×784·784×128 under {@code -XX:UseAVX=2}, 7% of the product). A shallower sliver stays in L1
+     * when packed but not in place, where B's rows a power of two apart share a few L1 sets
+     * (64×128·128×1024: 52 against 95 GFLOP/s in place).
+     */
+    private static Slivers slivers(Operand b, int pc, int kc, int k, int jc, int nc, int rows, float[] bp) {
+        long bytes = ((long) kc * b.rs() + (long) Math.min(rows, MC) * kc) * Float.BYTES;
+        boolean pastL1 = (long) kc * NR * Float.BYTES > GemmShape.L1;
+        if (MR == 4 && kc == k && b.cs() == 1 && nc % NR == 0 && pastL1 && bytes <= GemmShape.L2 * 3 / 4) {
+            return new Slivers(b.data(), b.off() + pc * b.rs() + jc, 1, b.rs());
+        }
+        packB(b, pc, kc, jc, nc, bp);
+        return new Slivers(bp, 0, kc, NR);
+    }
+
+    private static void macroKernel(int mc, int nc, int kc, float[] ap, int aBase, Slivers sb, float[] c, int co,
                                     int ldc, float[] tile, boolean accumulate) {
+        float[] bd = sb.data();
+        int ldb = sb.rowStep();
+        boolean inPlace = sb.colStep() == 1;
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
+            int bOff = sb.base() + jr * sb.colStep();
             for (int ir = 0; ir < mc; ir += MR) {
                 int mr = Math.min(MR, mc - ir);
                 int cOff = co + ir * ldc + jr;
-                if (mr == MR && nr == NR) {
-                    SgemmKernel.run(kc, ap, aBase + ir * kc, bp, jr * kc, c, cOff, ldc, accumulate);
+                if (mr == MR && nr == NR && inPlace) {
+                    SgemmKernel.runInPlace(kc, ap, aBase + ir * kc, bd, bOff, ldb, c, cOff, ldc);
+                } else if (mr == MR && nr == NR) {
+                    SgemmKernel.run(kc, ap, aBase + ir * kc, bd, bOff, c, cOff, ldc, accumulate);
                 } else {
-                    SgemmKernel.run(kc, ap, aBase + ir * kc, bp, jr * kc, tile, 0, NR, false);
+                    if (inPlace) {
+                        SgemmKernel.runInPlace(kc, ap, aBase + ir * kc, bd, bOff, ldb, tile, 0, NR);
+                    } else {
+                        SgemmKernel.run(kc, ap, aBase + ir * kc, bd, bOff, tile, 0, NR, false);
+                    }
                     for (int r = 0; r < mr; r++) {
                         for (int j = 0; j < nr; j++) {
                             c[cOff + r * ldc + j] = (accumulate ? c[cOff + r * ldc + j] : 0f) + tile[r * NR + j];
@@ -133,8 +171,8 @@ final class Sgemm {
 
     /**
      * Packs A[ic:ic+mc, pc:pc+kc] into MR-row slivers, each stored k-major, zero-padded. A
-     * transposed A (backward's Aᵀ·dC) copies MR-wide runs; a row-major A is interleaved 8 rows at a
-     * time ({@link Interleave}) for the 8-row kernel, else row by row.
+     * transposed A (backward's Aᵀ·dC) copies MR-wide runs; a row-major A is interleaved 8 or 4 rows
+     * at a time ({@link Interleave}) for the 8- or 4-row kernel, and a last partial sliver row by row.
      */
     private static void packA(Operand a, int ic, int mc, int pc, int kc, float[] ap, int apOff) {
         float[] d = a.data();
@@ -151,6 +189,10 @@ final class Sgemm {
             }
             if (cs == 1 && rows == 8 && MR == 8) {
                 Interleave.rows8(d, src0, rs, kc, ap, base, MR);
+                continue;
+            }
+            if (cs == 1 && rows == 4 && MR == 4) {
+                Interleave.rows4(d, src0, rs, kc, ap, base, MR);
                 continue;
             }
             if (cs == 1) {
