@@ -13,13 +13,17 @@ import jdk.incubator.vector.VectorSpecies;
  * as it saves) against a row-major copy of {@code W_hhᵀ} (backward: {@code W_hh}) made once per
  * call, written straight into the step's slice of the gate buffer; then one fused pass per batch
  * row that adds the input projection, applies the gate nonlinearities and updates the cell — where
- * the composed default takes about a dozen elementwise passes and temporaries. Single-threaded:
- * splitting each step over 2 cores (MatMul's split) measured no clear gain, and a fork per step
- * suffers most on a loaded machine. No buffer is allocated per step.
+ * the composed default takes about a dozen elementwise passes and temporaries. Batch rows never
+ * meet inside a sequence (row r's state depends only on row r's past), so the threads take whole
+ * blocks of rows through every step with one fork per call: splitting each step instead (MatMul's
+ * split) measured no clear gain, as a fork per step costs what it saves. No buffer is allocated per
+ * step.
  */
 final class LstmSequence {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
+    /** Recurrent multiply-adds (times two) per thread below which one thread runs the sequence. */
+    private static final long GRAIN = 1L << 20;
 
     private final int steps;
     private final int batch;
@@ -40,21 +44,37 @@ final class LstmSequence {
         new LstmSequence(cells).reverse(gates, cells, c0, wHh, gradHidden, gradCells, gradGates, gradH0, gradC0);
     }
 
+    /**
+     * Threads for the whole sequence: blocks of at least 8 batch rows (the direct kernel's row block),
+     * and enough work per thread to pay for the fork.
+     */
+    private int parts() {
+        long work = (long) steps * batch * hidden * hidden * 8;
+        return Math.max(1, Math.min(batch / 8, Parallel.parts(work, GRAIN)));
+    }
+
     private void run(float[] xp, int xpo, View wHh, View h0, View c0, View gates, View cells, View hiddens) {
-        int h = hidden, n = batch, g4 = 4 * h;
         Sgemm.Operand wT = rowMajor(wHh, true);
+        int parts = parts();
+        Parallel.forEach(parts, p -> runRows(xp, xpo, wT, h0, c0, gates, cells, hiddens, batch * p / parts,
+                batch * (p + 1) / parts));
+    }
+
+    private void runRows(float[] xp, int xpo, Sgemm.Operand wT, View h0, View c0, View gates, View cells,
+                         View hiddens, int r0, int r1) {
+        int h = hidden, n = batch, g4 = 4 * h;
         float[] ga = f32(gates), ca = f32(cells), ha = f32(hiddens), c0a = f32(c0);
-        Sgemm.Operand hPrev = new Sgemm.Operand(f32(h0), h0.offset(), h, 1);
+        Sgemm.Operand hPrev = new Sgemm.Operand(f32(h0), h0.offset() + r0 * h, h, 1);
         for (int t = 0; t < steps; t++) {
             int gOff = gates.offset() + t * n * g4, sOff = t * n * h;
-            SgemmDirect.gemm(n, g4, h, hPrev, wT, ga, gOff, g4);
+            SgemmDirect.gemm(r1 - r0, g4, h, hPrev, wT, ga, gOff + r0 * g4, g4);
             float[] cp = t == 0 ? c0a : ca;
             int cpOff = t == 0 ? c0.offset() : cells.offset() + sOff - n * h;
-            for (int r = 0; r < n; r++) {
+            for (int r = r0; r < r1; r++) {
                 cellForward(xp, xpo + (t * n + r) * g4, ga, gOff + r * g4, cp, cpOff + r * h, ca,
                         cells.offset() + sOff + r * h, ha, hiddens.offset() + sOff + r * h);
             }
-            hPrev = new Sgemm.Operand(ha, hiddens.offset() + sOff, h, 1);
+            hPrev = new Sgemm.Operand(ha, hiddens.offset() + sOff + r0 * h, h, 1);
         }
     }
 
@@ -96,19 +116,27 @@ final class LstmSequence {
 
     private void reverse(View gates, View cells, View c0, View wHh, View gradHidden, View gradCells, View gradGates,
             View gradH0, View gradC0) {
-        int h = hidden, n = batch, g4 = 4 * h;
-        float[] dh = new float[n * h], dc = new float[n * h], tc = new float[h];
         Sgemm.Operand w = rowMajor(wHh, false);
+        float[] dh = new float[batch * hidden], dc = new float[batch * hidden];
+        int parts = parts();
+        Parallel.forEach(parts, p -> reverseRows(gates, cells, c0, w, gradHidden, gradCells, gradGates, gradH0, gradC0,
+                dh, dc, batch * p / parts, batch * (p + 1) / parts));
+    }
+
+    private void reverseRows(View gates, View cells, View c0, Sgemm.Operand w, View gradHidden, View gradCells,
+            View gradGates, View gradH0, View gradC0, float[] dh, float[] dc, int r0, int r1) {
+        int h = hidden, n = batch, g4 = 4 * h, m = r1 - r0;
+        float[] tc = new float[h];
         float[] ga = f32(gates), ca = f32(cells), dga = f32(gradGates), gha = f32(gradHidden), gca = f32(gradCells);
         for (int t = steps - 1; t >= 0; t--) {
             int sOff = t * n * h;
             if (t < steps - 1) {
-                SgemmDirect.gemm(n, h, g4, new Sgemm.Operand(dga, gradGates.offset() + (t + 1) * n * g4, g4, 1), w, dh,
-                        0, h);
+                SgemmDirect.gemm(m, h, g4, new Sgemm.Operand(dga, gradGates.offset() + ((t + 1) * n + r0) * g4, g4, 1),
+                        w, dh, r0 * h, h);
             }
             float[] cp = t == 0 ? f32(c0) : ca;
             int cpOff = t == 0 ? c0.offset() : cells.offset() + sOff - n * h;
-            for (int r = 0; r < n; r++) {
+            for (int r = r0; r < r1; r++) {
                 int ro = r * h;
                 Cell cell = new Cell(ga, gates.offset() + (t * n + r) * g4, ca, cells.offset() + sOff + ro, cp,
                         cpOff + ro);
@@ -117,12 +145,12 @@ final class LstmSequence {
             }
         }
         if (steps == 0) {
-            Arrays.fill(f32(gradH0), gradH0.offset(), gradH0.offset() + n * h, 0f);
+            Arrays.fill(f32(gradH0), gradH0.offset() + r0 * h, gradH0.offset() + r1 * h, 0f);
         } else {
-            SgemmDirect.gemm(n, h, g4, new Sgemm.Operand(dga, gradGates.offset(), g4, 1), w, f32(gradH0),
-                    gradH0.offset(), h);
+            SgemmDirect.gemm(m, h, g4, new Sgemm.Operand(dga, gradGates.offset() + r0 * g4, g4, 1), w, f32(gradH0),
+                    gradH0.offset() + r0 * h, h);
         }
-        System.arraycopy(dc, 0, f32(gradC0), gradC0.offset(), n * h);
+        System.arraycopy(dc, r0 * h, f32(gradC0), gradC0.offset() + r0 * h, m * h);
     }
 
     /** Where one batch row of one step lives: its activated gates, its cell state and the previous one. */

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
  * The cpu LSTM and GRU sequence kernels against the composed defaults (run by the reference
  * backend) at the primitive level, with what the layer tests cannot reach: outside gradients on
  * every step's hidden and cell state, weights read through a transposed view, operands at nonzero
- * offsets, and hidden sizes on and off the vector width. Whole buffers are compared, so a write
- * outside a view fails too.
+ * offsets, hidden sizes on and off the vector width, and a batch the threads split. Whole buffers
+ * are compared, so a write outside a view fails too.
  */
 class RecurrentKernelsTest {
     private static final Backend CPU = CpuBackend.INSTANCE;
@@ -47,10 +47,15 @@ class RecurrentKernelsTest {
         }
     }
 
+    /** 5 rows; at H = 64, 21 rows: enough work that the threads split the batch (10 and 11 rows). */
+    private static int batch(int h) {
+        return h == 64 ? 21 : 5;
+    }
+
     @Test
     void lstmMatchesComposed() {
-        for (int h : new int[] {1, 7, 16, 20, 33}) {
-            int t = 4, n = 5;
+        for (int h : new int[] {1, 7, 16, 20, 33, 64}) {
+            int t = 4, n = batch(h);
             View[][] v = new View[2][];
             for (int k = 0; k < 2; k++) {
                 Backend b = k == 0 ? REF : CPU;
@@ -71,8 +76,8 @@ class RecurrentKernelsTest {
 
     @Test
     void gruMatchesComposed() {
-        for (int h : new int[] {1, 7, 16, 20, 33}) {
-            int t = 4, n = 5;
+        for (int h : new int[] {1, 7, 16, 20, 33, 64}) {
+            int t = 4, n = batch(h);
             View[][] v = new View[2][];
             for (int k = 0; k < 2; k++) {
                 Backend b = k == 0 ? REF : CPU;
