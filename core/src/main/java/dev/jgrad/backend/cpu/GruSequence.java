@@ -11,7 +11,8 @@ import jdk.incubator.vector.VectorSpecies;
  * over contiguous data, built as {@link LstmSequence}: per step the recurrent product by
  * {@link SgemmDirect} against a row-major copy of the weight into a scratch row block, then one fused pass per batch row for the bias, the gate
  * nonlinearities and the new hidden state (backward: the gate gradients and the carried
- * {@code z · dh}). Scratch is allocated once per call, not per step.
+ * {@code z · dh}). Scratch is allocated once per call, not per step; threads take whole blocks of
+ * batch rows through the sequence, one fork per call (see {@link LstmSequence}).
  */
 final class GruSequence {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -38,21 +39,29 @@ final class GruSequence {
     }
 
     private void run(View xProj, View wHh, View bHh, View h0, View gates, View hiddens) {
-        int h = hidden, n = batch, g3 = 3 * h, g4 = 4 * h;
         Sgemm.Operand wT = LstmSequence.rowMajor(wHh, true);
-        float[] gh = new float[n * g3];
+        float[] gh = new float[batch * 3 * hidden];
+        int parts = LstmSequence.rowParts(steps, batch, hidden);
+        Parallel.forEach(parts, p -> runRows(xProj, wT, bHh, h0, gates, hiddens, gh, batch * p / parts,
+                batch * (p + 1) / parts));
+    }
+
+    /** Batch rows {@code [r0, r1)} through every step (rows never meet within a sequence). */
+    private void runRows(View xProj, Sgemm.Operand wT, View bHh, View h0, View gates, View hiddens, float[] gh, int r0,
+                         int r1) {
+        int h = hidden, n = batch, g3 = 3 * h, g4 = 4 * h;
         float[] xp = f32(xProj), ga = f32(gates), ha = f32(hiddens), b = f32(bHh);
-        Sgemm.Operand hPrev = new Sgemm.Operand(f32(h0), h0.offset(), h, 1);
+        Sgemm.Operand hPrev = new Sgemm.Operand(f32(h0), h0.offset() + r0 * h, h, 1);
         for (int t = 0; t < steps; t++) {
-            SgemmDirect.gemm(n, g3, h, hPrev, wT, gh, 0, g3);
+            SgemmDirect.gemm(r1 - r0, g3, h, hPrev, wT, gh, r0 * g3, g3);
             float[] hp = t == 0 ? f32(h0) : ha;
             int hpOff = t == 0 ? h0.offset() : hiddens.offset() + (t - 1) * n * h;
-            for (int r = 0; r < n; r++) {
+            for (int r = r0; r < r1; r++) {
                 int row = t * n + r;
                 cellForward(xp, xProj.offset() + row * g3, gh, r * g3, b, bHh.offset(), ga, gates.offset() + row * g4,
                         hp, hpOff + r * h, ha, hiddens.offset() + row * h);
             }
-            hPrev = new Sgemm.Operand(ha, hiddens.offset() + t * n * h, h, 1);
+            hPrev = new Sgemm.Operand(ha, hiddens.offset() + (t * n + r0) * h, h, 1);
         }
     }
 
@@ -96,20 +105,27 @@ final class GruSequence {
 
     private void reverse(View gates, View hiddens, View h0, View wHh, View gradHidden, View gradInputGates,
             View gradHiddenGates, View gradH0) {
-        int h = hidden, n = batch, g3 = 3 * h, g4 = 4 * h;
-        float[] dh = new float[n * h], carry = new float[n * h];
         Sgemm.Operand w = LstmSequence.rowMajor(wHh, false);
+        float[] dh = new float[batch * hidden], carry = new float[batch * hidden];
+        int parts = LstmSequence.rowParts(steps, batch, hidden);
+        Parallel.forEach(parts, p -> reverseRows(gates, hiddens, h0, w, gradHidden, gradInputGates, gradHiddenGates,
+                gradH0, dh, carry, batch * p / parts, batch * (p + 1) / parts));
+    }
+
+    private void reverseRows(View gates, View hiddens, View h0, Sgemm.Operand w, View gradHidden, View gradInputGates,
+            View gradHiddenGates, View gradH0, float[] dh, float[] carry, int r0, int r1) {
+        int h = hidden, n = batch, g3 = 3 * h, g4 = 4 * h, m = r1 - r0;
         float[] ga = f32(gates), ha = f32(hiddens), gha = f32(gradHidden), din = f32(gradInputGates);
         float[] dhid = f32(gradHiddenGates);
         for (int t = steps - 1; t >= 0; t--) {
             boolean recurrent = t < steps - 1;
             if (recurrent) {
-                SgemmDirect.gemm(n, h, g3, new Sgemm.Operand(dhid, gradHiddenGates.offset() + (t + 1) * n * g3, g3, 1),
-                        w, dh, 0, h);
+                SgemmDirect.gemm(m, h, g3, new Sgemm.Operand(dhid, gradHiddenGates.offset() + ((t + 1) * n + r0) * g3,
+                        g3, 1), w, dh, r0 * h, h);
             }
             float[] hp = t == 0 ? f32(h0) : ha;
             int hpOff = t == 0 ? h0.offset() : hiddens.offset() + (t - 1) * n * h;
-            for (int r = 0; r < n; r++) {
+            for (int r = r0; r < r1; r++) {
                 int row = t * n + r;
                 cellBackward(recurrent, ga, gates.offset() + row * g4, hp, hpOff + r * h, gha,
                         gradHidden.offset() + row * h, dh, carry, r * h, din, gradInputGates.offset() + row * g3, dhid,
@@ -118,12 +134,12 @@ final class GruSequence {
         }
         float[] out = f32(gradH0);
         if (steps == 0) {
-            Arrays.fill(out, gradH0.offset(), gradH0.offset() + n * h, 0f);
+            Arrays.fill(out, gradH0.offset() + r0 * h, gradH0.offset() + r1 * h, 0f);
         } else {
-            SgemmDirect.gemm(n, h, g3, new Sgemm.Operand(dhid, gradHiddenGates.offset(), g3, 1), w, out,
-                    gradH0.offset(), h);
+            SgemmDirect.gemm(m, h, g3, new Sgemm.Operand(dhid, gradHiddenGates.offset() + r0 * g3, g3, 1), w, out,
+                    gradH0.offset() + r0 * h, h);
         }
-        for (int i = 0; i < n * h; i++) {
+        for (int i = r0 * h; i < r1 * h; i++) {
             out[gradH0.offset() + i] += carry[i];
         }
     }

@@ -45,17 +45,17 @@ final class LstmSequence {
     }
 
     /**
-     * Threads for the whole sequence: blocks of at least 8 batch rows (the direct kernel's row block),
-     * and enough work per thread to pay for the fork.
+     * Threads for a whole recurrent sequence (LSTM or GRU): blocks of at least 8 batch rows (the direct
+     * kernel's row block), and enough work per thread to pay for the fork.
      */
-    private int parts() {
+    static int rowParts(int steps, int batch, int hidden) {
         long work = (long) steps * batch * hidden * hidden * 8;
         return Math.max(1, Math.min(batch / 8, Parallel.parts(work, GRAIN)));
     }
 
     private void run(float[] xp, int xpo, View wHh, View h0, View c0, View gates, View cells, View hiddens) {
         Sgemm.Operand wT = rowMajor(wHh, true);
-        int parts = parts();
+        int parts = rowParts(steps, batch, hidden);
         Parallel.forEach(parts, p -> runRows(xp, xpo, wT, h0, c0, gates, cells, hiddens, batch * p / parts,
                 batch * (p + 1) / parts));
     }
@@ -118,7 +118,7 @@ final class LstmSequence {
             View gradH0, View gradC0) {
         Sgemm.Operand w = rowMajor(wHh, false);
         float[] dh = new float[batch * hidden], dc = new float[batch * hidden];
-        int parts = parts();
+        int parts = rowParts(steps, batch, hidden);
         Parallel.forEach(parts, p -> reverseRows(gates, cells, c0, w, gradHidden, gradCells, gradGates, gradH0, gradC0,
                 dh, dc, batch * p / parts, batch * (p + 1) / parts));
     }
