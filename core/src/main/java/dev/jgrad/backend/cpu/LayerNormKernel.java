@@ -25,7 +25,7 @@ final class LayerNormKernel {
     /** {@code out}, {@code mean[r]} and {@code rstd[r]} of layer norm over {@code x [rows, cols]} at {@code xo}. */
     static void forward(float[] x, int xo, float[] w, float[] b, double eps, float[] out, int oo, float[] mean,
                         int mo, float[] rstd, int ro, int rows, int cols) {
-        int parts = parts(rows, cols);
+        int parts = Parallel.parts((long) rows * cols, Parallel.STREAM_GRAIN / 4);
         Parallel.forEach(parts, p -> {
             for (int r = rows * p / parts, end = rows * (p + 1) / parts; r < end; r++) {
                 int off = r * cols;
@@ -45,7 +45,7 @@ final class LayerNormKernel {
     static void backward(float[] g, int go, int grs, int gcs, float[] x, int xo, float[] mean, int mo, float[] rstd,
                          int ro, float[] w, float[] dx, int dxo, float[] dw, int dwo, float[] db, int dbo, int rows,
                          int cols) {
-        int parts = parts(rows, cols);
+        int parts = Parallel.parts((long) rows * cols, Parallel.STREAM_GRAIN / 4);
         float[][] pw = new float[parts][cols], pb = new float[parts][cols];
         Parallel.forEach(parts, p -> {
             float[] scratch = gcs == 1 ? null : new float[cols];
@@ -73,17 +73,6 @@ final class LayerNormKernel {
         });
         reduceParts(pw, dw, dwo, cols);
         reduceParts(pb, db, dbo, cols);
-    }
-
-    /**
-     * Threads for {@code rows x cols}: one per {@link Parallel#STREAM_GRAIN} elements. A split pays only
-     * from about two grains: the output was just zero-filled by the calling thread, so up to an L2's
-     * worth of it sits in that core's cache and a second core writing half of it pays for moving the
-     * lines (fwd + bwd of {@code [256, 1024]} on 2 vCPUs, quiet: 228 us on one thread, 408 us split;
-     * {@code [1024, 1024]} 1003 us against 896 us split).
-     */
-    private static int parts(int rows, int cols) {
-        return Parallel.parts((long) rows * cols, Parallel.STREAM_GRAIN);
     }
 
     private static void gather(float[] g, int off, int stride, float[] dst, int n) {
