@@ -138,20 +138,7 @@ final class Throughput {
     private static long steps(Tensor x, Tensor y, int b, int k, int rounds, long[] t0, long[] t1, int p) {
         Module m = model().create();
         Optimizer opt = sgd().create(m.parameters());
-        int batches = Math.max(1, (x.shape()[0] + b - 1) / b);
-        long examples = 0;
-        for (int s = 0; s < (warmup(k) + rounds) * k; s++) {
-            if (s == warmup(k) * k) {
-                t0[p] = System.nanoTime();
-                examples = 0;
-            }
-            int start = (s % batches) * b;
-            int n = Math.min(b, x.shape()[0] - start);
-            opt.zeroGrad();
-            Losses.crossEntropy(m.forward(x.narrow(0, start, n)), y.narrow(0, start, n)).backward();
-            opt.step();
-            examples += n;
-        }
+        long examples = train(m, opt, x, y, b, Math.max(1, (x.shape()[0] + b - 1) / b), k, rounds, t0, p);
         t1[p] = System.nanoTime();
         return examples;
     }
@@ -163,12 +150,23 @@ final class Throughput {
         Tensor x = train.tensors().get(0).reshape(-1, 1, 8, 8);
         Tensor y = train.tensors().get(1);
         int batch = P * b;
-        int batches = Math.max(1, x.shape()[0] / batch);
-        long t0 = 0;
+        long[] t0 = new long[1];
+        long examples = train(m, opt, x, y, batch, Math.max(1, x.shape()[0] / batch), k, rounds, t0, 0);
+        return examples / ((System.nanoTime() - t0[0]) / 1e9);
+    }
+
+    /**
+     * {@code (warmup(k) + rounds) * k} SGD steps over {@code batches} consecutive batches of {@code x};
+     * records in {@code t0[slot]} when the timed steps begin.
+     *
+     * @return the examples of the timed steps
+     */
+    private static long train(Module m, Optimizer opt, Tensor x, Tensor y, int batch, int batches, int k, int rounds,
+                              long[] t0, int slot) {
         long examples = 0;
         for (int s = 0; s < (warmup(k) + rounds) * k; s++) {
             if (s == warmup(k) * k) {
-                t0 = System.nanoTime();
+                t0[slot] = System.nanoTime();
                 examples = 0;
             }
             int start = (s % batches) * batch;
@@ -178,7 +176,7 @@ final class Throughput {
             opt.step();
             examples += n;
         }
-        return examples / ((System.nanoTime() - t0) / 1e9);
+        return examples;
     }
 
     /**
