@@ -24,18 +24,19 @@ final class Pool {
             return;
         }
         int parts = Parallel.parts((long) out.numel() * w.kernelH() * w.kernelW(), GRAIN);
+        boolean fast = max && inside(x, w, out);
         Parallel.forEach(parts, part -> {
             for (int pl = part; pl < n * c; pl += parts) {
-                plane(max, x, w, out, argmax, pl / c, pl % c);
+                if (fast) {
+                    maxPlaneInside(x, w, out, argmax, pl / c, pl % c);
+                } else {
+                    plane(max, x, w, out, argmax, pl / c, pl % c);
+                }
             }
         });
     }
 
     private static void plane(boolean max, View x, Window w, View out, View argmax, int n, int c) {
-        if (max && inside(x, w, out)) {
-            maxPlaneInside(x, w, out, argmax, n, c);
-            return;
-        }
         HeapBuffer src = (HeapBuffer) x.buffer(), dst = (HeapBuffer) out.buffer();
         long[] idx = argmax == null ? null : ((HeapBuffer) argmax.buffer()).i64;
         int[] xs = x.strides(), os = out.strides();
