@@ -10,6 +10,7 @@ import dev.jgrad.nn.Functional;
 import dev.jgrad.nn.Functional.Activation;
 import dev.jgrad.nn.Losses;
 import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -26,25 +27,32 @@ import org.openjdk.jmh.annotations.State;
 /**
  * What the DataLoader costs next to the training step it feeds: Fashion-MNIST (Debian's
  * {@code dataset-fashion-mnist}; random data of the same shape when it is absent), batches of 64,
- * an MLP 784-256-10 step (linear + ReLU, cross-entropy, backward, SGD). {@code assemble} is one
+ * an MLP step (linear + ReLU layers, cross-entropy, backward, SGD). The default network is PyTorch's
+ * quickstart tutorial's, which trains this very data set with this batch size: 784-512-512-10;
+ * {@code -p hidden=256} runs the smaller 784-256-10. {@code assemble} is one
  * shuffled batch gathered in the calling thread (one indexSelect per tensor); {@code step} trains on
  * a fixed batch; {@code stepFromLoader} takes each batch from a prefetching loader and
- * {@code stepFromSyncLoader} from one that assembles in the calling thread. Target: assemble under
- * 5% of step, and stepFromLoader equal to step within noise.
+ * {@code stepFromSyncLoader} from one that assembles in the calling thread, and
+ * {@code stepPreassembled} cycles through batches assembled in setup. Target: assemble under 5% of
+ * step, and stepFromLoader equal to stepPreassembled within noise.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class DataLoaderBenchmark {
+    /** Batches {@link #stepPreassembled} cycles through: 25 MB, more than the caches hold. */
+    private static final int POOL = 128;
+
     /** Examples per batch. */
     @Param({"64"})
     public int batch;
+    /** Hidden layer widths, dash-separated (JMH splits {@code -p} values at commas). */
+    @Param({"512-512"})
+    public String hidden;
 
     private TensorDataset train;
-    private Tensor w1;
-    private Tensor b1;
-    private Tensor w2;
-    private Tensor b2;
+    /** Weight and bias of each layer, in order. */
+    private Tensor[] params;
     private List<Tensor> fixed;
     private DataLoader prefetching;
     private DataLoader sync;
@@ -52,22 +60,33 @@ public class DataLoaderBenchmark {
     private Iterator<List<Tensor>> synced;
     private int[] order;
     private int at;
+    private List<List<Tensor>> pool;
+    private int pooled;
 
     /** Loads the data and the network, and warms the step up. */
     @Setup
     public void setup() {
         train = Files.isDirectory(Datasets.FASHION_MNIST_DIR) ? Datasets.fashionMnist().train() : synthetic();
         Generator g = new Generator(1);
-        w1 = Tensor.randn(g, 256, 784).mul(Math.sqrt(2.0 / 784)).requiresGrad(true);
-        b1 = Tensor.zeros(256).requiresGrad(true);
-        w2 = Tensor.randn(g, 10, 256).mul(Math.sqrt(2.0 / 256)).requiresGrad(true);
-        b2 = Tensor.zeros(10).requiresGrad(true);
+        String[] widths = (hidden + "-10").split("-");
+        params = new Tensor[2 * widths.length];
+        int in = 784;
+        for (int l = 0; l < widths.length; l++) {
+            int out = Integer.parseInt(widths[l].trim());
+            params[2 * l] = Tensor.randn(g, out, in).mul(Math.sqrt(2.0 / in)).requiresGrad(true);
+            params[2 * l + 1] = Tensor.zeros(out).requiresGrad(true);
+            in = out;
+        }
         order = new int[train.size()];
         SplittableRandom rng = new SplittableRandom(2);
         for (int i = 0; i < order.length; i++) {
             order[i] = rng.nextInt(order.length);
         }
         fixed = assemble();
+        pool = new ArrayList<>();
+        for (int i = 0; i < POOL; i++) {
+            pool.add(assemble());
+        }
         prefetching = new DataLoader(train, batch, true, true, new Generator(3));
         sync = prefetching.prefetch(0);
         for (int i = 0; i < 2000; i++) {
@@ -101,6 +120,17 @@ public class DataLoaderBenchmark {
         return train(fixed);
     }
 
+    /**
+     * @return the loss of one step on the next of {@value #POOL} batches assembled in setup: the cost
+     *         of a fresh batch (not in cache) without the cost of assembling it, the time a
+     *         prefetching loader can at best reach
+     */
+    @Benchmark
+    public double stepPreassembled() {
+        pooled = (pooled + 1) % pool.size();
+        return train(pool.get(pooled));
+    }
+
     /** @return the loss of one step on the next batch of a prefetching loader */
     @Benchmark
     public double stepFromLoader() {
@@ -120,11 +150,15 @@ public class DataLoaderBenchmark {
     }
 
     private double train(List<Tensor> b) {
-        Tensor h = Functional.linear(b.get(0), w1, b1, Activation.RELU);
-        Tensor loss = Losses.crossEntropy(Functional.linear(h, w2, b2, Activation.NONE), b.get(1));
+        Tensor h = b.get(0);
+        for (int l = 0; l < params.length; l += 2) {
+            boolean last = l == params.length - 2;
+            h = Functional.linear(h, params[l], params[l + 1], last ? Activation.NONE : Activation.RELU);
+        }
+        Tensor loss = Losses.crossEntropy(h, b.get(1));
         loss.backward();
         try (var g = NoGrad.enter()) {
-            for (Tensor p : new Tensor[] {w1, b1, w2, b2}) {
+            for (Tensor p : params) {
                 p.addInPlace(p.grad(), -0.01);
                 p.zeroGrad();
             }
