@@ -33,7 +33,8 @@ import org.openjdk.jmh.annotations.State;
  * shuffled batch gathered in the calling thread (one indexSelect per tensor); {@code step} trains on
  * a fixed batch; {@code stepFromLoader} takes each batch from a prefetching loader and
  * {@code stepFromSyncLoader} from one that assembles in the calling thread, and
- * {@code stepPreassembled} cycles through batches assembled in setup. Target: assemble under 5% of
+ * {@code stepPreassembled} cycles through batches assembled in setup ({@code stepBesideLoader} too,
+ * while the prefetching loader's thread works for nothing). Target: assemble under 5% of
  * step, and stepFromLoader equal to stepPreassembled within noise.
  */
 @State(Scope.Thread)
@@ -138,6 +139,20 @@ public class DataLoaderBenchmark {
             prefetched = prefetching.iterator();
         }
         return train(prefetched.next());
+    }
+
+    /**
+     * @return the loss of one step on a pre-assembled batch (as {@link #stepPreassembled}) while the
+     *         prefetching loader's thread assembles a batch that is taken and dropped: what the
+     *         loading thread's work costs the step without the step using its batches
+     */
+    @Benchmark
+    public double stepBesideLoader() {
+        if (prefetched == null || !prefetched.hasNext()) {
+            prefetched = prefetching.iterator();
+        }
+        prefetched.next();
+        return stepPreassembled();
     }
 
     /** @return the loss of one step on the next batch of a loader without a background thread */

@@ -1,0 +1,76 @@
+package dev.jgrad.bench;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.function.DoubleSupplier;
+
+/**
+ * What the DataLoader adds to a training step, as same-JVM ratios: rounds of each
+ * {@link DataLoaderBenchmark} case, the cases alternating round after round, each round's time
+ * divided by the same round's {@code stepPreassembled}, the median ratio over the rounds printed.
+ * On a shared machine JMH's separate averages drift by more (±15%) than the few percent in
+ * question; alternating keeps every case under the same conditions.
+ * <pre>
+ * java --add-modules jdk.incubator.vector -Xms4g -Xmx4g -XX:+AlwaysPreTouch [-Djgrad.threads=1] \
+ *     -cp benchmarks/target/jgrad-benchmarks.jar dev.jgrad.bench.LoaderRatios [hidden] [rounds] [steps]
+ * </pre>
+ * {@code hidden} as {@link DataLoaderBenchmark#hidden} (default {@code 512-512}), {@code rounds}
+ * (default 24, the first 4 discarded as warm-up) of {@code steps} steps per case (default 100).
+ */
+public final class LoaderRatios {
+    private static final String[] CASES = {"stepPreassembled", "stepFromLoader", "stepFromSyncLoader",
+        "stepBesideLoader", "step", "assemble"};
+    private static final int WARM_ROUNDS = 4;
+
+    private LoaderRatios() {
+    }
+
+    /**
+     * @param args {@code [hidden] [rounds] [steps]}, see the class comment
+     */
+    public static void main(String[] args) {
+        DataLoaderBenchmark b = new DataLoaderBenchmark();
+        b.batch = 64;
+        b.hidden = args.length > 0 ? args[0] : "512-512";
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 24;
+        int steps = args.length > 2 ? Integer.parseInt(args[2]) : 100;
+        b.setup();
+        DoubleSupplier[] cases = {b::stepPreassembled, b::stepFromLoader, b::stepFromSyncLoader, b::stepBesideLoader,
+            b::step, () -> b.assemble().size()};
+        double[][] ratios = new double[CASES.length][Math.max(0, rounds - WARM_ROUNDS)];
+        double[] micros = new double[CASES.length];
+        for (int r = 0; r < rounds; r++) {
+            for (int c = 0; c < cases.length; c++) {
+                micros[c] = time(cases[c], steps);
+            }
+            if (r >= WARM_ROUNDS) {
+                for (int c = 0; c < cases.length; c++) {
+                    ratios[c][r - WARM_ROUNDS] = micros[c] / micros[0];
+                }
+            }
+        }
+        System.out.printf(Locale.ROOT, "MLP 784-%s-10, batch 64, %d rounds of %d steps; last round's times and the"
+                + " median ratio to stepPreassembled (quartiles)%n", b.hidden, rounds - WARM_ROUNDS, steps);
+        for (int c = 0; c < cases.length; c++) {
+            double[] q = ratios[c].clone();
+            Arrays.sort(q);
+            System.out.printf(Locale.ROOT, "%-19s %9.1f us %8.4f (%.4f-%.4f)%n", CASES[c], micros[c], at(q, 0.5),
+                    at(q, 0.25), at(q, 0.75));
+        }
+    }
+
+    /** @return the mean wall time of one call over {@code steps} calls, us */
+    private static double time(DoubleSupplier task, int steps) {
+        double sink = 0;
+        long t0 = System.nanoTime();
+        for (int i = 0; i < steps; i++) {
+            sink += task.getAsDouble();
+        }
+        long t = System.nanoTime() - t0;
+        return sink == Double.MIN_VALUE ? 0 : t / 1e3 / steps;
+    }
+
+    private static double at(double[] sorted, double q) {
+        return sorted.length == 0 ? Double.NaN : sorted[(int) Math.min(sorted.length - 1, q * sorted.length)];
+    }
+}
