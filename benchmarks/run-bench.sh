@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# ./jgrad bench [--quick] [filter] [-p name=v1,v2]: build the JMH uber-jar if needed, run it, print the table.
+# ./jgrad bench [--quick] [filter] [-p name=v1,v2] [JMH options]: build the JMH uber-jar if needed, run it, print the table.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 JAR="$ROOT/benchmarks/target/jgrad-benchmarks.jar"

@@ -4,21 +4,28 @@ import java.io.File;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.results.format.ResultFormatType;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.CommandLineOptionException;
+import org.openjdk.jmh.runner.options.CommandLineOptions;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
- * {@code ./jgrad bench [--quick] [--results DIR] [filter] [-p name=v1,v2 ...]}: runs the benchmarks matching
- * {@code filter} (a regex; all by default) together with {@link PeakBenchmark}, writes JMH's JSON to
- * the results folder, and prints each figure as GFLOP/s or GB/s and as a fraction of the peak
- * measured in the same run.
+ * {@code ./jgrad bench [--quick] [--results DIR] [filter ...] [-p name=v1,v2 ...] [JMH options]}: runs the
+ * benchmarks matching {@code filter} (a regex; all by default) together with {@link PeakBenchmark},
+ * writes JMH's JSON to the results folder, and prints each figure as GFLOP/s or GB/s and as a
+ * fraction of the peak measured in the same run. From the first other argument that starts with
+ * {@code -} on, the arguments are JMH's own ({@code -f 2 -wi 4 -i 6 -r 1 -prof gc -jvmArgsAppend
+ * -Djgrad.threads=1}); they override this harness's defaults, and JVM arguments are appended to its
+ * own ({@code --add-modules jdk.incubator.vector -Xms4g -Xmx4g -XX:+AlwaysPreTouch}).
  */
 public final class BenchMain {
     private BenchMain() {
@@ -27,45 +34,73 @@ public final class BenchMain {
     /**
      * @param args see the class comment
      * @throws RunnerException if JMH fails
+     * @throws CommandLineOptionException if JMH does not understand its options
      */
-    public static void main(String[] args) throws RunnerException {
-        boolean quick = false;
-        String results = "benchmarks/results";
-        List<String> filters = new ArrayList<>();
-        List<String[]> params = new ArrayList<>();
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--quick" -> quick = true;
-                case "--results" -> results = args[++i];
-                case "-p" -> params.add(args[++i].split("=", 2));
-                default -> filters.add(args[i]);
-            }
-        }
-        new File(results).mkdirs();
+    public static void main(String[] args) throws RunnerException, CommandLineOptionException {
+        Args a = Args.parse(args);
+        Options jmh = new CommandLineOptions(a.jmh());
+        new File(a.results()).mkdirs();
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-        File json = new File(results, "jmh-" + stamp + ".json");
+        File json = new File(a.results(), "jmh-" + stamp + ".json");
+        List<String> jvmArgs = new ArrayList<>(List.of("--add-modules", "jdk.incubator.vector", "-Xms4g", "-Xmx4g",
+                "-XX:+AlwaysPreTouch"));
+        jvmArgs.addAll(jmh.getJvmArgsAppend().orElse(List.of()));
+        boolean quick = a.quick();
+        // JMH's own options are the parent: every default set here gives way to one given there.
         ChainedOptionsBuilder opt = new OptionsBuilder()
+                .parent(jmh)
                 .include(PeakBenchmark.class.getSimpleName())
-                .forks(1)
-                .jvmArgsAppend("--add-modules", "jdk.incubator.vector", "-Xms4g", "-Xmx4g", "-XX:+AlwaysPreTouch")
-                .warmupIterations(quick ? 2 : 3)
-                .warmupTime(TimeValue.seconds(quick ? 1 : 2))
-                .measurementIterations(quick ? 3 : 5)
-                .measurementTime(TimeValue.seconds(quick ? 1 : 2))
+                .forks(jmh.getForkCount().orElse(1))
+                .jvmArgsAppend(jvmArgs.toArray(String[]::new))
+                .warmupIterations(jmh.getWarmupIterations().orElse(quick ? 2 : 3))
+                .warmupTime(jmh.getWarmupTime().orElse(TimeValue.seconds(quick ? 1 : 2)))
+                .measurementIterations(jmh.getMeasurementIterations().orElse(quick ? 3 : 5))
+                .measurementTime(jmh.getMeasurementTime().orElse(TimeValue.seconds(quick ? 1 : 2)))
                 .resultFormat(ResultFormatType.JSON)
                 .result(json.getPath());
-        if (filters.isEmpty()) {
+        if (a.filters().isEmpty() && jmh.getIncludes().isEmpty()) {
             opt.include(".*");
         }
-        for (String f : filters) {
+        for (String f : a.filters()) {
             opt.include(f);
         }
-        for (String[] p : params) {
+        for (String[] p : a.params()) {
             opt.param(p[0], p[1].split(","));
         }
         Collection<RunResult> run = new Runner(opt.build()).run();
         System.out.println();
         System.out.print(Report.table(run));
         System.out.println("JMH JSON: " + json.getPath());
+    }
+
+    /** The command line split into this harness's arguments and JMH's (from the first unknown option on). */
+    private record Args(boolean quick, String results, List<String> filters, List<String[]> params, String[] jmh) {
+        static Args parse(String[] args) {
+            boolean quick = false;
+            String results = "benchmarks/results";
+            List<String> filters = new ArrayList<>();
+            List<String[]> params = new ArrayList<>();
+            int i = 0;
+            while (i < args.length) {
+                String arg = args[i];
+                if (arg.equals("--quick")) {
+                    quick = true;
+                    i++;
+                } else if ((arg.equals("--results") || arg.equals("-p")) && i + 1 < args.length) {
+                    if (arg.equals("-p")) {
+                        params.add(args[i + 1].split("=", 2));
+                    } else {
+                        results = args[i + 1];
+                    }
+                    i += 2;
+                } else if (arg.startsWith("-")) {
+                    break;
+                } else {
+                    filters.add(arg);
+                    i++;
+                }
+            }
+            return new Args(quick, results, filters, params, Arrays.copyOfRange(args, i, args.length));
+        }
     }
 }
