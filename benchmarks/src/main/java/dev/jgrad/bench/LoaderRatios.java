@@ -2,6 +2,7 @@ package dev.jgrad.bench;
 
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.concurrent.Semaphore;
 import java.util.function.DoubleSupplier;
 
 /**
@@ -9,7 +10,10 @@ import java.util.function.DoubleSupplier;
  * {@link DataLoaderBenchmark} case, the cases alternating round after round, each round's time
  * divided by the same round's {@code stepPreassembled}, the median ratio over the rounds printed.
  * On a shared machine JMH's separate averages drift by more (±15%) than the few percent in
- * question; alternating keeps every case under the same conditions.
+ * question; alternating keeps every case under the same conditions. {@code stepBesideCompute} is
+ * {@code stepPreassembled} while a helper thread, woken once a step, computes for as long as the
+ * last round's {@code assemble} took without touching memory: set beside {@code stepBesideLoader},
+ * it tells the loading thread's memory traffic from its mere running on the other core.
  * <pre>
  * java --add-modules jdk.incubator.vector -Xms4g -Xmx4g -XX:+AlwaysPreTouch [-Djgrad.threads=1] \
  *     -cp benchmarks/target/jgrad-benchmarks.jar dev.jgrad.bench.LoaderRatios [hidden] [rounds] [steps]
@@ -19,7 +23,7 @@ import java.util.function.DoubleSupplier;
  */
 public final class LoaderRatios {
     private static final String[] CASES = {"stepPreassembled", "stepFromLoader", "stepFromSyncLoader",
-        "stepBesideLoader", "step", "assemble"};
+        "stepBesideLoader", "stepBesideCompute", "step", "assemble"};
     private static final int WARM_ROUNDS = 4;
 
     private LoaderRatios() {
@@ -35,14 +39,16 @@ public final class LoaderRatios {
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 24;
         int steps = args.length > 2 ? Integer.parseInt(args[2]) : 100;
         b.setup();
+        Helper helper = new Helper();
         DoubleSupplier[] cases = {b::stepPreassembled, b::stepFromLoader, b::stepFromSyncLoader, b::stepBesideLoader,
-            b::step, () -> b.assemble().size()};
+            () -> helper.beside(b::stepPreassembled), b::step, () -> b.assemble().size()};
         double[][] ratios = new double[CASES.length][Math.max(0, rounds - WARM_ROUNDS)];
         double[] micros = new double[CASES.length];
         for (int r = 0; r < rounds; r++) {
             for (int c = 0; c < cases.length; c++) {
                 micros[c] = time(cases[c], steps);
             }
+            helper.nanos = (long) (micros[cases.length - 1] * 1e3);
             if (r >= WARM_ROUNDS) {
                 for (int c = 0; c < cases.length; c++) {
                     ratios[c][r - WARM_ROUNDS] = micros[c] / micros[0];
@@ -68,6 +74,38 @@ public final class LoaderRatios {
         }
         long t = System.nanoTime() - t0;
         return sink == Double.MIN_VALUE ? 0 : t / 1e3 / steps;
+    }
+
+    /** A daemon thread that computes for {@link #nanos} each time it is released, touching no memory. */
+    private static final class Helper {
+        private final Semaphore go = new Semaphore(0);
+        volatile long nanos = 40_000;
+        volatile double result;
+
+        Helper() {
+            Thread t = new Thread(this::run, "loader-ratios-helper");
+            t.setDaemon(true);
+            t.start();
+        }
+
+        /** @return {@code step}'s value, the helper released first */
+        double beside(DoubleSupplier step) {
+            go.release();
+            return step.getAsDouble();
+        }
+
+        private void run() {
+            double x = 1;
+            while (true) {
+                go.acquireUninterruptibly();
+                for (long end = System.nanoTime() + nanos; System.nanoTime() < end; ) {
+                    for (int i = 0; i < 100; i++) {
+                        x = x * 1.0000001 + 1e-9;
+                    }
+                }
+                result = x;
+            }
+        }
     }
 
     private static double at(double[] sorted, double q) {
