@@ -86,12 +86,11 @@ public final class BenchMain {
                 if (arg.equals("--quick")) {
                     quick = true;
                     i++;
-                } else if ((arg.equals("--results") || arg.equals("-p")) && i + 1 < args.length) {
-                    if (arg.equals("-p")) {
-                        params.add(args[i + 1].split("=", 2));
-                    } else {
-                        results = args[i + 1];
-                    }
+                } else if (arg.equals("--results") && i + 1 < args.length) {
+                    results = args[i + 1];
+                    i += 2;
+                } else if (arg.equals("-p") && i + 1 < args.length) {
+                    params.add(args[i + 1].split("=", 2));
                     i += 2;
                 } else if (arg.startsWith("-")) {
                     break;

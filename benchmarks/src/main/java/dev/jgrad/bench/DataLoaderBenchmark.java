@@ -135,10 +135,7 @@ public class DataLoaderBenchmark {
     /** @return the loss of one step on the next batch of a prefetching loader */
     @Benchmark
     public double stepFromLoader() {
-        if (prefetched == null || !prefetched.hasNext()) {
-            prefetched = prefetching.iterator();
-        }
-        return train(prefetched.next());
+        return train(nextPrefetched());
     }
 
     /**
@@ -148,11 +145,16 @@ public class DataLoaderBenchmark {
      */
     @Benchmark
     public double stepBesideLoader() {
+        nextPrefetched();
+        return stepPreassembled();
+    }
+
+    /** @return the prefetching loader's next batch, a new epoch begun when one ends */
+    private List<Tensor> nextPrefetched() {
         if (prefetched == null || !prefetched.hasNext()) {
             prefetched = prefetching.iterator();
         }
-        prefetched.next();
-        return stepPreassembled();
+        return prefetched.next();
     }
 
     /** @return the loss of one step on the next batch of a loader without a background thread */

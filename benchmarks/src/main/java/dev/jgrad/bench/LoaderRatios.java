@@ -22,8 +22,6 @@ import java.util.function.DoubleSupplier;
  * (default 24, the first 4 discarded as warm-up) of {@code steps} steps per case (default 100).
  */
 public final class LoaderRatios {
-    private static final String[] CASES = {"stepPreassembled", "stepFromLoader", "stepFromSyncLoader",
-        "stepBesideLoader", "stepBesideCompute", "step", "assemble"};
     private static final int WARM_ROUNDS = 4;
 
     private LoaderRatios() {
@@ -40,13 +38,17 @@ public final class LoaderRatios {
         int steps = args.length > 2 ? Integer.parseInt(args[2]) : 100;
         b.setup();
         Helper helper = new Helper();
-        DoubleSupplier[] cases = {b::stepPreassembled, b::stepFromLoader, b::stepFromSyncLoader, b::stepBesideLoader,
-            () -> helper.beside(b::stepPreassembled), b::step, () -> b.assemble().size()};
-        double[][] ratios = new double[CASES.length][Math.max(0, rounds - WARM_ROUNDS)];
-        double[] micros = new double[CASES.length];
+        // stepPreassembled first (the denominator), assemble last (the helper's work per step).
+        Case[] cases = {new Case("stepPreassembled", b::stepPreassembled),
+            new Case("stepFromLoader", b::stepFromLoader), new Case("stepFromSyncLoader", b::stepFromSyncLoader),
+            new Case("stepBesideLoader", b::stepBesideLoader),
+            new Case("stepBesideCompute", () -> helper.beside(b::stepPreassembled)), new Case("step", b::step),
+            new Case("assemble", () -> b.assemble().size())};
+        double[][] ratios = new double[cases.length][Math.max(0, rounds - WARM_ROUNDS)];
+        double[] micros = new double[cases.length];
         for (int r = 0; r < rounds; r++) {
             for (int c = 0; c < cases.length; c++) {
-                micros[c] = time(cases[c], steps);
+                micros[c] = time(cases[c].run(), steps);
             }
             helper.nanos = (long) (micros[cases.length - 1] * 1e3);
             if (r >= WARM_ROUNDS) {
@@ -60,9 +62,12 @@ public final class LoaderRatios {
         for (int c = 0; c < cases.length; c++) {
             double[] q = ratios[c].clone();
             Arrays.sort(q);
-            System.out.printf(Locale.ROOT, "%-19s %9.1f us %8.4f (%.4f-%.4f)%n", CASES[c], micros[c], at(q, 0.5),
+            System.out.printf(Locale.ROOT, "%-19s %9.1f us %8.4f (%.4f-%.4f)%n", cases[c].name(), micros[c], at(q, 0.5),
                     at(q, 0.25), at(q, 0.75));
         }
+    }
+
+    private record Case(String name, DoubleSupplier run) {
     }
 
     /** @return the mean wall time of one call over {@code steps} calls, us */
