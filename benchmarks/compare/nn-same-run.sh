@@ -21,7 +21,8 @@ jmh() {  # jmh CASE -> "jgrad CASE ms"
         "${params[@]}" 2>/dev/null \
         | awk -v c="$1" -v u="$unit" -v f="$filter" 'index($1, f ".") == 1 && $0 ~ /avgt/ {
             for (i = 1; i <= NF; i++) if ($i == "avgt") s = $(i + 2);
-            printf "jgrad %s %.3f ms\n", c, (u == "us" ? s / 1000 : s) }'
+            label = ($1 ~ /InScope$/) ? c " (in a MemoryScope)" : c
+            printf "jgrad %s %.3f ms\n", label, (u == "us" ? s / 1000 : s) }'
 }
 jmh_conv() {  # every ConvBenchmark pass -> "jgrad conv SHAPE PASS ms GFLOP/s" (params sort as device, pass, shape)
     "$J" -Djmh.ignoreLock=true -cp "$JAR" org.openjdk.jmh.Main ConvBenchmark -f 1 -wi 4 -w 2s -i 5 -r 2s \

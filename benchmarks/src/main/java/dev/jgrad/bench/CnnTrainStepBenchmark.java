@@ -1,5 +1,6 @@
 package dev.jgrad.bench;
 
+import dev.jgrad.MemoryScope;
 import dev.jgrad.Tensor;
 import dev.jgrad.autograd.NoGrad;
 import dev.jgrad.nn.Functional;
@@ -23,7 +24,9 @@ import org.openjdk.jmh.annotations.State;
  * 3136→128, ReLU, Linear 128→10, cross-entropy; backward; SGD. The same network is timed in
  * PyTorch by {@code benchmarks/compare/compare.py} ({@code train cnn}). Like
  * {@link TrainStepBenchmark} it trains for a few seconds before JMH's warm-up so that C2 has
- * compiled the step's kernels (and at least 40 steps).
+ * compiled the step's kernels (and at least 40 steps). {@link #stepInScope} runs the same step in a
+ * {@link MemoryScope}, as {@code Trainer} does: the step's activations and temporaries are released
+ * at its end and their arrays reused by the next step.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -89,5 +92,13 @@ public class CnnTrainStepBenchmark {
             }
         }
         return loss.item();
+    }
+
+    /** @return the loss of this step, run in its own {@link MemoryScope} */
+    @Benchmark
+    public double stepInScope() {
+        try (var scope = MemoryScope.open()) {
+            return step();
+        }
     }
 }

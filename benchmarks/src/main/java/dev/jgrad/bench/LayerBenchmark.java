@@ -1,5 +1,6 @@
 package dev.jgrad.bench;
 
+import dev.jgrad.MemoryScope;
 import dev.jgrad.Tensor;
 import dev.jgrad.nn.BatchNorm2d;
 import dev.jgrad.nn.GRU;
@@ -22,7 +23,9 @@ import org.openjdk.jmh.annotations.State;
  * {@code benchmarks/compare/compare.py}: BatchNorm2d(64) on {@code [64, 64, 28, 28]} (training
  * mode), LayerNorm(1024) on {@code [256, 1024]}, and a one-layer LSTM (input 64, hidden 128) over
  * 50 steps of a batch of 32, and a GRU of the same shape. Each op sums the output and back-propagates into the input and
- * every parameter.
+ * every parameter. {@link #forwardBackwardInScope} runs the same step inside a {@link MemoryScope}, as a training
+ * loop that recycles its step's memory does: the outputs and temporaries the scope releases come back, still in
+ * cache, for the next step's outputs instead of new arrays the JVM zero-fills.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -81,5 +84,13 @@ public class LayerBenchmark {
             g.reshape(-1).narrow(0, 0, 1).item();
         }
         return g;
+    }
+
+    /** @return the input gradient after forward + backward inside a scope (the gradient outlives it, as a leaf's) */
+    @Benchmark
+    public Object forwardBackwardInScope() {
+        try (var scope = MemoryScope.open()) {
+            return forwardBackward();
+        }
     }
 }

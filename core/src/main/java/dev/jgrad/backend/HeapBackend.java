@@ -4,8 +4,9 @@ import dev.jgrad.DType;
 
 /**
  * Buffer management shared by the host backends ({@code reference}, {@code cpu}): both keep data
- * in {@link HeapBuffer}s, so tensors move between them without conversion. Subclasses supply the
- * compute primitives.
+ * in {@link HeapBuffer}s, so tensors move between them without conversion. Arrays released by a
+ * {@code MemoryScope} go to a shared {@link HeapPool} and come back for later allocations of the
+ * same length. Subclasses supply the compute primitives.
  */
 public abstract class HeapBackend implements Backend {
 
@@ -13,9 +14,24 @@ public abstract class HeapBackend implements Backend {
     protected HeapBackend() {
     }
 
+    /** Zero-filled: a new array, or a pooled one of this length cleared in cache. */
     @Override
     public Buffer allocate(DType dtype, int length) {
-        return HeapBuffer.allocate(this, dtype, length);
+        return HeapBuffer.adopt(this, dtype, HeapPool.INSTANCE.takeZeroed(dtype, length));
+    }
+
+    /** A pooled array of this length when one was released, unfilled; else a new one. */
+    @Override
+    public Buffer allocateUninitialized(DType dtype, int length) {
+        return HeapBuffer.adopt(this, dtype, HeapPool.INSTANCE.takeUninitialized(dtype, length));
+    }
+
+    /** Caches the array for reuse (see {@link HeapPool}); the caller guarantees no tensor reads it again. */
+    @Override
+    public void release(Buffer buffer) {
+        if (buffer instanceof HeapBuffer h && h.markPooled()) {
+            HeapPool.INSTANCE.give(h);
+        }
     }
 
     @Override

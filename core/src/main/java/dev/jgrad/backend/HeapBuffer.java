@@ -27,6 +27,9 @@ public final class HeapBuffer implements Buffer {
                 * dtype.byteSize());
     }
 
+    /** Set once the array went to the pool, so that a second release cannot hand it out twice. */
+    private boolean pooled;
+
     /** @return a zero-filled buffer of {@code length} elements */
     public static HeapBuffer allocate(Backend backend, DType dtype, int length) {
         return switch (dtype) {
@@ -49,6 +52,22 @@ public final class HeapBuffer implements Buffer {
     /** @return a buffer that adopts (does not copy) {@code data} */
     public static HeapBuffer wrap(Backend backend, long[] data) {
         return new HeapBuffer(backend, DType.I64, null, null, data);
+    }
+
+    /** @return a buffer around {@code array}, a {@code float[]}, {@code double[]} or {@code long[]} matching {@code dtype} */
+    static HeapBuffer adopt(Backend backend, DType dtype, Object array) {
+        return switch (dtype) {
+            case F32 -> new HeapBuffer(backend, dtype, (float[]) array, null, null);
+            case F64 -> new HeapBuffer(backend, dtype, null, (double[]) array, null);
+            case I64 -> new HeapBuffer(backend, dtype, null, null, (long[]) array);
+        };
+    }
+
+    /** @return true the first time only: whether the caller may give this buffer's array to the pool */
+    synchronized boolean markPooled() {
+        boolean first = !pooled;
+        pooled = true;
+        return first;
     }
 
     /** @return element {@code i} widened to double */

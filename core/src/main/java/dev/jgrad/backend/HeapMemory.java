@@ -12,7 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * saved for backward. Off by default; {@link #setTracking(boolean) on}, every buffer allocated is
  * counted until the garbage collector finds it unreachable, so {@link #liveBytes()} is exact only
  * right after a collection ({@link #settledLiveBytes()} forces one) and otherwise an upper bound.
- * Off, the cost is one read of a static field per buffer allocated. Thread-safe.
+ * Off, the cost is one read of a static field per buffer allocated. The arrays a {@code MemoryScope}
+ * released and the backends keep for reuse are reported apart ({@link #pooledBytes()}). Thread-safe.
  */
 public final class HeapMemory {
     /** A buffer's size, remembered until the buffer becomes unreachable. */
@@ -110,6 +111,20 @@ public final class HeapMemory {
             before = now;
         }
         return liveBytes();
+    }
+
+    /**
+     * @return bytes of released arrays the host backends hold for reuse: the arrays of tensors a
+     *     {@code MemoryScope} released, handed out again for outputs of the same length (at most
+     *     {@code jgrad.heap.poolBytes}; not counted in {@link #liveBytes()})
+     */
+    public static long pooledBytes() {
+        return HeapPool.INSTANCE.cachedBytes();
+    }
+
+    /** Drops the arrays held for reuse ({@link #pooledBytes()}), leaving them to the collector. */
+    public static void clearPool() {
+        HeapPool.INSTANCE.clear();
     }
 
     private static void drain() {

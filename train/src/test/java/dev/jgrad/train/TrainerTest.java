@@ -271,4 +271,50 @@ class TrainerTest {
         String text = sink.toString(StandardCharsets.UTF_8);
         assertTrue(text.contains("\r") && text.contains("epoch 1/1"), text);
     }
+
+    /**
+     * On the {@code reference} backend, whose scalar Java arithmetic rounds the same whether or not the
+     * JIT compiled it (the {@code cpu} kernels' vector reductions may sum in another order before C2
+     * compiles them, so two runs in one JVM can differ in the last bit).
+     */
+    @Test
+    void stepsInTheirOwnScopesTrainTheSameWeightsAndRecycleMemory() {
+        float[][] weights = new float[2][];
+        for (int scoped = 0; scoped < 2; scoped++) {
+            Tensor.manualSeed(7);
+            Module model = new Sequential(new Linear(2, 256), new ReLU(), new Dropout(0.1), new Linear(256, 3))
+                    .to("reference");
+            TensorDataset data = blobs(3, -1);
+            DataLoader loader = new DataLoader(new TensorDataset(data.tensors().get(0).to("reference"),
+                    data.tensors().get(1).to("reference")),
+                    BATCH, true);
+            trainer(model, new ByteArrayOutputStream()).scopePerStep(scoped == 1).fit(model, loader, loader, 2);
+            weights[scoped] = model.parameters().get(0).toFloatArray();
+        }
+        assertArrayEquals(weights[0], weights[1], "bit for bit");
+        assertTrue(dev.jgrad.backend.HeapMemory.pooledBytes() > 0, "the steps' 32 KB activations were pooled");
+    }
+
+    @Test
+    void aTensorACallbackKeepsFromAStepIsReleasedUnlessScopesAreOff() {
+        for (boolean scoped : new boolean[] {true, false}) {
+            Tensor.manualSeed(1);
+            Module model = mlp();
+            Tensor[] kept = new Tensor[1];
+            Callback keeper = new Callback() {
+                @Override
+                public void afterBackward(Module m, int epoch, int step, double loss) {
+                    kept[0] = m.parameters().get(0).grad().mul(2);
+                }
+            };
+            trainer(model, new ByteArrayOutputStream()).callback(keeper).scopePerStep(scoped)
+                    .fit(model, new DataLoader(blobs(1, -1), BATCH, false), null, 1);
+            if (scoped) {
+                IllegalStateException e = assertThrows(IllegalStateException.class, kept[0]::toFloatArray);
+                assertTrue(e.getMessage().contains("Trainer.scopePerStep(false)"), e.getMessage());
+            } else {
+                assertEquals(32, kept[0].toFloatArray().length);
+            }
+        }
+    }
 }
