@@ -46,8 +46,14 @@ final class LayerNormKernel {
                          int ro, float[] w, float[] dx, int dxo, float[] dw, int dwo, float[] db, int dbo, int rows,
                          int cols) {
         int parts = Parallel.parts((long) rows * cols, Parallel.STREAM_GRAIN / 4);
-        float[][] pw = new float[parts][cols], pb = new float[parts][cols];
+        float[][] pw = new float[parts][], pb = new float[parts][];
         Parallel.forEach(parts, p -> {
+            // each thread allocates its partial sums in its own allocation buffer: arrays allocated
+            // side by side share a cache line at their boundary, and the two threads' read-modify-writes
+            // of every row then bounce it between the cores (the backward ran 2x slower on two threads
+            // than on one)
+            pw[p] = new float[cols];
+            pb[p] = new float[cols];
             float[] scratch = gcs == 1 ? null : new float[cols];
             float[] acc = new float[2];
             int filledRow = -1;
