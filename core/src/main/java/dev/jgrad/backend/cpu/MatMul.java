@@ -54,11 +54,7 @@ final class MatMul {
         long work = (long) m * n * k;
         if (count > 1 && work < PARALLEL_GRAIN) {
             int parts = Parallel.parts(work * count, PARALLEL_GRAIN);
-            Parallel.forEach(parts, p -> {
-                for (int i = p; i < count; i += parts) {
-                    one(a, b, c, offsets[i], m, n, k, false);
-                }
-            });
+            Parallel.blocks(count, parts, i -> one(a, b, c, offsets[i], m, n, k, false));
         } else {
             for (int[] off : offsets) {
                 one(a, b, c, off, m, n, k, true);

@@ -25,13 +25,11 @@ final class Pool {
         }
         int parts = Parallel.parts((long) out.numel() * w.kernelH() * w.kernelW(), GRAIN);
         boolean fast = max && inside(x, w, out);
-        Parallel.forEach(parts, part -> {
-            for (int pl = part; pl < n * c; pl += parts) {
-                if (fast) {
-                    maxPlaneInside(x, w, out, argmax, pl / c, pl % c);
-                } else {
-                    plane(max, x, w, out, argmax, pl / c, pl % c);
-                }
+        Parallel.blocks(n * c, parts, pl -> {
+            if (fast) {
+                maxPlaneInside(x, w, out, argmax, pl / c, pl % c);
+            } else {
+                plane(max, x, w, out, argmax, pl / c, pl % c);
             }
         });
     }

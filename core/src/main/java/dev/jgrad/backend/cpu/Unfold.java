@@ -29,11 +29,7 @@ final class Unfold {
         }
         HeapBuffer src = (HeapBuffer) x.buffer(), dst = (HeapBuffer) out.buffer();
         int parts = Parallel.parts(out.numel(), GRAIN);
-        Parallel.forEach(parts, part -> {
-            for (int pl = part; pl < n * c; pl += parts) {
-                unfoldPlane(src, x, w, dst, out, pl / c, pl % c);
-            }
-        });
+        Parallel.blocks(n * c, parts, pl -> unfoldPlane(src, x, w, dst, out, pl / c, pl % c));
     }
 
     private static void unfoldPlane(HeapBuffer src, View x, Window w, HeapBuffer dst, View out, int n, int c) {
@@ -75,11 +71,7 @@ final class Unfold {
         }
         HeapBuffer src = (HeapBuffer) cols.buffer(), dst = (HeapBuffer) out.buffer();
         int parts = Parallel.parts(cols.numel(), GRAIN);
-        Parallel.forEach(parts, part -> {
-            for (int pl = part; pl < n * c; pl += parts) {
-                foldPlane(src, cols, w, dst, out, pl / c, pl % c);
-            }
-        });
+        Parallel.blocks(n * c, parts, pl -> foldPlane(src, cols, w, dst, out, pl / c, pl % c));
     }
 
     private static void foldPlane(HeapBuffer src, View cols, Window w, HeapBuffer dst, View out, int n, int c) {
