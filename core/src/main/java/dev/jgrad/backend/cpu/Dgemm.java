@@ -94,7 +94,11 @@ final class Dgemm {
             int kc = Math.min(KC, k - pc), p0 = pc;
             Parallel.forEach((m + MC - 1) / MC,
                     q -> packA(a, q * MC, Math.min(MC, m - q * MC), p0, kc, shared, q * MC * kc));
-            Parallel.forEach(panels, q -> {
+            Parallel.forEach(panels, claim -> {
+                // claims alternate between the two ends of C, so that the threads' panels are not
+                // neighbours: two panels meet in a cache line of every row of C (rows start 16 bytes
+                // into a line), which would bounce between the cores while both write it
+                int q = (claim & 1) == 0 ? claim >> 1 : panels - 1 - (claim >> 1);
                 int j0 = q * w, nc = Math.min(w, n - j0);
                 double[][] packs = packs(kMax, nc);
                 Slivers sb = slivers(b, p0, kc, k, j0, nc, m, packs[1]);
