@@ -6,6 +6,11 @@ Prints "torch <case> <milliseconds> ms" per case.
 
 Usage: /usr/bin/python3 benchmarks/compare/nn_torch.py batchNorm2d layerNorm lstm cnn conv
 (torch's default thread count; the timing loop is compare.py's best_time)
+
+The case "steady" times LayerBenchmark's four layers one after another in this one process, on 1 and
+then 2 threads (compare.torch_layer_times, batchNorm2d first): PyTorch's steady state, in which glibc
+reuses freed blocks instead of mapping fresh memory for every large tensor as a fresh process does.
+Prints "torch steady t<threads> <layer> <milliseconds> ms".
 """
 import os
 import sys
@@ -13,7 +18,7 @@ import sys
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from compare import best_time, torch_cnn_times, torch_layer_step  # noqa: E402  (one timing loop, one definition each)
+from compare import best_time, torch_cnn_times, torch_layer_step, torch_layer_times  # noqa: E402  (one timing loop, one definition each)
 
 LAYERS = {"batchNorm2d": (lambda: torch.nn.BatchNorm2d(64), (64, 64, 28, 28)),
           "layerNorm": (lambda: torch.nn.LayerNorm(1024), (256, 1024)),
@@ -34,6 +39,12 @@ def layer_time(name):
 
 if __name__ == "__main__":
     for case in sys.argv[1:]:
+        if case == "steady":
+            for threads in (1, 2):
+                torch.set_num_threads(threads)
+                for key, sec in torch_layer_times(torch).items():
+                    print("torch steady t%d %s %.3f ms" % (threads, key.split(" ")[1], sec * 1e3), flush=True)
+            continue
         if case == "cnn":
             seconds = torch_cnn_times(torch, convs=False)["train cnn"]
         elif case == "conv":

@@ -19,7 +19,7 @@ import java.util.Set;
  * that hands them out again, unfilled, for outputs of the same length a primitive overwrites
  * completely: a training step run in a scope reuses the previous step's memory, still in cache,
  * where new arrays would each cost the JVM a zero-filling pass over memory that is not (the CNN
- * training step of the benchmarks ran 22% faster so). The pool holds at most
+ * training step of the benchmarks ran about a fifth faster so). The pool holds at most
  * {@code -Djgrad.heap.poolBytes} bytes (default an eighth of the maximum heap, at most 256 MiB; 0
  * turns it off); {@code HeapMemory.pooledBytes()} reports it.
  *

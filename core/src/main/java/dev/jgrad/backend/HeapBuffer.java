@@ -16,6 +16,8 @@ public final class HeapBuffer implements Buffer {
     public final double[] f64;
     /** I64 storage, else null. */
     public final long[] i64;
+    /** Set once the array went to the pool, so that a second release cannot hand it out twice. */
+    private boolean pooled;
 
     private HeapBuffer(Backend backend, DType dtype, float[] f32, double[] f64, long[] i64) {
         this.backend = backend;
@@ -26,9 +28,6 @@ public final class HeapBuffer implements Buffer {
         HeapMemory.allocated(this, (long) (f32 != null ? f32.length : f64 != null ? f64.length : i64.length)
                 * dtype.byteSize());
     }
-
-    /** Set once the array went to the pool, so that a second release cannot hand it out twice. */
-    private boolean pooled;
 
     /** @return a zero-filled buffer of {@code length} elements */
     public static HeapBuffer allocate(Backend backend, DType dtype, int length) {

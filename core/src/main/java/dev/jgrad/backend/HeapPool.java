@@ -17,8 +17,7 @@ import java.util.Map;
  * there). An array released by a closing scope was written during the last step and is still in
  * cache; handing it back for an output the primitive overwrites completely skips the fill. This is
  * the host counterpart of PyTorch's reuse of freed blocks, but explicit: the JVM learns that an
- * array is dead only at a collection, so only arrays released by a scope (or by the autograd
- * engine's early release) come here.
+ * array is dead only at a collection, so only arrays a closing scope released come here.
  *
  * <p>Arrays are reused at their exact length (a buffer's length is its element count), most
  * recently released first; arrays under {@link #MIN_BYTES} are left to the collector (a
@@ -55,8 +54,6 @@ final class HeapPool {
     private final ArrayDeque<Entry> order = new ArrayDeque<>();
     private long cachedBytes;
     private int cachedCount;
-    private long hits;
-    private long misses;
 
     HeapPool(long limit, boolean poison) {
         this.limit = limit;
@@ -121,17 +118,24 @@ final class HeapPool {
         };
     }
 
-    private synchronized Object take(DType dtype, int length) {
-        if (cachedCount == 0 || (long) length * dtype.byteSize() < MIN_BYTES) {
+    private Object take(DType dtype, int length) {
+        if ((long) length * dtype.byteSize() < MIN_BYTES) {
+            return null;   // most allocations: no lock taken
+        }
+        synchronized (this) {
+            return takeCached(dtype, length);
+        }
+    }
+
+    private Object takeCached(DType dtype, int length) {
+        if (cachedCount == 0) {
             return null;
         }
         ArrayDeque<Entry> list = free.get(key(dtype, length));
         Entry e = list == null ? null : list.pollLast();
         if (e == null) {
-            misses++;
             return null;
         }
-        hits++;
         e.taken = true;
         cachedBytes -= e.bytes;
         cachedCount--;
@@ -185,10 +189,5 @@ final class HeapPool {
     /** @return bytes held for reuse */
     synchronized long cachedBytes() {
         return cachedBytes;
-    }
-
-    /** @return {@code {hits, misses}}: pooled-size requests served from the cache, and not */
-    synchronized long[] counts() {
-        return new long[] {hits, misses};
     }
 }
