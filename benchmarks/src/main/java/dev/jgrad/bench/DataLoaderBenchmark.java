@@ -1,6 +1,7 @@
 package dev.jgrad.bench;
 
 import dev.jgrad.Generator;
+import dev.jgrad.MemoryScope;
 import dev.jgrad.Tensor;
 import dev.jgrad.autograd.NoGrad;
 import dev.jgrad.data.DataLoader;
@@ -50,6 +51,13 @@ public class DataLoaderBenchmark {
     /** Hidden layer widths, dash-separated (JMH splits {@code -p} values at commas). */
     @Param({"512-512"})
     public String hidden;
+    /**
+     * Whether each step runs in its own {@link MemoryScope}, as {@code Trainer} runs it: the step's
+     * activations and gradients' temporaries are then reused by the next step. Batches come from
+     * outside the step, as in {@code Trainer}, so the scope never releases them.
+     */
+    @Param({"false"})
+    public boolean scoped;
 
     private TensorDataset train;
     /** Weight and bias of each layer, in order. */
@@ -167,6 +175,15 @@ public class DataLoaderBenchmark {
     }
 
     private double train(List<Tensor> b) {
+        if (!scoped) {
+            return trainStep(b);
+        }
+        try (var scope = MemoryScope.open()) {
+            return trainStep(b);
+        }
+    }
+
+    private double trainStep(List<Tensor> b) {
         Tensor h = b.get(0);
         for (int l = 0; l < params.length; l += 2) {
             boolean last = l == params.length - 2;

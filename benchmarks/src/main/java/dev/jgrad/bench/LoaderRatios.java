@@ -16,10 +16,11 @@ import java.util.function.DoubleSupplier;
  * it tells the loading thread's memory traffic from its mere running on the other core.
  * <pre>
  * java --add-modules jdk.incubator.vector -Xms4g -Xmx4g -XX:+AlwaysPreTouch [-Djgrad.threads=1] \
- *     -cp benchmarks/target/jgrad-benchmarks.jar dev.jgrad.bench.LoaderRatios [hidden] [rounds] [steps]
+ *     -cp benchmarks/target/jgrad-benchmarks.jar dev.jgrad.bench.LoaderRatios [hidden] [rounds] [steps] [scoped]
  * </pre>
  * {@code hidden} as {@link DataLoaderBenchmark#hidden} (default {@code 512-512}), {@code rounds}
- * (default 24, the first 4 discarded as warm-up) of {@code steps} steps per case (default 100).
+ * (default 24, the first 4 discarded as warm-up) of {@code steps} steps per case (default 100),
+ * {@code scoped} as {@link DataLoaderBenchmark#scoped} (default false).
  */
 public final class LoaderRatios {
     private static final int WARM_ROUNDS = 4;
@@ -28,7 +29,7 @@ public final class LoaderRatios {
     }
 
     /**
-     * @param args {@code [hidden] [rounds] [steps]}, see the class comment
+     * @param args {@code [hidden] [rounds] [steps] [scoped]}, see the class comment
      */
     public static void main(String[] args) {
         DataLoaderBenchmark b = new DataLoaderBenchmark();
@@ -36,6 +37,7 @@ public final class LoaderRatios {
         b.hidden = args.length > 0 ? args[0] : "512-512";
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 24;
         int steps = args.length > 2 ? Integer.parseInt(args[2]) : 100;
+        b.scoped = args.length > 3 && Boolean.parseBoolean(args[3]);
         b.setup();
         Helper helper = new Helper();
         // stepPreassembled first (the denominator), assemble last (the helper's work per step).
@@ -57,8 +59,9 @@ public final class LoaderRatios {
                 }
             }
         }
-        System.out.printf(Locale.ROOT, "MLP 784-%s-10, batch 64, %d rounds of %d steps; last round's times and the"
-                + " median ratio to stepPreassembled (quartiles)%n", b.hidden, rounds - WARM_ROUNDS, steps);
+        System.out.printf(Locale.ROOT, "MLP 784-%s-10, batch 64, %d rounds of %d steps%s; last round's times and the"
+                + " median ratio to stepPreassembled (quartiles)%n", b.hidden, rounds - WARM_ROUNDS, steps,
+                b.scoped ? ", each step in a MemoryScope" : "");
         for (int c = 0; c < cases.length; c++) {
             double[] q = ratios[c].clone();
             Arrays.sort(q);

@@ -1,5 +1,6 @@
 package dev.jgrad.bench;
 
+import dev.jgrad.MemoryScope;
 import dev.jgrad.Tensor;
 import dev.jgrad.autograd.NoGrad;
 import dev.jgrad.nn.Functional;
@@ -105,6 +106,17 @@ public class TrainStepBenchmark {
             }
         }
         return loss.item();
+    }
+
+    /**
+     * @return the loss of this step, run in its own {@link MemoryScope} as {@code Trainer} runs it: the
+     *     activations and the gradients' temporaries are released at its end and reused by the next step
+     */
+    @Benchmark
+    public double stepInScope() {
+        try (var scope = MemoryScope.open()) {
+            return step();
+        }
     }
 
     private static void update(Tensor p) {
