@@ -1,5 +1,6 @@
 package dev.jgrad.spark;
 
+import dev.jgrad.MemoryScope;
 import dev.jgrad.Tensor;
 import dev.jgrad.nn.Module;
 import dev.jgrad.optim.GradClip;
@@ -128,11 +129,21 @@ final class Shard {
         return params;
     }
 
-    /** Forward and backward of rows [start, start + m); grads are left on the parameters. @return the mean loss */
+    /**
+     * Forward and backward of rows [start, start + m), in a {@link MemoryScope} as {@code Trainer} runs
+     * a step, so the next step reuses this one's activation arrays; grads are left on the parameters.
+     * @return the mean loss
+     */
     private double step(List<Tensor> params, int start, int m, TrainingConfig cfg) {
         for (Tensor p : params) {
             p.zeroGrad();
         }
+        try (var scope = MemoryScope.open("SparkTrainer's per-step MemoryScope")) {
+            return forwardBackward(start, m, cfg);
+        }
+    }
+
+    private double forwardBackward(int start, int m, TrainingConfig cfg) {
         Tensor out = replica.forward(x.narrow(0, start, m));
         Tensor loss = cfg.loss().loss(out, y.narrow(0, start, m));
         if (loss.numel() != 1) {
