@@ -56,7 +56,10 @@ final class Reductions {
         float[] x = ((HeapBuffer) in.buffer()).f32;
         HeapBuffer o = (HeapBuffer) out.buffer();
         int io = in.offset(), oo = out.offset(), n = reduced;
-        if (isSuffix(axes, rank)) {
+        if (isSuffix(axes, rank) && outer == 1 && op == ReduceOp.SUM) {
+            // One sum over everything (a loss): its blocks split across threads, added up in order
+            o.f32[oo] = (float) sumInParallel(x, io, n);
+        } else if (isSuffix(axes, rank)) {
             // Rows split across threads (each row stays on one thread, so results do not depend on
             // the thread count).
             Parallel.chunks(outer, Math.max(1, Parallel.STREAM_GRAIN / n), (from, to) -> {
@@ -110,21 +113,43 @@ final class Reductions {
     static double sum(float[] x, int off, int n) {
         double total = 0;
         for (int s = 0; s < n; s += BLOCK) {
-            int len = Math.min(BLOCK, n - s);
-            int base = off + s;
-            FloatVector acc0 = FloatVector.zero(S), acc1 = FloatVector.zero(S);
-            int i = 0;
-            for (int b = len - len % (2 * L); i < b; i += 2 * L) {
-                acc0 = acc0.add(FloatVector.fromArray(S, x, base + i));
-                acc1 = acc1.add(FloatVector.fromArray(S, x, base + i + L));
-            }
-            double block = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
-            for (; i < len; i++) {
-                block += x[base + i];
-            }
-            total += block;
+            total += block(x, off + s, Math.min(BLOCK, n - s));
         }
         return total;
+    }
+
+    /**
+     * {@link #sum}, its blocks computed on all threads when {@code n} is large, then added in the
+     * same order: the result is bit for bit {@code sum}'s, whatever the thread count.
+     */
+    static double sumInParallel(float[] x, int off, int n) {
+        int parts = Parallel.parts(n, Parallel.STREAM_GRAIN / 2);
+        if (parts == 1) {
+            return sum(x, off, n);
+        }
+        int blocks = (n + BLOCK - 1) / BLOCK;
+        double[] partial = new double[blocks];
+        Parallel.blocks(blocks, parts, b -> partial[b] = block(x, off + b * BLOCK, Math.min(BLOCK, n - b * BLOCK)));
+        double total = 0;
+        for (double v : partial) {
+            total += v;
+        }
+        return total;
+    }
+
+    /** One block of {@link #sum}: two F32 vector accumulators, then the tail. */
+    private static double block(float[] x, int base, int len) {
+        FloatVector acc0 = FloatVector.zero(S), acc1 = FloatVector.zero(S);
+        int i = 0;
+        for (int b = len - len % (2 * L); i < b; i += 2 * L) {
+            acc0 = acc0.add(FloatVector.fromArray(S, x, base + i));
+            acc1 = acc1.add(FloatVector.fromArray(S, x, base + i + L));
+        }
+        double block = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        for (; i < len; i++) {
+            block += x[base + i];
+        }
+        return block;
     }
 
     /**
