@@ -175,10 +175,7 @@ public class DataLoaderBenchmark {
     }
 
     private double train(List<Tensor> b) {
-        if (!scoped) {
-            return trainStep(b);
-        }
-        try (var scope = MemoryScope.open()) {
+        try (var scope = scoped ? MemoryScope.open() : null) {
             return trainStep(b);
         }
     }

@@ -31,10 +31,15 @@ public final class HeapBuffer implements Buffer {
 
     /** @return a zero-filled buffer of {@code length} elements */
     public static HeapBuffer allocate(Backend backend, DType dtype, int length) {
+        return adopt(backend, dtype, newArray(dtype, length));
+    }
+
+    /** @return a new zero-filled {@code float[]}, {@code double[]} or {@code long[]} for {@code dtype} */
+    static Object newArray(DType dtype, int length) {
         return switch (dtype) {
-            case F32 -> new HeapBuffer(backend, dtype, new float[length], null, null);
-            case F64 -> new HeapBuffer(backend, dtype, null, new double[length], null);
-            case I64 -> new HeapBuffer(backend, dtype, null, null, new long[length]);
+            case F32 -> new float[length];
+            case F64 -> new double[length];
+            case I64 -> new long[length];
         };
     }
 

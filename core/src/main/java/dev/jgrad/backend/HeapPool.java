@@ -84,14 +84,10 @@ final class HeapPool {
     Object takeUninitialized(DType dtype, int length) {
         Object a = take(dtype, length);
         if (a == null) {
-            a = newArray(dtype, length);
+            a = HeapBuffer.newArray(dtype, length);
         }
         if (poison) {
-            switch (dtype) {
-                case F32 -> Arrays.fill((float[]) a, Float.NaN);
-                case F64 -> Arrays.fill((double[]) a, Double.NaN);
-                case I64 -> Arrays.fill((long[]) a, Long.MIN_VALUE);
-            }
+            fill(dtype, a, true);
         }
         return a;
     }
@@ -100,22 +96,19 @@ final class HeapPool {
     Object takeZeroed(DType dtype, int length) {
         Object a = take(dtype, length);
         if (a == null) {
-            return newArray(dtype, length);
+            return HeapBuffer.newArray(dtype, length);
         }
-        switch (dtype) {
-            case F32 -> Arrays.fill((float[]) a, 0f);
-            case F64 -> Arrays.fill((double[]) a, 0d);
-            case I64 -> Arrays.fill((long[]) a, 0L);
-        }
+        fill(dtype, a, false);
         return a;
     }
 
-    private static Object newArray(DType dtype, int length) {
-        return switch (dtype) {
-            case F32 -> new float[length];
-            case F64 -> new double[length];
-            case I64 -> new long[length];
-        };
+    /** Fills {@code a} with zeros, or with the poison value (NaN, {@code Long.MIN_VALUE}). */
+    private static void fill(DType dtype, Object a, boolean poisoned) {
+        switch (dtype) {
+            case F32 -> Arrays.fill((float[]) a, poisoned ? Float.NaN : 0f);
+            case F64 -> Arrays.fill((double[]) a, poisoned ? Double.NaN : 0d);
+            case I64 -> Arrays.fill((long[]) a, poisoned ? Long.MIN_VALUE : 0L);
+        }
     }
 
     private Object take(DType dtype, int length) {

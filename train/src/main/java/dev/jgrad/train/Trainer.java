@@ -263,9 +263,14 @@ public final class Trainer {
     }
 
     private String trainStep(Module model, Tensor x, Tensor y, int epoch, int step, Pass pass) {
-        try (var scope = scopePerStep ? MemoryScope.open(SCOPE) : null) {
+        try (var scope = stepScope()) {
             return runStep(model, x, y, epoch, step, pass);
         }
+    }
+
+    /** @return a scope for one step or evaluated batch, or null (no scope) when they are turned off */
+    private MemoryScope stepScope() {
+        return scopePerStep ? MemoryScope.open(SCOPE) : null;
     }
 
     private String runStep(Module model, Tensor x, Tensor y, int epoch, int step, Pass pass) {
@@ -321,7 +326,7 @@ public final class Trainer {
         Pass pass = new Pass();
         try (var ng = NoGrad.enter()) {
             for (List<Tensor> batch : loader) {
-                try (var scope = scopePerStep ? MemoryScope.open(SCOPE) : null) {
+                try (var scope = stepScope()) {
                     Tensor output = model.call(batch.get(0));
                     int n = batch.get(0).shape()[0];
                     pass.lossSum += loss.apply(output, batch.get(1)).item() * n;
