@@ -5,6 +5,7 @@ import dev.jgrad.MemoryScope;
 import dev.jgrad.Tensor;
 import dev.jgrad.autograd.NoGrad;
 import dev.jgrad.data.DataLoader;
+import dev.jgrad.data.Dataset;
 import dev.jgrad.data.Datasets;
 import dev.jgrad.data.TensorDataset;
 import dev.jgrad.nn.Functional;
@@ -36,7 +37,9 @@ import org.openjdk.jmh.annotations.State;
  * {@code stepFromSyncLoader} from one that assembles in the calling thread, and
  * {@code stepPreassembled} cycles through batches assembled in setup ({@code stepBesideLoader} too,
  * while the prefetching loader's thread works for nothing). Target: assemble under 5% of
- * step, and stepFromLoader equal to stepPreassembled within noise.
+ * step, and stepFromLoader equal to stepPreassembled within noise. {@code -p augment=true} augments
+ * every example as it is loaded ({@link AugmentedImages}), a loader that costs a sizeable share of
+ * the step, where hiding it shows above the noise.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -58,8 +61,15 @@ public class DataLoaderBenchmark {
      */
     @Param({"false"})
     public boolean scoped;
+    /**
+     * Whether every example is augmented as it is loaded ({@link AugmentedImages}: a random rotation
+     * and shift with bilinear sampling, then normalisation, one example at a time), which makes
+     * loading a sizeable share of the step: the case where prefetching has something to hide.
+     */
+    @Param({"false"})
+    public boolean augment;
 
-    private TensorDataset train;
+    private Dataset train;
     /** Weight and bias of each layer, in order. */
     private Tensor[] params;
     private List<Tensor> fixed;
@@ -71,11 +81,15 @@ public class DataLoaderBenchmark {
     private int at;
     private List<List<Tensor>> pool;
     private int pooled;
+    /** Time {@link #stepFromLoader} spent waiting in the prefetching loader's {@code next()}, and how many calls. */
+    private long waitNanos;
+    private long waitCalls;
 
     /** Loads the data and the network, and warms the step up. */
     @Setup
     public void setup() {
-        train = Files.isDirectory(Datasets.FASHION_MNIST_DIR) ? Datasets.fashionMnist().train() : synthetic();
+        TensorDataset images = Files.isDirectory(Datasets.FASHION_MNIST_DIR) ? Datasets.fashionMnist().train() : synthetic();
+        train = augment ? new AugmentedImages(images) : images;
         Generator g = new Generator(1);
         String[] widths = (hidden + "-10").split("-");
         params = new Tensor[2 * widths.length];
@@ -143,7 +157,22 @@ public class DataLoaderBenchmark {
     /** @return the loss of one step on the next batch of a prefetching loader */
     @Benchmark
     public double stepFromLoader() {
-        return train(nextPrefetched());
+        long t0 = System.nanoTime();
+        List<Tensor> b = nextPrefetched();
+        waitNanos += System.nanoTime() - t0;
+        waitCalls++;
+        return train(b);
+    }
+
+    /**
+     * @return the mean time, in microseconds, that {@link #stepFromLoader} waited for its batch since the last
+     *         call (the loader's time the step did not hide), and resets the count; NaN if there was no call
+     */
+    double takeWaitMicros() {
+        double us = waitCalls == 0 ? Double.NaN : waitNanos / 1e3 / waitCalls;
+        waitNanos = 0;
+        waitCalls = 0;
+        return us;
     }
 
     /**

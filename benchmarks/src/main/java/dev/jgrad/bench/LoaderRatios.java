@@ -14,13 +14,18 @@ import java.util.function.DoubleSupplier;
  * {@code stepPreassembled} while a helper thread, woken once a step, computes for as long as the
  * last round's {@code assemble} took without touching memory: set beside {@code stepBesideLoader},
  * it tells the loading thread's memory traffic from its mere running on the other core.
+ * {@code waitInNext} is the part of {@code stepFromLoader} spent waiting in the loader's {@code next()}
+ * for a batch: the loading time prefetching did not hide.
  * <pre>
  * java --add-modules jdk.incubator.vector -Xms4g -Xmx4g -XX:+AlwaysPreTouch [-Djgrad.threads=1] \
- *     -cp benchmarks/target/jgrad-benchmarks.jar dev.jgrad.bench.LoaderRatios [hidden] [rounds] [steps] [scoped]
+ *     -cp benchmarks/target/jgrad-benchmarks.jar dev.jgrad.bench.LoaderRatios [hidden] [rounds] [steps] [scoped] [augment]
  * </pre>
  * {@code hidden} as {@link DataLoaderBenchmark#hidden} (default {@code 512-512}), {@code rounds}
  * (default 24, the first 4 discarded as warm-up) of {@code steps} steps per case (default 100),
- * {@code scoped} as {@link DataLoaderBenchmark#scoped} (default false).
+ * {@code scoped} as {@link DataLoaderBenchmark#scoped} and {@code augment} as
+ * {@link DataLoaderBenchmark#augment} (both default false). With {@code augment}, loading a batch costs
+ * a fifth of a step or more, so whether prefetching hides it shows above the noise: with
+ * {@code -Djgrad.threads=1} the step runs on one core and the loading thread has the other.
  */
 public final class LoaderRatios {
     private static final int WARM_ROUNDS = 4;
@@ -38,6 +43,7 @@ public final class LoaderRatios {
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 24;
         int steps = args.length > 2 ? Integer.parseInt(args[2]) : 100;
         b.scoped = args.length > 3 && Boolean.parseBoolean(args[3]);
+        b.augment = args.length > 4 && Boolean.parseBoolean(args[4]);
         b.setup();
         Helper helper = new Helper();
         // stepPreassembled first (the denominator), assemble last (the helper's work per step).
@@ -46,27 +52,31 @@ public final class LoaderRatios {
             new Case("stepBesideLoader", b::stepBesideLoader),
             new Case("stepBesideCompute", () -> helper.beside(b::stepPreassembled)), new Case("step", b::step),
             new Case("assemble", () -> b.assemble().size())};
-        double[][] ratios = new double[cases.length][Math.max(0, rounds - WARM_ROUNDS)];
-        double[] micros = new double[cases.length];
+        double[][] ratios = new double[cases.length + 1][Math.max(0, rounds - WARM_ROUNDS)];
+        double[] micros = new double[cases.length + 1];
         for (int r = 0; r < rounds; r++) {
             for (int c = 0; c < cases.length; c++) {
+                b.takeWaitMicros();
                 micros[c] = time(cases[c].run(), steps);
+                if (cases[c].name().equals("stepFromLoader")) {
+                    micros[cases.length] = b.takeWaitMicros();
+                }
             }
             helper.nanos = (long) (micros[cases.length - 1] * 1e3);
             if (r >= WARM_ROUNDS) {
-                for (int c = 0; c < cases.length; c++) {
+                for (int c = 0; c < micros.length; c++) {
                     ratios[c][r - WARM_ROUNDS] = micros[c] / micros[0];
                 }
             }
         }
-        System.out.printf(Locale.ROOT, "MLP 784-%s-10, batch 64, %d rounds of %d steps%s; last round's times and the"
+        System.out.printf(Locale.ROOT, "MLP 784-%s-10, batch 64, %d rounds of %d steps%s%s; last round's times and the"
                 + " median ratio to stepPreassembled (quartiles)%n", b.hidden, rounds - WARM_ROUNDS, steps,
-                b.scoped ? ", each step in a MemoryScope" : "");
-        for (int c = 0; c < cases.length; c++) {
+                b.scoped ? ", each step in a MemoryScope" : "", b.augment ? ", examples augmented as loaded" : "");
+        for (int c = 0; c < micros.length; c++) {
             double[] q = ratios[c].clone();
             Arrays.sort(q);
-            System.out.printf(Locale.ROOT, "%-19s %9.1f us %8.4f (%.4f-%.4f)%n", cases[c].name(), micros[c], at(q, 0.5),
-                    at(q, 0.25), at(q, 0.75));
+            System.out.printf(Locale.ROOT, "%-19s %9.1f us %8.4f (%.4f-%.4f)%n",
+                    c < cases.length ? cases[c].name() : "waitInNext", micros[c], at(q, 0.5), at(q, 0.25), at(q, 0.75));
         }
     }
 

@@ -146,6 +146,42 @@ class DataLoaderTest {
         assertEquals(0, loaderThreads(), "every loading thread stopped");
     }
 
+    /**
+     * A loader that is ahead of the training thread (its queue full) naps on its own timer instead of
+     * waiting for a signal, so that the training thread's next() never has to wake it; batches still
+     * arrive complete and in order when the consumer is slow.
+     */
+    @Test
+    void aLoaderAheadOfItsConsumerNapsAndKeepsTheOrder() throws Exception {
+        Epoch e = new DataLoader(rows(40), 4, false).iterator();
+        Thread loading = e.pipeline().thread;
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (e.pipeline().queue.remainingCapacity() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        int napping = 0;
+        for (int i = 0; i < 20; i++) {
+            Thread.State state = loading.getState();
+            assertNotEquals(Thread.State.WAITING, state, "a full queue: the loader naps, it does not wait for a signal");
+            napping += state == Thread.State.TIMED_WAITING ? 1 : 0;
+            Thread.sleep(1);
+        }
+        assertTrue(napping > 0, "the loader naps while its queue is full");
+        List<Long> seen = new ArrayList<>();
+        while (e.hasNext()) {
+            for (long l : e.next().get(1).toLongArray()) {
+                seen.add(l);
+            }
+            Thread.sleep(2);
+        }
+        assertEquals(40, seen.size());
+        for (int i = 0; i < 40; i++) {
+            assertEquals(i, seen.get(i));
+        }
+        loading.join(10_000);
+        assertFalse(loading.isAlive(), "the loader ends with its epoch");
+    }
+
     private static long loaderThreads() {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.getName().startsWith("jgrad-dataloader") && t.isAlive()).count();
