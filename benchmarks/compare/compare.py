@@ -17,7 +17,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 RESULTS = os.path.join(HERE, "..", "results")
 
 
-def best_time(fn, min_seconds=1.0, repeats=5):
+def window_times(fn, min_seconds=1.0, repeats=5):
+    """Mean time of one call in each of `repeats` windows of min_seconds / repeats (after one warm-up call)."""
     fn()
     times = []
     for _ in range(repeats):
@@ -29,7 +30,11 @@ def best_time(fn, min_seconds=1.0, repeats=5):
             if elapsed >= min_seconds / repeats:
                 break
         times.append(elapsed / count)
-    return min(times)
+    return times
+
+
+def best_time(fn, min_seconds=1.0, repeats=5):
+    return min(window_times(fn, min_seconds, repeats))
 
 
 def numpy_worker(threads):

@@ -13,12 +13,19 @@ import org.apache.spark.api.java.JavaSparkContext;
  * Not a test (Surefire skips it): measures a round's overhead in {@code local[2]} for a
  * 1,001,000-parameter model (Linear 1000→1000) with one row per partition, so nearly all of the round
  * is broadcast, flattening, tree-aggregate and the driver's step. Prints the median and p90 of 30
- * rounds after 20 warm-up rounds, the process CPU time per round (all threads) and where the time goes
+ * rounds after 300 warm-up rounds, the process CPU time per round (all threads) and where the time goes
  * ({@link RoundTimeline}). Run with the module's test classpath and {@link SparkJvmOptions#OPTIONS};
  * arguments {@code key=value} are Spark settings (e.g. {@code spark.broadcast.compress=false
  * spark.task.maxDirectResultSize=64m}).
  */
 final class RoundOverhead {
+    /**
+     * Rounds before timing ({@code -Dwarmup=N}): after 20, C1 and C2 still compiled Spark's and jgrad's
+     * paths for a third of the process's CPU time (perf), and the median round measured 45–61 ms
+     * against 27–30 ms after 300.
+     */
+    private static final int WARM_UP = Integer.getInteger("warmup", 300);
+
     private RoundOverhead() {
     }
 
@@ -32,7 +39,7 @@ final class RoundOverhead {
             RoundTimeline timeline = new RoundTimeline();
             jsc.sc().addSparkListener(timeline);
             try (SparkTrainer t = new SparkTrainer(jsc.parallelize(rows, 2), m, cfg)) {
-                t.fit(20);
+                t.fit(WARM_UP);
                 timeline.timed(true);
                 long cpu0 = cpuNanos();
                 double[] ms = new double[30];

@@ -20,8 +20,9 @@ import org.apache.spark.api.java.JavaSparkContext;
 
 /**
  * Not a test (Surefire skips it): examples per second of the {@code ./jgrad demo spark} job (digits
- * CNN, SGD with momentum) in one of two modes, each meant for its own JVM so that jgrad's thread
- * pool is sized for it:
+ * CNN, SGD with momentum; or, with a fifth argument {@code fashion}, the same CNN on Fashion-MNIST's
+ * 28 × 28 images, 12 times the compute per example) in one of three modes, each meant for its own
+ * JVM so that jgrad's thread pool is sized for it:
  * <ul>
  *   <li>{@code spark b k rounds}: {@code local[2]}, 2 partitions × b rows, k local steps per round;
  *       run with {@code -Djgrad.threads=1} (two tasks on two cores, one thread each);</li>
@@ -36,7 +37,7 @@ import org.apache.spark.api.java.JavaSparkContext;
  * CPU time means the task threads wait for a core.
  * Both count examples whose gradient was computed, over the timed rounds after untimed ones
  * that take at least 300 steps (see {@link #warmup}), and
- * print one line {@code <mode> b=.. k=.. examples/s=..}.
+ * print one line {@code <mode> data=.. b=.. k=.. examples/s=..}.
  */
 final class Throughput {
     private static final int P = 2;
@@ -44,51 +45,68 @@ final class Throughput {
     private Throughput() {
     }
 
-    /** @param args mode (spark|local), b, k, rounds */
+    /** @param args mode (spark|local|twin), b, k, rounds, and optionally the data: digits (default) or fashion */
     public static void main(String[] args) {
         String mode = args[0];
         int b = Integer.parseInt(args[1]);
         int k = Integer.parseInt(args[2]);
         int rounds = Integer.parseInt(args[3]);
-        TensorDataset train = Datasets.digits().train();
+        String data = args.length > 4 ? args[4] : "digits";
+        if (!data.equals("digits") && !data.equals("fashion")) {
+            throw new IllegalArgumentException("Throughput: data must be digits or fashion, got " + data);
+        }
+        boolean fashion = data.equals("fashion");
+        TensorDataset train = trainSet(fashion);
         double eps = switch (mode) {
-            case "spark" -> spark(train, b, k, rounds);
-            case "local" -> local(train, b, k, rounds);
-            case "twin" -> twin(train, b, k, rounds);
+            case "spark" -> spark(train, fashion, b, k, rounds);
+            case "local" -> local(train, side(fashion), b, k, rounds);
+            case "twin" -> twin(train, side(fashion), b, k, rounds);
             default -> throw new IllegalArgumentException("Throughput: mode must be spark, local or twin, got " + mode);
         };
-        System.out.printf("%s b=%d k=%d rounds=%d threads=%s examples/s=%.0f%n", mode, b, k, rounds,
+        System.out.printf("%s data=%s b=%d k=%d rounds=%d threads=%s examples/s=%.0f%n", mode, data, b, k, rounds,
                 System.getProperty("jgrad.threads", "default"), eps);
     }
 
-    private static ModelFactory model() {
+    /** The demo's digits (8 × 8) or, heavier per example, Fashion-MNIST (28 × 28, needs {@code dataset-fashion-mnist}). */
+    private static TensorDataset trainSet(boolean fashion) {
+        return fashion ? Datasets.fashionMnist().train() : Datasets.digits().train();
+    }
+
+    private static int side(boolean fashion) {
+        return fashion ? 28 : 8;
+    }
+
+    /** The demo's CNN for {@code side × side} images: conv 3×3 to 8 channels, ReLU, 2×2 max pool, linear to 10. */
+    private static ModelFactory model(int side) {
+        int pooled = side / 2;
         return () -> new Sequential(new Conv2d(1, 8, 3, 1, 1), new ReLU(), new MaxPool2d(2), new Flatten(),
-                new Linear(8 * 4 * 4, 10));
+                new Linear(8 * pooled * pooled, 10));
     }
 
     private static OptimizerFactory sgd() {
         return ps -> new SGD(ps, 0.05, 0.9, 0, 0, false);
     }
 
-    private static double spark(TensorDataset train, int b, int k, int rounds) {
+    private static double spark(TensorDataset train, boolean fashion, int b, int k, int rounds) {
+        int side = side(fashion);
         try (JavaSparkContext jsc = new JavaSparkContext(new SparkConf().setMaster("local[" + P + "]")
                 .setAppName("throughput").set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1"))) {
             jsc.setLogLevel("ERROR");
             RoundTimeline timeline = new RoundTimeline();
             jsc.sc().addSparkListener(timeline);
             Tensor.manualSeed(1);
-            TrainingConfig cfg = new TrainingConfig(model(), sgd(), 10, 1, 8, 8).batchPerPartition(b).localSteps(k);
+            TrainingConfig cfg = new TrainingConfig(model(side), sgd(), 10, 1, side, side).batchPerPartition(b).localSteps(k);
             // Each partition reads its half of the rows on the executor, as from files: a jsc.parallelize(list)
             // partition holds its rows, and Spark ships the partition object (rows included) with every task,
             // i.e. every round, although the shards are cached.
             int n = train.tensors().get(1).shape()[0];
             JavaRDD<Example> data = jsc.parallelize(java.util.stream.IntStream.range(0, P).boxed().toList(), P).flatMap(p -> {
-                List<Example> all = Examples.fromTensors(Datasets.digits().train());
+                List<Example> all = Examples.fromTensors(trainSet(fashion));
                 return all.subList(p * n / P, (p + 1) * n / P).iterator();
             });
             long examples;
             long ns;
-            try (SparkTrainer t = new SparkTrainer(data, model().create(), cfg)) {
+            try (SparkTrainer t = new SparkTrainer(data, model(side).create(), cfg)) {
                 t.fit(warmup(k));
                 timeline.timed(true);
                 examples = 0;
@@ -107,8 +125,8 @@ final class Throughput {
         }
     }
 
-    private static double twin(TensorDataset train, int b, int k, int rounds) {
-        Tensor x = train.tensors().get(0).reshape(-1, 1, 8, 8);
+    private static double twin(TensorDataset train, int side, int b, int k, int rounds) {
+        Tensor x = train.tensors().get(0).reshape(-1, 1, side, side);
         Tensor y = train.tensors().get(1);
         int half = x.shape()[0] / P;
         long[] examples = new long[P];
@@ -119,7 +137,7 @@ final class Throughput {
             int pp = p;
             Tensor xp = x.narrow(0, p * half, half);
             Tensor yp = y.narrow(0, p * half, half);
-            ts[p] = new Thread(() -> examples[pp] = steps(xp, yp, b, k, rounds, t0, t1, pp));
+            ts[p] = new Thread(() -> examples[pp] = steps(xp, yp, side, b, k, rounds, t0, t1, pp));
             ts[p].start();
         }
         for (Thread t : ts) {
@@ -135,19 +153,19 @@ final class Throughput {
     }
 
     /** One twin: its own replica and optimizer, k steps per round of batch b over its rows; records its timed window. */
-    private static long steps(Tensor x, Tensor y, int b, int k, int rounds, long[] t0, long[] t1, int p) {
-        Module m = model().create();
+    private static long steps(Tensor x, Tensor y, int side, int b, int k, int rounds, long[] t0, long[] t1, int p) {
+        Module m = model(side).create();
         Optimizer opt = sgd().create(m.parameters());
         long examples = train(m, opt, x, y, b, Math.max(1, (x.shape()[0] + b - 1) / b), k, rounds, t0, p);
         t1[p] = System.nanoTime();
         return examples;
     }
 
-    private static double local(TensorDataset train, int b, int k, int rounds) {
+    private static double local(TensorDataset train, int side, int b, int k, int rounds) {
         Tensor.manualSeed(1);
-        Module m = model().create();
+        Module m = model(side).create();
         Optimizer opt = sgd().create(m.parameters());
-        Tensor x = train.tensors().get(0).reshape(-1, 1, 8, 8);
+        Tensor x = train.tensors().get(0).reshape(-1, 1, side, side);
         Tensor y = train.tensors().get(1);
         int batch = P * b;
         long[] t0 = new long[1];
