@@ -88,7 +88,8 @@ public class DataLoaderBenchmark {
     /** Loads the data and the network, and warms the step up. */
     @Setup
     public void setup() {
-        TensorDataset images = Files.isDirectory(Datasets.FASHION_MNIST_DIR) ? Datasets.fashionMnist().train() : synthetic();
+        TensorDataset images = Files.isDirectory(Datasets.FASHION_MNIST_DIR) ? Datasets.fashionMnist().train()
+                : synthetic();
         train = augment ? new AugmentedImages(images) : images;
         Generator g = new Generator(1);
         String[] widths = (hidden + "-10").split("-");

@@ -18,7 +18,8 @@ import java.util.function.DoubleSupplier;
  * for a batch: the loading time prefetching did not hide.
  * <pre>
  * java --add-modules jdk.incubator.vector -Xms4g -Xmx4g -XX:+AlwaysPreTouch [-Djgrad.threads=1] \
- *     -cp benchmarks/target/jgrad-benchmarks.jar dev.jgrad.bench.LoaderRatios [hidden] [rounds] [steps] [scoped] [augment]
+ *     -cp benchmarks/target/jgrad-benchmarks.jar dev.jgrad.bench.LoaderRatios \
+ *     [hidden] [rounds] [steps] [scoped] [augment]
  * </pre>
  * {@code hidden} as {@link DataLoaderBenchmark#hidden} (default {@code 512-512}), {@code rounds}
  * (default 24, the first 4 discarded as warm-up) of {@code steps} steps per case (default 100),
