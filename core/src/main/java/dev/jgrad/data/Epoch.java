@@ -143,12 +143,21 @@ public final class Epoch implements Iterator<List<Tensor>>, AutoCloseable {
     static final class Pipeline {
         private static final long FIRST_NAP_NANOS = 20_000;
         private static final long LAST_NAP_NANOS = 500_000;
+        /** Napping this long in all, the consumer is slow enough that waking this thread costs it nothing much. */
+        private static final long NAPS_NANOS = 50_000_000;
         final BlockingQueue<Object> queue;
+        private final long napsNanos;
         volatile boolean stopped;
         volatile Thread thread;
 
         Pipeline(int capacity) {
+            this(capacity, NAPS_NANOS);
+        }
+
+        /** @param napsNanos how long {@link #put} naps in all before it waits for a signal instead */
+        Pipeline(int capacity, long napsNanos) {
             queue = new ArrayBlockingQueue<>(capacity);
+            this.napsNanos = napsNanos;
         }
 
         /**
@@ -159,16 +168,29 @@ public final class Epoch implements Iterator<List<Tensor>>, AutoCloseable {
          * batch on a 2-vCPU VM (median, measured in {@code next()}) — the loader's work was hidden but
          * not its wake-up. A nap ends on this thread's own timer. It notices a free slot at most
          * {@value #LAST_NAP_NANOS} ns late, well within the step that the batch still queued covers.
+         * After {@value #NAPS_NANOS} ns of naps for one item the consumer takes batches so rarely (or has
+         * paused) that a wake-up is nothing to its step, and this thread waits for the signal instead of
+         * waking 2,000 times a second.
          *
          * @return false if the epoch was stopped (or this thread interrupted) first
          */
         boolean put(Object item) {
             long nap = FIRST_NAP_NANOS;
+            long napped = 0;
             while (!queue.offer(item)) {
                 if (stopped || Thread.currentThread().isInterrupted()) {
                     return false;
                 }
+                if (napped >= napsNanos) {
+                    try {
+                        queue.put(item);
+                        return true;
+                    } catch (InterruptedException e) {
+                        return false;
+                    }
+                }
                 LockSupport.parkNanos(this, nap);
+                napped += nap;
                 nap = Math.min(LAST_NAP_NANOS, 2 * nap);
             }
             return true;

@@ -146,27 +146,11 @@ class DataLoaderTest {
         assertEquals(0, loaderThreads(), "every loading thread stopped");
     }
 
-    /**
-     * A loader that is ahead of the training thread (its queue full) naps on its own timer instead of
-     * waiting for a signal, so that the training thread's next() never has to wake it; batches still
-     * arrive complete and in order when the consumer is slow.
-     */
+    /** Batches arrive complete and in order when the consumer is slower than the loader (whose queue is then full). */
     @Test
-    void aLoaderAheadOfItsConsumerNapsAndKeepsTheOrder() throws Exception {
+    void aSlowConsumerGetsEveryBatchInOrder() throws Exception {
         Epoch e = new DataLoader(rows(40), 4, false).iterator();
         Thread loading = e.pipeline().thread;
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (e.pipeline().queue.remainingCapacity() > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(1);
-        }
-        int napping = 0;
-        for (int i = 0; i < 20; i++) {
-            Thread.State state = loading.getState();
-            assertNotEquals(Thread.State.WAITING, state, "a full queue: the loader naps, it does not wait for a signal");
-            napping += state == Thread.State.TIMED_WAITING ? 1 : 0;
-            Thread.sleep(1);
-        }
-        assertTrue(napping > 0, "the loader naps while its queue is full");
         List<Long> seen = new ArrayList<>();
         while (e.hasNext()) {
             for (long l : e.next().get(1).toLongArray()) {
@@ -180,6 +164,62 @@ class DataLoaderTest {
         }
         loading.join(10_000);
         assertFalse(loading.isAlive(), "the loader ends with its epoch");
+    }
+
+    /**
+     * While its queue is full the loading thread naps on its own timer (TIMED_WAITING) instead of
+     * waiting for the consumer's signal (WAITING), so that taking a batch never has to wake it.
+     */
+    @Test
+    void aLoaderAheadOfItsConsumerNapsInsteadOfWaitingForASignal() throws Exception {
+        Epoch.Pipeline p = new Epoch.Pipeline(1, Long.MAX_VALUE);
+        Thread producer = producer(p);
+        awaitState(producer, Thread.State.TIMED_WAITING);
+        for (int i = 0; i < 20; i++) {
+            assertNotEquals(Thread.State.WAITING, producer.getState(), "a full queue: the loader naps, it does not wait");
+            Thread.sleep(1);
+        }
+        assertEquals("a", p.queue.take());
+        assertEquals("b", p.queue.take());
+        producer.join(10_000);
+        assertFalse(producer.isAlive());
+    }
+
+    /** A consumer that has not taken a batch for a long while gets a loader that waits for its signal, not one that keeps waking. */
+    @Test
+    void aLongPauseTurnsTheNapsIntoAWait() throws Exception {
+        Epoch.Pipeline p = new Epoch.Pipeline(1, 1_000_000);
+        Thread producer = producer(p);
+        awaitState(producer, Thread.State.WAITING);
+        assertEquals("a", p.queue.take());
+        assertEquals("b", p.queue.take());
+        producer.join(10_000);
+        assertFalse(producer.isAlive());
+        Thread stopped = producer(p);
+        awaitState(stopped, Thread.State.WAITING);
+        p.stop();
+        stopped.join(10_000);
+        assertFalse(stopped.isAlive(), "stopping the epoch ends a waiting loader");
+    }
+
+    /** @return a started thread that puts "a" then "b" into {@code p} */
+    private static Thread producer(Epoch.Pipeline p) {
+        Thread t = new Thread(() -> {
+            p.put("a");
+            p.put("b");
+        }, "pipeline-test-producer");
+        p.thread = t;
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    private static void awaitState(Thread t, Thread.State want) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (t.getState() != want && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        assertEquals(want, t.getState());
     }
 
     private static long loaderThreads() {
