@@ -4,7 +4,8 @@
 # of short windows (JMH's 1 s iterations, the Python side's 0.6 s windows), each a mean over its steps.
 #   benchmarks/compare/mlp-same-run.sh [rounds] ["JVM flags"] [OPENBLAS_CORETYPE] [spec]
 # e.g. 3 "-XX:UseAVX=2" Haswell (AVX2 on both sides: OpenBLAS's Haswell kernels, ATen's avx2 kernels),
-#      3 "" ""                    (each side's native kernels).
+#      3 "" ""                    (jgrad's widest vectors; PyTorch's defaults, which on Debian's PyTorch 1.13
+#                                  and OpenBLAS 0.3.21 are AVX2 even on an AVX-512 machine).
 # Needs the benchmarks jar (mvn -B -q package -pl benchmarks -am -DskipTests) and /usr/bin/python3 with torch
 # on Debian's OpenBLAS (libopenblas0-pthread).
 set -euo pipefail
