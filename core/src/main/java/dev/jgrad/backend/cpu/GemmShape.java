@@ -25,15 +25,15 @@ import jdk.incubator.vector.FloatVector;
  *       AArch64): 16 accumulators, 8 × 32 floats on AVX-512. Per depth step 16 FMAs for 2 vector
  *       loads and 8 broadcasts; 16 independent chains cover an FMA latency of 4 cycles on up to 4
  *       pipes. 4 × 2 measured 20–30% slower at 512 bits; at 128 bits (NEON) the tile is 8 × 8.</li>
- *   <li><b>4 × 2 vectors</b> where it has 16 (AVX2, AVX, SSE): 8 accumulators, 4 × 16 floats on
- *       AVX2, 8 chains = FMA latency 4 × 2 pipes of Haswell to Zen 4. The 6 × 16 kernel of
- *       OpenBLAS and BLIS (12 accumulators, 15 registers by count) does not fit C2: it loads
- *       three broadcasts ahead of their FMAs and spills an accumulator, whose chain then runs
- *       through a store and a load every step (seen in the disassembly). Under
- *       {@code -XX:UseAVX=2} (256 bits, 16 registers), 4 × 2 ran at 69–80 GFLOP/s, 8 × 2 (six
- *       accumulators spilled) at 46–50 and 6 × 2 at 40–44.</li>
+ *   <li><b>6 × 2 vectors</b> where it has 16 (AVX2, AVX, SSE): 12 accumulators, 6 × 16 floats on
+ *       AVX2 as in OpenBLAS and BLIS, with the 2 B vectors and one broadcast 15 registers. 12
+ *       chains cover an FMA latency of 4 to 5 cycles on 2 pipes (Haswell to Zen 4); per depth step
+ *       12 FMAs for 2 vector loads and 6 broadcasts. C2 fits it only with a fence between the rows
+ *       ({@link SgemmKernel} says why). Under {@code -XX:UseAVX=2} on an L1-resident sliver it ran
+ *       at 110–115 GFLOP/s, 4 × 2 (8 chains) at 97–106, and unfenced 6 × 2 at 46–50 (three
+ *       accumulators spilled).</li>
  * </ul>
- * {@code -Djgrad.gemm.kernel=8x2} or {@code 4x2} overrides the choice.
+ * {@code -Djgrad.gemm.kernel=8x2}, {@code 6x2} or {@code 4x2} overrides the choice.
  *
  * <p>Blocking, with e the element size in bytes and the caches read from
  * {@code /sys/devices/system/cpu/cpu0/cache} (defaults 1 MiB L2 and 32 MiB L3 where it says
@@ -76,12 +76,13 @@ record GemmShape(int lanes, int registers, int mr, int nr, int kc, int mc, int n
      * @throws IllegalArgumentException if a {@code jgrad.gemm.*} property is malformed
      */
     static GemmShape choose(int lanes, int bytes) {
-        String kernel = System.getProperty("jgrad.gemm.kernel", REGISTERS >= 32 ? "8x2" : "4x2").trim();
+        String kernel = System.getProperty("jgrad.gemm.kernel", REGISTERS >= 32 ? "8x2" : "6x2").trim();
         int mr = switch (kernel) {
             case "8x2" -> 8;
+            case "6x2" -> 6;
             case "4x2" -> 4;
             default -> throw new IllegalArgumentException(
-                    "jgrad.gemm.kernel must be 8x2 or 4x2 (rows x vectors), got '" + kernel + "'");
+                    "jgrad.gemm.kernel must be 8x2, 6x2 or 4x2 (rows x vectors), got '" + kernel + "'");
         };
         int nr = 2 * lanes;
         long kc = Math.min(4096 / bytes, L2 / 8 / (nr * bytes));

@@ -124,7 +124,7 @@ final class Sgemm {
 
     /**
      * B[pc:pc+kc, jc:jc+nc] as the micro-kernel's slivers: packed into {@code bp}, or read where it
-     * is ({@link SgemmKernel#runInPlace}) when the kernel has 4 rows, k is one slice, B is row-major,
+     * is ({@link SgemmKernel#runInPlace}) when the kernel has 6 rows, k is one slice, B is row-major,
      * its width a whole number of slivers, a packed sliver would not fit in L1, and B's rows fit in
      * L2 beside the packed A ({@code rows} of it, up to MC):
      * the kernel then meets each sliver in L2 either way, so packing it only costs time (for
@@ -135,7 +135,7 @@ final class Sgemm {
     private static Slivers slivers(Operand b, int pc, int kc, int k, int jc, int nc, int rows, float[] bp) {
         long bytes = ((long) kc * b.rs() + (long) Math.min(rows, MC) * kc) * Float.BYTES;
         boolean pastL1 = (long) kc * NR * Float.BYTES > GemmShape.L1;
-        if (MR == 4 && kc == k && b.cs() == 1 && nc % NR == 0 && pastL1 && bytes <= GemmShape.L2 * 3 / 4) {
+        if (MR == 6 && kc == k && b.cs() == 1 && nc % NR == 0 && pastL1 && bytes <= GemmShape.L2 * 3 / 4) {
             return new Slivers(b.data(), b.off() + pc * b.rs() + jc, 1, b.rs());
         }
         packB(b, pc, kc, jc, nc, bp);
@@ -175,8 +175,8 @@ final class Sgemm {
 
     /**
      * Packs A[ic:ic+mc, pc:pc+kc] into MR-row slivers, each stored k-major, zero-padded. A
-     * transposed A (backward's Aᵀ·dC) copies MR-wide runs; a row-major A is interleaved 8 or 4 rows
-     * at a time ({@link Interleave}) for the 8- or 4-row kernel, and a last partial sliver row by row.
+     * transposed A (backward's Aᵀ·dC) copies MR-wide runs; a row-major A is interleaved 8, 6 or 4
+     * rows at a time ({@link Interleave}) for the 8-, 6- or 4-row kernel, and a last partial sliver row by row.
      */
     private static void packA(Operand a, int ic, int mc, int pc, int kc, float[] ap, int apOff) {
         float[] d = a.data();
@@ -193,6 +193,10 @@ final class Sgemm {
             }
             if (cs == 1 && rows == 8 && MR == 8) {
                 Interleave.rows8(d, src0, rs, kc, ap, base, MR);
+                continue;
+            }
+            if (cs == 1 && rows == 6 && MR == 6) {
+                Interleave.rows6(d, src0, rs, kc, ap, base, MR);
                 continue;
             }
             if (cs == 1 && rows == 4 && MR == 4) {

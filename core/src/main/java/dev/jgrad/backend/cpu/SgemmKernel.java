@@ -1,5 +1,6 @@
 package dev.jgrad.backend.cpu;
 
+import java.lang.invoke.VarHandle;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -7,11 +8,22 @@ import jdk.incubator.vector.VectorSpecies;
  * The micro-kernels of {@link Sgemm}: an MR × 2-vector tile of C (+)= kc rank-1 updates of a
  * packed A sliver (MR values per depth step) and a packed B sliver (2 vectors per step). One
  * method per row count, each with its accumulators in locals so that they stay in registers:
- * 8 rows where the JIT has 32 vector registers, 4 where it has 16 ({@link GemmShape} says why).
- * The C update is written out inline: handing vectors to a helper the JIT might not inline would
- * box them. {@link #runInPlace} is the 4-row kernel over a B read where it lies, its rows a
- * variable stride apart: a separate copy, because that stride keeps the JIT from hoisting the B
- * loads' bounds checks out of the loop (two compare-and-branches per step), which left the packed
+ * 8 rows where the JIT has 32 vector registers, 6 where it has 16 ({@link GemmShape} says why; 4
+ * rows on request). The C update is written out inline: handing vectors to a helper the JIT might
+ * not inline would box them.
+ *
+ * <p>The 6-row kernels put {@link VarHandle#acquireFence()} before each row's broadcast. C2
+ * schedules the loads of a loop body first, all six broadcasts ahead of their FMAs, which with 12
+ * accumulators and 2 B vectors needs 20 of the 16 registers: it spilled accumulators, whose chains
+ * then ran through a store and a load every step (46–50 GFLOP/s under {@code -XX:UseAVX=2}). A
+ * later load may not pass an acquire fence, so each broadcast waits for its row; on x86 the fence
+ * is an ordering constraint for the compiler only and emits no instruction. With it the kernel
+ * holds 12 accumulators, 2 B vectors and one broadcast, unspilled (the disassembly shows it), and
+ * ran an L1-resident sliver at 110–115 GFLOP/s against 97–106 for 4 rows (8 chains).
+ *
+ * <p>{@link #runInPlace} is the 6-row kernel over a B read where it lies, its rows a variable
+ * stride apart: a separate copy, because that stride keeps the JIT from hoisting the B loads'
+ * bounds checks out of the loop (two compare-and-branches per step), which left the packed
  * kernel's 1024³ product at 77–96 GFLOP/s under {@code -XX:UseAVX=2} against 88–94 with NR fixed.
  */
 final class SgemmKernel {
@@ -31,14 +43,16 @@ final class SgemmKernel {
                     boolean accumulate) {
         if (MR == 8) {
             rows8(kc, ap, aOff, bp, bOff, c, cOff, ldc, accumulate);
+        } else if (MR == 6) {
+            rows6(kc, ap, aOff, bp, bOff, c, cOff, ldc, accumulate);
         } else {
             rows4(kc, ap, aOff, bp, bOff, c, cOff, ldc, accumulate);
         }
     }
 
     /**
-     * {@code C[r, j] = sum_p ap[aOff + p*4 + r] * bp[bOff + p*ldb + j]} for r &lt; 4, j &lt; NR: the
-     * 4-row kernel over B's rows where they lie, {@code ldb} apart ({@link Sgemm} reads a small
+     * {@code C[r, j] = sum_p ap[aOff + p*6 + r] * bp[bOff + p*ldb + j]} for r &lt; 6, j &lt; NR: the
+     * 6-row kernel over B's rows where they lie, {@code ldb} apart ({@link Sgemm} reads a small
      * row-major B so, one depth slice only, so C is always overwritten).
      */
     static void runInPlace(int kc, float[] ap, int aOff, float[] bp, int bOff, int ldb, float[] c, int cOff,
@@ -47,22 +61,35 @@ final class SgemmKernel {
         FloatVector c10 = c00, c11 = c00;
         FloatVector c20 = c00, c21 = c00;
         FloatVector c30 = c00, c31 = c00;
+        FloatVector c40 = c00, c41 = c00;
+        FloatVector c50 = c00, c51 = c00;
         for (int p = 0; p < kc; p++) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bOff);
             FloatVector b1 = FloatVector.fromArray(S, bp, bOff + L);
             FloatVector a = FloatVector.broadcast(S, ap[aOff]);
             c00 = a.fma(b0, c00);
             c01 = a.fma(b1, c01);
+            VarHandle.acquireFence();
             a = FloatVector.broadcast(S, ap[aOff + 1]);
             c10 = a.fma(b0, c10);
             c11 = a.fma(b1, c11);
+            VarHandle.acquireFence();
             a = FloatVector.broadcast(S, ap[aOff + 2]);
             c20 = a.fma(b0, c20);
             c21 = a.fma(b1, c21);
+            VarHandle.acquireFence();
             a = FloatVector.broadcast(S, ap[aOff + 3]);
             c30 = a.fma(b0, c30);
             c31 = a.fma(b1, c31);
-            aOff += 4;
+            VarHandle.acquireFence();
+            a = FloatVector.broadcast(S, ap[aOff + 4]);
+            c40 = a.fma(b0, c40);
+            c41 = a.fma(b1, c41);
+            VarHandle.acquireFence();
+            a = FloatVector.broadcast(S, ap[aOff + 5]);
+            c50 = a.fma(b0, c50);
+            c51 = a.fma(b1, c51);
+            aOff += 6;
             bOff += ldb;
         }
         c00.intoArray(c, cOff);
@@ -73,6 +100,10 @@ final class SgemmKernel {
         c21.intoArray(c, cOff + 2 * ldc + L);
         c30.intoArray(c, cOff + 3 * ldc);
         c31.intoArray(c, cOff + 3 * ldc + L);
+        c40.intoArray(c, cOff + 4 * ldc);
+        c41.intoArray(c, cOff + 4 * ldc + L);
+        c50.intoArray(c, cOff + 5 * ldc);
+        c51.intoArray(c, cOff + 5 * ldc + L);
     }
 
     /** 8 rows: 16 accumulators, 2 B vectors and the broadcasts in 32 registers. */
@@ -150,6 +181,73 @@ final class SgemmKernel {
             c61.intoArray(c, cOff + 6 * ldc + L);
             c70.intoArray(c, cOff + 7 * ldc);
             c71.intoArray(c, cOff + 7 * ldc + L);
+        }
+    }
+
+    /** 6 rows: 12 accumulators, 2 B vectors and one broadcast in 16 registers (fenced: see the class comment). */
+    private static void rows6(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff, int ldc,
+                              boolean accumulate) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00;
+        FloatVector c10 = c00, c11 = c00;
+        FloatVector c20 = c00, c21 = c00;
+        FloatVector c30 = c00, c31 = c00;
+        FloatVector c40 = c00, c41 = c00;
+        FloatVector c50 = c00, c51 = c00;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bOff);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bOff + L);
+            FloatVector a = FloatVector.broadcast(S, ap[aOff]);
+            c00 = a.fma(b0, c00);
+            c01 = a.fma(b1, c01);
+            VarHandle.acquireFence();
+            a = FloatVector.broadcast(S, ap[aOff + 1]);
+            c10 = a.fma(b0, c10);
+            c11 = a.fma(b1, c11);
+            VarHandle.acquireFence();
+            a = FloatVector.broadcast(S, ap[aOff + 2]);
+            c20 = a.fma(b0, c20);
+            c21 = a.fma(b1, c21);
+            VarHandle.acquireFence();
+            a = FloatVector.broadcast(S, ap[aOff + 3]);
+            c30 = a.fma(b0, c30);
+            c31 = a.fma(b1, c31);
+            VarHandle.acquireFence();
+            a = FloatVector.broadcast(S, ap[aOff + 4]);
+            c40 = a.fma(b0, c40);
+            c41 = a.fma(b1, c41);
+            VarHandle.acquireFence();
+            a = FloatVector.broadcast(S, ap[aOff + 5]);
+            c50 = a.fma(b0, c50);
+            c51 = a.fma(b1, c51);
+            aOff += 6;
+            bOff += NR;
+        }
+        if (accumulate) {
+            c00.add(FloatVector.fromArray(S, c, cOff)).intoArray(c, cOff);
+            c01.add(FloatVector.fromArray(S, c, cOff + L)).intoArray(c, cOff + L);
+            c10.add(FloatVector.fromArray(S, c, cOff + 1 * ldc)).intoArray(c, cOff + 1 * ldc);
+            c11.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + L)).intoArray(c, cOff + 1 * ldc + L);
+            c20.add(FloatVector.fromArray(S, c, cOff + 2 * ldc)).intoArray(c, cOff + 2 * ldc);
+            c21.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + L)).intoArray(c, cOff + 2 * ldc + L);
+            c30.add(FloatVector.fromArray(S, c, cOff + 3 * ldc)).intoArray(c, cOff + 3 * ldc);
+            c31.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + L)).intoArray(c, cOff + 3 * ldc + L);
+            c40.add(FloatVector.fromArray(S, c, cOff + 4 * ldc)).intoArray(c, cOff + 4 * ldc);
+            c41.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + L)).intoArray(c, cOff + 4 * ldc + L);
+            c50.add(FloatVector.fromArray(S, c, cOff + 5 * ldc)).intoArray(c, cOff + 5 * ldc);
+            c51.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + L)).intoArray(c, cOff + 5 * ldc + L);
+        } else {
+            c00.intoArray(c, cOff);
+            c01.intoArray(c, cOff + L);
+            c10.intoArray(c, cOff + 1 * ldc);
+            c11.intoArray(c, cOff + 1 * ldc + L);
+            c20.intoArray(c, cOff + 2 * ldc);
+            c21.intoArray(c, cOff + 2 * ldc + L);
+            c30.intoArray(c, cOff + 3 * ldc);
+            c31.intoArray(c, cOff + 3 * ldc + L);
+            c40.intoArray(c, cOff + 4 * ldc);
+            c41.intoArray(c, cOff + 4 * ldc + L);
+            c50.intoArray(c, cOff + 5 * ldc);
+            c51.intoArray(c, cOff + 5 * ldc + L);
         }
     }
 
