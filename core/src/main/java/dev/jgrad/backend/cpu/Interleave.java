@@ -6,9 +6,9 @@ import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Interleaves 8 (or 6 or 4) rows of a row-major matrix column by column: {@code dst[base + p*stride + r] =
+ * Interleaves 8 (or 4) rows of a row-major matrix column by column: {@code dst[base + p*stride + r] =
  * src[off + r*ld + p]} for {@code r < 8, p < len}. This is the transposition GEMM packing does for
- * a row-major A (8-, 6- or 4-row slivers) and for a transposed B (each 8 of a sliver's columns are 8 rows of
+ * a row-major A (8- or 4-row slivers) and for a transposed B (each 8 of a sliver's columns are 8 rows of
  * the untransposed matrix). Element by element it reads one value per cache line from 8 rows that,
  * for power-of-two leading dimensions, share cache sets; here each 8×8 block is loaded as 8
  * vectors and transposed in registers by three rounds of two-vector permutes.
@@ -63,7 +63,7 @@ final class Interleave {
             }
         } else if (SWAP) {
             for (; p + 8 <= len; p += 8) {
-                swapBlock(src, off + p, ld, 8, dst, base + p * stride, stride);
+                swapBlock(src, off + p, ld, dst, base + p * stride, stride);
             }
         }
         for (; p < len; p++) {
@@ -91,39 +91,6 @@ final class Interleave {
         for (; p < len; p++) {
             int o = base + p * stride, s = off + p;
             for (int r = 0; r < 4; r++) {
-                dst[o + r] = src[s + r * ld];
-            }
-        }
-    }
-
-    /**
-     * The 6-row form, for the 6-row kernel's A slivers: {@code dst[base + p*stride + r] =
-     * src[off + r*ld + p]} for {@code r < 6, p < len}. With {@code stride} 6 each 6×8 block is
-     * transposed in registers as an 8×8 block whose last two rows repeat row 5 ({@link #swapBlock});
-     * its 8-lane stores overlap, each writing two lanes past its column that the next store (or,
-     * after the last block, the next block or the element loop) overwrites, so a block is taken
-     * only while columns remain after it.
-     */
-    static void rows6(float[] src, int off, int ld, int len, float[] dst, int base, int stride) {
-        int p = 0;
-        if ((VECTOR || SWAP) && stride == 6) {
-            for (; p + 8 < len; p += 8) {
-                swapBlock(src, off + p, ld, 6, dst, base + p * 6, 6);
-            }
-        }
-        for (; p < len; p++) {
-            int o = base + p * stride, s = off + p;
-            for (int r = 0; r < 6; r++) {
-                dst[o + r] = src[s + r * ld];
-            }
-        }
-    }
-
-    /** The F64 twin of {@link #rows6(float[], int, int, int, float[], int, int)}, as a plain loop. */
-    static void rows6(double[] src, int off, int ld, int len, double[] dst, int base, int stride) {
-        for (int p = 0; p < len; p++) {
-            int o = base + p * stride, s = off + p;
-            for (int r = 0; r < 6; r++) {
                 dst[o + r] = src[s + r * ld];
             }
         }
@@ -200,18 +167,17 @@ final class Interleave {
     /**
      * One 8×8 block by three rounds of swapping the off-diagonal d×d blocks of each 2d×2d block
      * (d = 1, 2, 4): rows i and i + d exchange their lanes with bit d clear/set by a lane shift
-     * and a blend. Written out so that no vector crosses a call (it would be boxed). With {@code rows}
-     * 6, rows 6 and 7 repeat row 5 and are not read.
+     * and a blend. Written out so that no vector crosses a call (it would be boxed).
      */
-    private static void swapBlock(float[] src, int s, int ld, int rows, float[] dst, int o, int stride) {
+    private static void swapBlock(float[] src, int s, int ld, float[] dst, int o, int stride) {
         FloatVector r0 = FloatVector.fromArray(S8, src, s);
         FloatVector r1 = FloatVector.fromArray(S8, src, s + ld);
         FloatVector r2 = FloatVector.fromArray(S8, src, s + 2 * ld);
         FloatVector r3 = FloatVector.fromArray(S8, src, s + 3 * ld);
         FloatVector r4 = FloatVector.fromArray(S8, src, s + 4 * ld);
         FloatVector r5 = FloatVector.fromArray(S8, src, s + 5 * ld);
-        FloatVector r6 = rows > 6 ? FloatVector.fromArray(S8, src, s + 6 * ld) : r5;
-        FloatVector r7 = rows > 6 ? FloatVector.fromArray(S8, src, s + 7 * ld) : r5;
+        FloatVector r6 = FloatVector.fromArray(S8, src, s + 6 * ld);
+        FloatVector r7 = FloatVector.fromArray(S8, src, s + 7 * ld);
         FloatVector t0 = r0.blend(r1.rearrange(UP1), M1), t1 = r0.rearrange(DOWN1).blend(r1, M1);
         FloatVector t2 = r2.blend(r3.rearrange(UP1), M1), t3 = r2.rearrange(DOWN1).blend(r3, M1);
         FloatVector t4 = r4.blend(r5.rearrange(UP1), M1), t5 = r4.rearrange(DOWN1).blend(r5, M1);

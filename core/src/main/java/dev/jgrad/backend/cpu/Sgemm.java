@@ -27,6 +27,17 @@ final class Sgemm {
     private static final int KC = SHAPE.kc();
     private static final int MC = SHAPE.mc();
     private static final int NC = SHAPE.nc();
+    /**
+     * Whether A's slivers are stored row by row, {@link #A_ROW} apart (the 6-row kernel's layout:
+     * it reads its rows at constant offsets, and a row-major A is then packed by plain copies),
+     * rather than depth step by depth step, MR values each (the 8- and 4-row kernels').
+     */
+    static final boolean ROW_A = MR == 6;
+    /**
+     * The row stride of a {@link #ROW_A} sliver: a slice's depth and one cache line more, so that
+     * the rows, read side by side, do not all fall in one cache set when KC is a power of two.
+     */
+    static final int A_ROW = KC + 64 / Float.BYTES;
     /** Rows of a row-major B packed across all slivers before the next rows ({@link #packRows}). */
     private static final int ROW_BLOCK = 8;
     /** Per-thread packing buffers (A block, B panel, edge tile), grown to the largest product seen. */
@@ -85,14 +96,14 @@ final class Sgemm {
         int w = Math.min(NC, width), panels = (n + w - 1) / w;
         int kMax = Math.min(KC, k);
         float[][] holder = SHARED.get();
-        if (holder[0].length < (m + MR - 1) / MR * MR * kMax) {
-            holder[0] = new float[(m + MR - 1) / MR * MR * kMax];
+        if (holder[0].length < (m + MR - 1) / MR * MR * aDepth(kMax)) {
+            holder[0] = new float[(m + MR - 1) / MR * MR * aDepth(kMax)];
         }
         float[] shared = holder[0];
         for (int pc = 0; pc < k; pc += KC) {
             int kc = Math.min(KC, k - pc), p0 = pc;
             Parallel.forEach((m + MC - 1) / MC,
-                    q -> packA(a, q * MC, Math.min(MC, m - q * MC), p0, kc, shared, q * MC * kc));
+                    q -> packA(a, q * MC, Math.min(MC, m - q * MC), p0, kc, shared, q * MC * aDepth(kc)));
             Parallel.forEach(panels, claim -> {
                 // claims alternate between the two ends of C, so that the threads' panels are not
                 // neighbours: two panels meet in a cache line of every row of C (rows start 16 bytes
@@ -102,7 +113,7 @@ final class Sgemm {
                 float[][] packs = packs(kMax, nc);
                 Slivers sb = slivers(b, p0, kc, k, j0, nc, m, packs[1]);
                 for (int ic = 0; ic < m; ic += MC) {
-                    macroKernel(Math.min(MC, m - ic), nc, kc, shared, ic * kc, sb, c, co + ic * ldc + j0, ldc,
+                    macroKernel(Math.min(MC, m - ic), nc, kc, shared, ic * aDepth(kc), sb, c, co + ic * ldc + j0, ldc,
                             packs[2], p0 > 0);
                 }
             });
@@ -112,7 +123,7 @@ final class Sgemm {
     /** This thread's packing buffers, grown to hold an A block and a B panel {@code cols} wide. */
     private static float[][] packs(int kc, int cols) {
         float[][] packs = PACKS.get();
-        int needA = MC * kc, needB = kc * Math.min(NC, (cols + NR - 1) / NR * NR);
+        int needA = MC * aDepth(kc), needB = kc * Math.min(NC, (cols + NR - 1) / NR * NR);
         if (packs[0].length < needA) {
             packs[0] = new float[needA];
         }
@@ -145,7 +156,7 @@ final class Sgemm {
     private static void macroKernel(int mc, int nc, int kc, float[] ap, int aBase, Slivers sb, float[] c, int co,
                                     int ldc, float[] tile, boolean accumulate) {
         float[] bd = sb.data();
-        int ldb = sb.rowStep();
+        int ldb = sb.rowStep(), depth = aDepth(kc);
         boolean inPlace = sb.colStep() == 1;
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
@@ -154,14 +165,14 @@ final class Sgemm {
                 int mr = Math.min(MR, mc - ir);
                 int cOff = co + ir * ldc + jr;
                 if (mr == MR && nr == NR && inPlace) {
-                    SgemmKernel.runInPlace(kc, ap, aBase + ir * kc, bd, bOff, ldb, c, cOff, ldc);
+                    SgemmKernel.runInPlace(kc, ap, aBase + ir * depth, bd, bOff, ldb, c, cOff, ldc);
                 } else if (mr == MR && nr == NR) {
-                    SgemmKernel.run(kc, ap, aBase + ir * kc, bd, bOff, c, cOff, ldc, accumulate);
+                    SgemmKernel.run(kc, ap, aBase + ir * depth, bd, bOff, c, cOff, ldc, accumulate);
                 } else {
                     if (inPlace) {
-                        SgemmKernel.runInPlace(kc, ap, aBase + ir * kc, bd, bOff, ldb, tile, 0, NR);
+                        SgemmKernel.runInPlace(kc, ap, aBase + ir * depth, bd, bOff, ldb, tile, 0, NR);
                     } else {
-                        SgemmKernel.run(kc, ap, aBase + ir * kc, bd, bOff, tile, 0, NR, false);
+                        SgemmKernel.run(kc, ap, aBase + ir * depth, bd, bOff, tile, 0, NR, false);
                     }
                     for (int r = 0; r < mr; r++) {
                         for (int j = 0; j < nr; j++) {
@@ -173,37 +184,35 @@ final class Sgemm {
         }
     }
 
+    /** Floats between the rows of one A sliver ({@link #ROW_A}) or its depth, per row of the block. */
+    private static int aDepth(int kc) {
+        return ROW_A ? A_ROW : kc;
+    }
+
     /**
-     * Packs A[ic:ic+mc, pc:pc+kc] into MR-row slivers, each stored k-major, zero-padded. A
-     * transposed A (backward's Aᵀ·dC) copies MR-wide runs; a row-major A is interleaved 8, 6 or 4
-     * rows at a time ({@link Interleave}) for the 8-, 6- or 4-row kernel, and a last partial sliver row by row.
+     * Packs A[ic:ic+mc, pc:pc+kc] into MR-row slivers, zero-padded, {@code MR * aDepth(kc)} apart.
+     * With {@link #ROW_A} each sliver row is A's row (a copy when A is row-major); otherwise each
+     * sliver is stored k-major: a transposed A (backward's Aᵀ·dC) copies MR-wide runs, a row-major
+     * A is interleaved 8 or 4 rows at a time ({@link Interleave}) for the 8- or 4-row kernel.
      */
     private static void packA(Operand a, int ic, int mc, int pc, int kc, float[] ap, int apOff) {
         float[] d = a.data();
         int rs = a.rs(), cs = a.cs();
         for (int s = 0; s < mc; s += MR) {
-            int base = apOff + s * kc;
+            int base = apOff + s * aDepth(kc);
             int rows = Math.min(MR, mc - s);
             int src0 = a.off() + (ic + s) * rs + pc * cs;
-            if (rs == 1 && rows == MR) {
+            if (ROW_A) {
+                packRowsOfA(d, src0, rs, cs, rows, kc, ap, base);
+            } else if (rs == 1 && rows == MR) {
                 for (int p = 0; p < kc; p++) {
                     System.arraycopy(d, src0 + p * cs, ap, base + p * MR, MR);
                 }
-                continue;
-            }
-            if (cs == 1 && rows == 8 && MR == 8) {
+            } else if (cs == 1 && rows == 8 && MR == 8) {
                 Interleave.rows8(d, src0, rs, kc, ap, base, MR);
-                continue;
-            }
-            if (cs == 1 && rows == 6 && MR == 6) {
-                Interleave.rows6(d, src0, rs, kc, ap, base, MR);
-                continue;
-            }
-            if (cs == 1 && rows == 4 && MR == 4) {
+            } else if (cs == 1 && rows == 4 && MR == 4) {
                 Interleave.rows4(d, src0, rs, kc, ap, base, MR);
-                continue;
-            }
-            if (cs == 1) {
+            } else if (cs == 1) {
                 // Row by row: each row is read along its unit stride, and the rows past A's end are zero.
                 for (int r = 0; r < MR; r++) {
                     int src = src0 + r * rs, dst = base + r;
@@ -211,14 +220,37 @@ final class Sgemm {
                         ap[dst + p * MR] = r < rows ? d[src + p] : 0f;
                     }
                 }
-                continue;
-            }
-            for (int r = 0; r < MR; r++) {
-                int src = src0 + r * rs;
-                for (int p = 0; p < kc; p++) {
-                    ap[base + p * MR + r] = r < rows ? d[src + p * cs] : 0f;
+            } else {
+                for (int r = 0; r < MR; r++) {
+                    int src = src0 + r * rs;
+                    for (int p = 0; p < kc; p++) {
+                        ap[base + p * MR + r] = r < rows ? d[src + p * cs] : 0f;
+                    }
                 }
             }
+        }
+    }
+
+    /**
+     * One sliver in the {@link #ROW_A} layout: row r of {@code rows} at {@code base + r*A_ROW}, the
+     * rows past A's end zero. A row-major A is copied; a transposed one (backward's Aᵀ·dC) is read
+     * a depth step at a time, its MR values adjacent.
+     */
+    private static void packRowsOfA(float[] d, int src0, int rs, int cs, int rows, int kc, float[] ap, int base) {
+        if (cs == 1) {
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(d, src0 + r * rs, ap, base + r * A_ROW, kc);
+            }
+        } else {
+            for (int p = 0; p < kc; p++) {
+                int src = src0 + p * cs;
+                for (int r = 0; r < rows; r++) {
+                    ap[base + r * A_ROW + p] = d[src + r * rs];
+                }
+            }
+        }
+        for (int r = rows; r < MR; r++) {
+            Arrays.fill(ap, base + r * A_ROW, base + r * A_ROW + kc, 0f);
         }
     }
 

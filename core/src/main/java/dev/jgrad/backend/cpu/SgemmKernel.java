@@ -31,12 +31,15 @@ final class SgemmKernel {
     private static final int L = S.length();
     private static final int MR = Sgemm.MR;
     private static final int NR = Sgemm.NR;
+    /** The row stride of a 6-row kernel's A sliver ({@link Sgemm#ROW_A}). */
+    private static final int AR = Sgemm.A_ROW;
 
     private SgemmKernel() {
     }
 
     /**
-     * {@code C[r, j] (+)= sum_p ap[aOff + p*MR + r] * bp[bOff + p*NR + j]} for r &lt; MR, j &lt; NR;
+     * {@code C[r, j] (+)= sum_p A(r, p) * bp[bOff + p*NR + j]} for r &lt; MR, j &lt; NR, where A(r, p) is
+     * {@code ap[aOff + r*AR + p]} for the 6-row kernel ({@link Sgemm#ROW_A}), else {@code ap[aOff + p*MR + r]};
      * C's rows are {@code ldc} apart from {@code cOff}; {@code accumulate} false overwrites C.
      */
     static void run(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff, int ldc,
@@ -51,7 +54,7 @@ final class SgemmKernel {
     }
 
     /**
-     * {@code C[r, j] = sum_p ap[aOff + p*6 + r] * bp[bOff + p*ldb + j]} for r &lt; 6, j &lt; NR: the
+     * {@code C[r, j] = sum_p ap[aOff + r*AR + p] * bp[bOff + p*ldb + j]} for r &lt; 6, j &lt; NR: the
      * 6-row kernel over B's rows where they lie, {@code ldb} apart ({@link Sgemm} reads a small
      * row-major B so, one depth slice only, so C is always overwritten).
      */
@@ -70,26 +73,26 @@ final class SgemmKernel {
             c00 = a.fma(b0, c00);
             c01 = a.fma(b1, c01);
             VarHandle.acquireFence();
-            a = FloatVector.broadcast(S, ap[aOff + 1]);
+            a = FloatVector.broadcast(S, ap[aOff + 1 * AR]);
             c10 = a.fma(b0, c10);
             c11 = a.fma(b1, c11);
             VarHandle.acquireFence();
-            a = FloatVector.broadcast(S, ap[aOff + 2]);
+            a = FloatVector.broadcast(S, ap[aOff + 2 * AR]);
             c20 = a.fma(b0, c20);
             c21 = a.fma(b1, c21);
             VarHandle.acquireFence();
-            a = FloatVector.broadcast(S, ap[aOff + 3]);
+            a = FloatVector.broadcast(S, ap[aOff + 3 * AR]);
             c30 = a.fma(b0, c30);
             c31 = a.fma(b1, c31);
             VarHandle.acquireFence();
-            a = FloatVector.broadcast(S, ap[aOff + 4]);
+            a = FloatVector.broadcast(S, ap[aOff + 4 * AR]);
             c40 = a.fma(b0, c40);
             c41 = a.fma(b1, c41);
             VarHandle.acquireFence();
-            a = FloatVector.broadcast(S, ap[aOff + 5]);
+            a = FloatVector.broadcast(S, ap[aOff + 5 * AR]);
             c50 = a.fma(b0, c50);
             c51 = a.fma(b1, c51);
-            aOff += 6;
+            aOff++;
             bOff += ldb;
         }
         c00.intoArray(c, cOff);
@@ -200,26 +203,26 @@ final class SgemmKernel {
             c00 = a.fma(b0, c00);
             c01 = a.fma(b1, c01);
             VarHandle.acquireFence();
-            a = FloatVector.broadcast(S, ap[aOff + 1]);
+            a = FloatVector.broadcast(S, ap[aOff + 1 * AR]);
             c10 = a.fma(b0, c10);
             c11 = a.fma(b1, c11);
             VarHandle.acquireFence();
-            a = FloatVector.broadcast(S, ap[aOff + 2]);
+            a = FloatVector.broadcast(S, ap[aOff + 2 * AR]);
             c20 = a.fma(b0, c20);
             c21 = a.fma(b1, c21);
             VarHandle.acquireFence();
-            a = FloatVector.broadcast(S, ap[aOff + 3]);
+            a = FloatVector.broadcast(S, ap[aOff + 3 * AR]);
             c30 = a.fma(b0, c30);
             c31 = a.fma(b1, c31);
             VarHandle.acquireFence();
-            a = FloatVector.broadcast(S, ap[aOff + 4]);
+            a = FloatVector.broadcast(S, ap[aOff + 4 * AR]);
             c40 = a.fma(b0, c40);
             c41 = a.fma(b1, c41);
             VarHandle.acquireFence();
-            a = FloatVector.broadcast(S, ap[aOff + 5]);
+            a = FloatVector.broadcast(S, ap[aOff + 5 * AR]);
             c50 = a.fma(b0, c50);
             c51 = a.fma(b1, c51);
-            aOff += 6;
+            aOff++;
             bOff += NR;
         }
         if (accumulate) {
