@@ -9,15 +9,17 @@ import java.util.SplittableRandom;
  * and the best CPU time of the calling thread (on a shared machine the latter is the steadier
  * figure for one thread). Run from the repository root after a build, e.g.
  * {@code java --add-modules jdk.incubator.vector -Djgrad.threads=1 -cp core/target/classes
- * benchmarks/compare/GemmTiming.java 1024 1024 1024 4 [wt]}; {@code wt} passes B as the transpose
- * of an [N, K] matrix (a linear layer's {@code x·Wᵀ}). Used by gemm-same-run.sh.
+ * benchmarks/compare/GemmTiming.java 1024 1024 1024 4 [wt|ta]}; {@code wt} passes B as the transpose
+ * of an [N, K] matrix (a linear layer's {@code x·Wᵀ}), {@code ta} A as the transpose of a [K, M] one
+ * (its weight gradient's {@code dYᵀ·X}). Used by gemm-same-run.sh.
  */
 public class GemmTiming {
     public static void main(String[] a) {
         ThreadMXBean tm = ManagementFactory.getThreadMXBean();
         int m = Integer.parseInt(a[0]), k = Integer.parseInt(a[1]), n = Integer.parseInt(a[2]);
-        boolean wt = a.length > 4 && a[4].equals("wt");
-        Tensor x = Tensor.randn(new SplittableRandom(1), DType.F32, m, k).to("cpu");
+        boolean wt = a.length > 4 && a[4].equals("wt"), ta = a.length > 4 && a[4].equals("ta");
+        Tensor x = ta ? Tensor.randn(new SplittableRandom(1), DType.F32, k, m).to("cpu").transpose(0, 1)
+                : Tensor.randn(new SplittableRandom(1), DType.F32, m, k).to("cpu");
         Tensor y = wt ? Tensor.randn(new SplittableRandom(2), DType.F32, n, k).to("cpu").transpose(0, 1)
                 : Tensor.randn(new SplittableRandom(2), DType.F32, k, n).to("cpu");
         // Until C2 compiles the kernels the Vector API runs as boxed Java: warm up on small products.
@@ -40,6 +42,6 @@ public class GemmTiming {
         }
         double flops = 2.0 * m * n * k;
         System.out.printf("jgrad %dx%dx%d %s wall %.3f ms (%.1f GF/s) cpu %.3f ms (%.1f GF/s) %d it%n", m, k, n,
-                wt ? "wt" : "", bestWall / 1e6, flops / bestWall, bestCpu / 1e6, flops / bestCpu, it);
+                wt ? "wt" : ta ? "ta" : "", bestWall / 1e6, flops / bestWall, bestCpu / 1e6, flops / bestCpu, it);
     }
 }

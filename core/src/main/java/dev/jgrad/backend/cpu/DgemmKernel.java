@@ -10,8 +10,10 @@ import jdk.incubator.vector.VectorSpecies;
  * packed A sliver (MR values per depth step) and a packed B sliver (2 vectors per step). One
  * method per row count, each with its accumulators in locals so that they stay in registers:
  * 8 rows where the JIT has 32 vector registers, 6 where it has 16 ({@link GemmShape} says why; 4
- * rows on request). The C update is written out inline: handing vectors to a helper the JIT might
- * not inline would box them.
+ * rows on request). The 6-row kernel comes twice, for the two A layouts of {@link Dgemm#ROW_A}:
+ * depth-major ({@link #rows6}) and row by row ({@link #rows6ByRow}, {@link #runInPlace}), whose
+ * rows lie a constant {@link #AR} apart. The C update is written out inline: handing vectors to a
+ * helper the JIT might not inline would box them.
  *
  * <p>The 6-row kernels put {@link VarHandle#acquireFence()} before each row's broadcast. C2
  * schedules the loads of a loop body first, all six broadcasts ahead of their FMAs, which with 12
@@ -19,8 +21,13 @@ import jdk.incubator.vector.VectorSpecies;
  * then ran through a store and a load every step (46–50 GFLOP/s under {@code -XX:UseAVX=2}). A
  * later load may not pass an acquire fence, so each broadcast waits for its row; on x86 the fence
  * is an ordering constraint for the compiler only and emits no instruction. With it the kernel
- * holds 12 accumulators, 2 B vectors and one broadcast, unspilled (the disassembly shows it), and
- * ran an L1-resident sliver at 110–115 GFLOP/s against 97–106 for 4 rows (8 chains).
+ * holds 12 accumulators, 2 B vectors and one broadcast, unspilled, and ran an L1-resident sliver
+ * at 110–115 GFLOP/s against 97–106 for 4 rows (8 chains). The fence orders the loads only; that
+ * each row's FMAs then precede the next broadcast is C2's choice (JDK 25), seen in the disassembly
+ * ({@code -XX:CompileCommand=print,dev.jgrad.backend.cpu.DgemmKernel::rows6}, objdump) of all three
+ * kernels. Where A's rows were read at offsets held in registers (A in place, rows {@code lda}
+ * apart) C2 sank the FMAs below the later loads and spilled again (49 GFLOP/s): hence the packed
+ * row layout, whose offsets are constants.
  *
  * <p>{@link #runInPlace} is the 6-row kernel over a B read where it lies, its rows a variable
  * stride apart: a separate copy, because that stride keeps the JIT from hoisting the B loads'
@@ -40,13 +47,15 @@ final class DgemmKernel {
 
     /**
      * {@code C[r, j] (+)= sum_p A(r, p) * bp[bOff + p*NR + j]} for r &lt; MR, j &lt; NR, where A(r, p) is
-     * {@code ap[aOff + r*AR + p]} for the 6-row kernel ({@link Dgemm#ROW_A}), else {@code ap[aOff + p*MR + r]};
+     * {@code ap[aOff + r*AR + p]} if {@code rowA} (6 rows only, {@link Dgemm#ROW_A}), else {@code ap[aOff + p*MR + r]};
      * C's rows are {@code ldc} apart from {@code cOff}; {@code accumulate} false overwrites C.
      */
     static void run(int kc, double[] ap, int aOff, double[] bp, int bOff, double[] c, int cOff, int ldc,
-                    boolean accumulate) {
+                    boolean accumulate, boolean rowA) {
         if (MR == 8) {
             rows8(kc, ap, aOff, bp, bOff, c, cOff, ldc, accumulate);
+        } else if (MR == 6 && rowA) {
+            rows6ByRow(kc, ap, aOff, bp, bOff, c, cOff, ldc, accumulate);
         } else if (MR == 6) {
             rows6(kc, ap, aOff, bp, bOff, c, cOff, ldc, accumulate);
         } else {
@@ -190,6 +199,73 @@ final class DgemmKernel {
 
     /** 6 rows: 12 accumulators, 2 B vectors and one broadcast in 16 registers (fenced: see the class comment). */
     private static void rows6(int kc, double[] ap, int aOff, double[] bp, int bOff, double[] c, int cOff, int ldc,
+                              boolean accumulate) {
+        DoubleVector c00 = DoubleVector.zero(S), c01 = c00;
+        DoubleVector c10 = c00, c11 = c00;
+        DoubleVector c20 = c00, c21 = c00;
+        DoubleVector c30 = c00, c31 = c00;
+        DoubleVector c40 = c00, c41 = c00;
+        DoubleVector c50 = c00, c51 = c00;
+        for (int p = 0; p < kc; p++) {
+            DoubleVector b0 = DoubleVector.fromArray(S, bp, bOff);
+            DoubleVector b1 = DoubleVector.fromArray(S, bp, bOff + L);
+            DoubleVector a = DoubleVector.broadcast(S, ap[aOff]);
+            c00 = a.fma(b0, c00);
+            c01 = a.fma(b1, c01);
+            VarHandle.acquireFence();
+            a = DoubleVector.broadcast(S, ap[aOff + 1]);
+            c10 = a.fma(b0, c10);
+            c11 = a.fma(b1, c11);
+            VarHandle.acquireFence();
+            a = DoubleVector.broadcast(S, ap[aOff + 2]);
+            c20 = a.fma(b0, c20);
+            c21 = a.fma(b1, c21);
+            VarHandle.acquireFence();
+            a = DoubleVector.broadcast(S, ap[aOff + 3]);
+            c30 = a.fma(b0, c30);
+            c31 = a.fma(b1, c31);
+            VarHandle.acquireFence();
+            a = DoubleVector.broadcast(S, ap[aOff + 4]);
+            c40 = a.fma(b0, c40);
+            c41 = a.fma(b1, c41);
+            VarHandle.acquireFence();
+            a = DoubleVector.broadcast(S, ap[aOff + 5]);
+            c50 = a.fma(b0, c50);
+            c51 = a.fma(b1, c51);
+            aOff += 6;
+            bOff += NR;
+        }
+        if (accumulate) {
+            c00.add(DoubleVector.fromArray(S, c, cOff)).intoArray(c, cOff);
+            c01.add(DoubleVector.fromArray(S, c, cOff + L)).intoArray(c, cOff + L);
+            c10.add(DoubleVector.fromArray(S, c, cOff + 1 * ldc)).intoArray(c, cOff + 1 * ldc);
+            c11.add(DoubleVector.fromArray(S, c, cOff + 1 * ldc + L)).intoArray(c, cOff + 1 * ldc + L);
+            c20.add(DoubleVector.fromArray(S, c, cOff + 2 * ldc)).intoArray(c, cOff + 2 * ldc);
+            c21.add(DoubleVector.fromArray(S, c, cOff + 2 * ldc + L)).intoArray(c, cOff + 2 * ldc + L);
+            c30.add(DoubleVector.fromArray(S, c, cOff + 3 * ldc)).intoArray(c, cOff + 3 * ldc);
+            c31.add(DoubleVector.fromArray(S, c, cOff + 3 * ldc + L)).intoArray(c, cOff + 3 * ldc + L);
+            c40.add(DoubleVector.fromArray(S, c, cOff + 4 * ldc)).intoArray(c, cOff + 4 * ldc);
+            c41.add(DoubleVector.fromArray(S, c, cOff + 4 * ldc + L)).intoArray(c, cOff + 4 * ldc + L);
+            c50.add(DoubleVector.fromArray(S, c, cOff + 5 * ldc)).intoArray(c, cOff + 5 * ldc);
+            c51.add(DoubleVector.fromArray(S, c, cOff + 5 * ldc + L)).intoArray(c, cOff + 5 * ldc + L);
+        } else {
+            c00.intoArray(c, cOff);
+            c01.intoArray(c, cOff + L);
+            c10.intoArray(c, cOff + 1 * ldc);
+            c11.intoArray(c, cOff + 1 * ldc + L);
+            c20.intoArray(c, cOff + 2 * ldc);
+            c21.intoArray(c, cOff + 2 * ldc + L);
+            c30.intoArray(c, cOff + 3 * ldc);
+            c31.intoArray(c, cOff + 3 * ldc + L);
+            c40.intoArray(c, cOff + 4 * ldc);
+            c41.intoArray(c, cOff + 4 * ldc + L);
+            c50.intoArray(c, cOff + 5 * ldc);
+            c51.intoArray(c, cOff + 5 * ldc + L);
+        }
+    }
+
+    /** {@link #rows6} over an A sliver stored row by row, {@link #AR} apart ({@link Dgemm#ROW_A}). */
+    private static void rows6ByRow(int kc, double[] ap, int aOff, double[] bp, int bOff, double[] c, int cOff, int ldc,
                               boolean accumulate) {
         DoubleVector c00 = DoubleVector.zero(S), c01 = c00;
         DoubleVector c10 = c00, c11 = c00;

@@ -28,9 +28,12 @@ final class Sgemm {
     private static final int MC = SHAPE.mc();
     private static final int NC = SHAPE.nc();
     /**
-     * Whether A's slivers are stored row by row, {@link #A_ROW} apart (the 6-row kernel's layout:
-     * it reads its rows at constant offsets, and a row-major A is then packed by plain copies),
-     * rather than depth step by depth step, MR values each (the 8- and 4-row kernels').
+     * Whether a row-major A's slivers are stored row by row, {@link #A_ROW} apart, so that they are
+     * packed by plain copies (the 6-row kernel reads its rows at constant offsets), rather than
+     * depth step by depth step, MR values each (which a transposed A, backward's Aᵀ·dC, copies in
+     * MR-wide runs, and the 8- and 4-row kernels read). The row layout's A rows are separate
+     * streams, a row stride apart: for the transposed A of {@code dYᵀ·X} (2048×256·256×2048, two
+     * threads) it measured 7% slower than the depth-major sliver, one stream.
      */
     static final boolean ROW_A = MR == 6;
     /**
@@ -75,11 +78,11 @@ final class Sgemm {
             int nc = Math.min(NC, j1 - jc);
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
-                Slivers sb = slivers(b, pc, kc, k, jc, nc, i1 - i0, bp);
+                Slivers sb = slivers(b, pc, kc, k, jc, nc, i1 - i0, bp, rowA(a));
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
                     packA(a, ic, mc, pc, kc, ap, 0);
-                    macroKernel(mc, nc, kc, ap, 0, sb, c, co + ic * ldc + jc, ldc, tile, pc > 0);
+                    macroKernel(mc, nc, kc, ap, 0, sb, c, co + ic * ldc + jc, ldc, tile, pc > 0, rowA(a));
                 }
             }
         }
@@ -96,14 +99,14 @@ final class Sgemm {
         int w = Math.min(NC, width), panels = (n + w - 1) / w;
         int kMax = Math.min(KC, k);
         float[][] holder = SHARED.get();
-        if (holder[0].length < (m + MR - 1) / MR * MR * aDepth(kMax)) {
-            holder[0] = new float[(m + MR - 1) / MR * MR * aDepth(kMax)];
+        if (holder[0].length < (m + MR - 1) / MR * MR * aDepth(a, kMax)) {
+            holder[0] = new float[(m + MR - 1) / MR * MR * aDepth(a, kMax)];
         }
         float[] shared = holder[0];
         for (int pc = 0; pc < k; pc += KC) {
             int kc = Math.min(KC, k - pc), p0 = pc;
             Parallel.forEach((m + MC - 1) / MC,
-                    q -> packA(a, q * MC, Math.min(MC, m - q * MC), p0, kc, shared, q * MC * aDepth(kc)));
+                    q -> packA(a, q * MC, Math.min(MC, m - q * MC), p0, kc, shared, q * MC * aDepth(a, kc)));
             Parallel.forEach(panels, claim -> {
                 // claims alternate between the two ends of C, so that the threads' panels are not
                 // neighbours: two panels meet in a cache line of every row of C (rows start 16 bytes
@@ -111,10 +114,10 @@ final class Sgemm {
                 int q = (claim & 1) == 0 ? claim >> 1 : panels - 1 - (claim >> 1);
                 int j0 = q * w, nc = Math.min(w, n - j0);
                 float[][] packs = packs(kMax, nc);
-                Slivers sb = slivers(b, p0, kc, k, j0, nc, m, packs[1]);
+                Slivers sb = slivers(b, p0, kc, k, j0, nc, m, packs[1], rowA(a));
                 for (int ic = 0; ic < m; ic += MC) {
-                    macroKernel(Math.min(MC, m - ic), nc, kc, shared, ic * aDepth(kc), sb, c, co + ic * ldc + j0, ldc,
-                            packs[2], p0 > 0);
+                    macroKernel(Math.min(MC, m - ic), nc, kc, shared, ic * aDepth(a, kc), sb, c, co + ic * ldc + j0,
+                            ldc, packs[2], p0 > 0, rowA(a));
                 }
             });
         }
@@ -123,7 +126,7 @@ final class Sgemm {
     /** This thread's packing buffers, grown to hold an A block and a B panel {@code cols} wide. */
     private static float[][] packs(int kc, int cols) {
         float[][] packs = PACKS.get();
-        int needA = MC * aDepth(kc), needB = kc * Math.min(NC, (cols + NR - 1) / NR * NR);
+        int needA = MC * (ROW_A ? A_ROW : kc), needB = kc * Math.min(NC, (cols + NR - 1) / NR * NR);
         if (packs[0].length < needA) {
             packs[0] = new float[needA];
         }
@@ -135,18 +138,19 @@ final class Sgemm {
 
     /**
      * B[pc:pc+kc, jc:jc+nc] as the micro-kernel's slivers: packed into {@code bp}, or read where it
-     * is ({@link SgemmKernel#runInPlace}) when the kernel has 6 rows, k is one slice, B is row-major,
-     * its width a whole number of slivers, a packed sliver would not fit in L1, and B's rows fit in
-     * L2 beside the packed A ({@code rows} of it, up to MC):
+     * is ({@link SgemmKernel#runInPlace}) when A's slivers are rows ({@code rowA}), k is one slice,
+     * B is row-major, its width a whole number of slivers, a packed sliver would not fit in L1, and
+     * B's rows fit in L2 beside the packed A ({@code rows} of it, up to MC):
      * the kernel then meets each sliver in L2 either way, so packing it only costs time (for
      * 64×784·784×128 under {@code -XX:UseAVX=2}, 7% of the product). A shallower sliver stays in L1
      * when packed but not in place, where B's rows a power of two apart share a few L1 sets
      * (64×128·128×1024: 52 against 95 GFLOP/s in place).
      */
-    private static Slivers slivers(Operand b, int pc, int kc, int k, int jc, int nc, int rows, float[] bp) {
+    private static Slivers slivers(Operand b, int pc, int kc, int k, int jc, int nc, int rows, float[] bp,
+                                   boolean rowA) {
         long bytes = ((long) kc * b.rs() + (long) Math.min(rows, MC) * kc) * Float.BYTES;
         boolean pastL1 = (long) kc * NR * Float.BYTES > GemmShape.L1;
-        if (MR == 6 && kc == k && b.cs() == 1 && nc % NR == 0 && pastL1 && bytes <= GemmShape.L2 * 3 / 4) {
+        if (rowA && kc == k && b.cs() == 1 && nc % NR == 0 && pastL1 && bytes <= GemmShape.L2 * 3 / 4) {
             return new Slivers(b.data(), b.off() + pc * b.rs() + jc, 1, b.rs());
         }
         packB(b, pc, kc, jc, nc, bp);
@@ -154,9 +158,9 @@ final class Sgemm {
     }
 
     private static void macroKernel(int mc, int nc, int kc, float[] ap, int aBase, Slivers sb, float[] c, int co,
-                                    int ldc, float[] tile, boolean accumulate) {
+                                    int ldc, float[] tile, boolean accumulate, boolean rowA) {
         float[] bd = sb.data();
-        int ldb = sb.rowStep(), depth = aDepth(kc);
+        int ldb = sb.rowStep(), depth = rowA ? A_ROW : kc;
         boolean inPlace = sb.colStep() == 1;
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
@@ -167,12 +171,12 @@ final class Sgemm {
                 if (mr == MR && nr == NR && inPlace) {
                     SgemmKernel.runInPlace(kc, ap, aBase + ir * depth, bd, bOff, ldb, c, cOff, ldc);
                 } else if (mr == MR && nr == NR) {
-                    SgemmKernel.run(kc, ap, aBase + ir * depth, bd, bOff, c, cOff, ldc, accumulate);
+                    SgemmKernel.run(kc, ap, aBase + ir * depth, bd, bOff, c, cOff, ldc, accumulate, rowA);
                 } else {
                     if (inPlace) {
                         SgemmKernel.runInPlace(kc, ap, aBase + ir * depth, bd, bOff, ldb, tile, 0, NR);
                     } else {
-                        SgemmKernel.run(kc, ap, aBase + ir * depth, bd, bOff, tile, 0, NR, false);
+                        SgemmKernel.run(kc, ap, aBase + ir * depth, bd, bOff, tile, 0, NR, false, rowA);
                     }
                     for (int r = 0; r < mr; r++) {
                         for (int j = 0; j < nr; j++) {
@@ -184,26 +188,31 @@ final class Sgemm {
         }
     }
 
-    /** Floats between the rows of one A sliver ({@link #ROW_A}) or its depth, per row of the block. */
-    private static int aDepth(int kc) {
-        return ROW_A ? A_ROW : kc;
+    /** Whether A is packed in the {@link #ROW_A} layout: with the 6-row kernel, when it is row-major. */
+    private static boolean rowA(Operand a) {
+        return ROW_A && a.cs() == 1;
+    }
+
+    /** Floats per row of an A block: a sliver row's stride ({@link #rowA}) or the slice's depth. */
+    private static int aDepth(Operand a, int kc) {
+        return rowA(a) ? A_ROW : kc;
     }
 
     /**
-     * Packs A[ic:ic+mc, pc:pc+kc] into MR-row slivers, zero-padded, {@code MR * aDepth(kc)} apart.
-     * With {@link #ROW_A} each sliver row is A's row (a copy when A is row-major); otherwise each
-     * sliver is stored k-major: a transposed A (backward's Aᵀ·dC) copies MR-wide runs, a row-major
+     * Packs A[ic:ic+mc, pc:pc+kc] into MR-row slivers, zero-padded, {@code MR * aDepth(a, kc)} apart.
+     * In the {@link #ROW_A} layout each sliver row is a copy of A's row; otherwise each sliver is
+     * stored k-major: a transposed A (backward's Aᵀ·dC) copies MR-wide runs, a row-major
      * A is interleaved 8 or 4 rows at a time ({@link Interleave}) for the 8- or 4-row kernel.
      */
     private static void packA(Operand a, int ic, int mc, int pc, int kc, float[] ap, int apOff) {
         float[] d = a.data();
         int rs = a.rs(), cs = a.cs();
         for (int s = 0; s < mc; s += MR) {
-            int base = apOff + s * aDepth(kc);
+            int base = apOff + s * aDepth(a, kc);
             int rows = Math.min(MR, mc - s);
             int src0 = a.off() + (ic + s) * rs + pc * cs;
-            if (ROW_A) {
-                packRowsOfA(d, src0, rs, cs, rows, kc, ap, base);
+            if (rowA(a)) {
+                packRowsOfA(d, src0, rs, rows, kc, ap, base);
             } else if (rs == 1 && rows == MR) {
                 for (int p = 0; p < kc; p++) {
                     System.arraycopy(d, src0 + p * cs, ap, base + p * MR, MR);
@@ -231,23 +240,10 @@ final class Sgemm {
         }
     }
 
-    /**
-     * One sliver in the {@link #ROW_A} layout: row r of {@code rows} at {@code base + r*A_ROW}, the
-     * rows past A's end zero. A row-major A is copied; a transposed one (backward's Aᵀ·dC) is read
-     * a depth step at a time, its MR values adjacent.
-     */
-    private static void packRowsOfA(float[] d, int src0, int rs, int cs, int rows, int kc, float[] ap, int base) {
-        if (cs == 1) {
-            for (int r = 0; r < rows; r++) {
-                System.arraycopy(d, src0 + r * rs, ap, base + r * A_ROW, kc);
-            }
-        } else {
-            for (int p = 0; p < kc; p++) {
-                int src = src0 + p * cs;
-                for (int r = 0; r < rows; r++) {
-                    ap[base + r * A_ROW + p] = d[src + r * rs];
-                }
-            }
+    /** One sliver in the {@link #ROW_A} layout: row r of {@code rows} at {@code base + r*A_ROW}, the rest zero. */
+    private static void packRowsOfA(float[] d, int src0, int rs, int rows, int kc, float[] ap, int base) {
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(d, src0 + r * rs, ap, base + r * A_ROW, kc);
         }
         for (int r = rows; r < MR; r++) {
             Arrays.fill(ap, base + r * A_ROW, base + r * A_ROW + kc, 0f);
