@@ -1,4 +1,4 @@
-"""NumPy's twin of GemmTiming.java: np_gemm.py MxKxN SECONDS [wt]; set OPENBLAS_NUM_THREADS and
+"""NumPy's twin of GemmTiming.java: np_gemm.py MxKxN SECONDS [wt|ta]; set OPENBLAS_NUM_THREADS and
 OPENBLAS_CORETYPE (Haswell, SkylakeX, ...) in the environment to pick threads and kernels."""
 import os
 import sys
@@ -9,7 +9,8 @@ import numpy as np
 m, k, n = map(int, sys.argv[1].split('x'))
 secs = float(sys.argv[2])
 wt = len(sys.argv) > 3 and sys.argv[3] == 'wt'
-a = np.random.rand(m, k).astype(np.float32)
+ta = len(sys.argv) > 3 and sys.argv[3] == 'ta'
+a = np.random.rand(k, m).astype(np.float32).T if ta else np.random.rand(m, k).astype(np.float32)
 b = np.random.rand(n, k).astype(np.float32).T if wt else np.random.rand(k, n).astype(np.float32)
 a @ b
 best_wall = best_cpu = 1e9
@@ -22,6 +23,6 @@ while time.perf_counter() < end or it < 5:
     it += 1
     best_wall, best_cpu = min(best_wall, t1 - t0), min(best_cpu, c1 - c0)
 f = 2.0 * m * n * k
-print(f"numpy {sys.argv[1]} {'wt' if wt else ''} threads={os.environ.get('OPENBLAS_NUM_THREADS')} "
+print(f"numpy {sys.argv[1]} {'wt' if wt else 'ta' if ta else ''} threads={os.environ.get('OPENBLAS_NUM_THREADS')} "
       f"wall {best_wall * 1e3:.3f} ms ({f / best_wall / 1e9:.1f} GF/s) cpu {best_cpu * 1e3:.3f} ms "
       f"({f / best_cpu / 1e9:.1f} GF/s) {it} it")

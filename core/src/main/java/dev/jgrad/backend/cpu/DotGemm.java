@@ -8,11 +8,18 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code C = A·Wᵀ} for row-major A and W (a linear layer's forward), as dot products of rows: both
  * operands are read along their unit stride, so nothing is packed. For short A (a mini-batch) the
  * packed GEMM would spend as long packing Wᵀ as multiplying; here a 4×4 block of outputs keeps 16
- * vector accumulators over k and reduces them once at the end.
+ * vector accumulators over k and reduces them once at the end (4×2 with 16 vector registers), and
+ * a last odd column is a 4×1 block: four chains where one dot product per output was one chain,
+ * bound by the FMA latency (256×1024·(10×1024)ᵀ under {@code -XX:UseAVX=2}: 0.116 ms before).
  */
 final class DotGemm {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
+    /**
+     * Whether the 4×4 block fits the registers (16 accumulators, 4 W vectors and an A vector: 32
+     * registers). With 16 (AVX2) it spilled; 4×2 blocks (8 accumulators) are used there instead.
+     */
+    private static final boolean WIDE = GemmShape.REGISTERS >= 32;
     /** Floats of W to keep in L2 at a time (256 KiB). */
     private static final int L2_FLOATS = 64 * 1024;
 
@@ -35,13 +42,14 @@ final class DotGemm {
             int i = i0;
             for (; i + 4 <= i1; i += 4) {
                 int j = jc;
-                for (; j + 4 <= je; j += 4) {
+                for (; WIDE && j + 4 <= je; j += 4) {
                     block4x4(k, a, ao + i * lda, lda, w, wo + j * ldw, ldw, c, co + i * ldc + j, ldc);
                 }
-                for (; j < je; j++) {
-                    for (int r = 0; r < 4; r++) {
-                        c[co + (i + r) * ldc + j] = dot(k, a, ao + (i + r) * lda, w, wo + j * ldw);
-                    }
+                for (; j + 2 <= je; j += 2) {
+                    block4x2(k, a, ao + i * lda, lda, w, wo + j * ldw, ldw, c, co + i * ldc + j, ldc);
+                }
+                if (j < je) {
+                    block4x1(k, a, ao + i * lda, lda, w, wo + j * ldw, c, co + i * ldc + j, ldc);
                 }
             }
             for (; i < i1; i++) {
@@ -110,6 +118,64 @@ final class DotGemm {
                 c[c0 + r * ldc + q] += t;
             }
         }
+    }
+
+    /** Four rows of A against two rows of W: 8 accumulators (see {@link #block4x4}). */
+    private static void block4x2(int k, float[] a, int a0, int lda, float[] w, int w0, int ldw, float[] c, int c0,
+                                 int ldc) {
+        FloatVector s00 = FloatVector.zero(S), s01 = s00, s10 = s00, s11 = s00;
+        FloatVector s20 = s00, s21 = s00, s30 = s00, s31 = s00;
+        int p = 0;
+        for (int bound = S.loopBound(k); p < bound; p += L) {
+            FloatVector w0v = FloatVector.fromArray(S, w, w0 + p);
+            FloatVector w1v = FloatVector.fromArray(S, w, w0 + ldw + p);
+            FloatVector av = FloatVector.fromArray(S, a, a0 + p);
+            s00 = av.fma(w0v, s00);
+            s01 = av.fma(w1v, s01);
+            av = FloatVector.fromArray(S, a, a0 + lda + p);
+            s10 = av.fma(w0v, s10);
+            s11 = av.fma(w1v, s11);
+            av = FloatVector.fromArray(S, a, a0 + 2 * lda + p);
+            s20 = av.fma(w0v, s20);
+            s21 = av.fma(w1v, s21);
+            av = FloatVector.fromArray(S, a, a0 + 3 * lda + p);
+            s30 = av.fma(w0v, s30);
+            s31 = av.fma(w1v, s31);
+        }
+        c[c0] = s00.reduceLanes(VectorOperators.ADD) + tail(k, p, a, a0, w, w0);
+        c[c0 + 1] = s01.reduceLanes(VectorOperators.ADD) + tail(k, p, a, a0, w, w0 + ldw);
+        c[c0 + ldc] = s10.reduceLanes(VectorOperators.ADD) + tail(k, p, a, a0 + lda, w, w0);
+        c[c0 + ldc + 1] = s11.reduceLanes(VectorOperators.ADD) + tail(k, p, a, a0 + lda, w, w0 + ldw);
+        c[c0 + 2 * ldc] = s20.reduceLanes(VectorOperators.ADD) + tail(k, p, a, a0 + 2 * lda, w, w0);
+        c[c0 + 2 * ldc + 1] = s21.reduceLanes(VectorOperators.ADD) + tail(k, p, a, a0 + 2 * lda, w, w0 + ldw);
+        c[c0 + 3 * ldc] = s30.reduceLanes(VectorOperators.ADD) + tail(k, p, a, a0 + 3 * lda, w, w0);
+        c[c0 + 3 * ldc + 1] = s31.reduceLanes(VectorOperators.ADD) + tail(k, p, a, a0 + 3 * lda, w, w0 + ldw);
+    }
+
+    /** Four rows of A against one row of W: 4 accumulators, four chains. */
+    private static void block4x1(int k, float[] a, int a0, int lda, float[] w, int w0, float[] c, int c0, int ldc) {
+        FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+        int p = 0;
+        for (int bound = S.loopBound(k); p < bound; p += L) {
+            FloatVector wv = FloatVector.fromArray(S, w, w0 + p);
+            s0 = FloatVector.fromArray(S, a, a0 + p).fma(wv, s0);
+            s1 = FloatVector.fromArray(S, a, a0 + lda + p).fma(wv, s1);
+            s2 = FloatVector.fromArray(S, a, a0 + 2 * lda + p).fma(wv, s2);
+            s3 = FloatVector.fromArray(S, a, a0 + 3 * lda + p).fma(wv, s3);
+        }
+        c[c0] = s0.reduceLanes(VectorOperators.ADD) + tail(k, p, a, a0, w, w0);
+        c[c0 + ldc] = s1.reduceLanes(VectorOperators.ADD) + tail(k, p, a, a0 + lda, w, w0);
+        c[c0 + 2 * ldc] = s2.reduceLanes(VectorOperators.ADD) + tail(k, p, a, a0 + 2 * lda, w, w0);
+        c[c0 + 3 * ldc] = s3.reduceLanes(VectorOperators.ADD) + tail(k, p, a, a0 + 3 * lda, w, w0);
+    }
+
+    /** {@code sum_{t in [p, k)} a[ao + t] * w[wo + t]}: the depth left after the whole vectors. */
+    private static float tail(int k, int p, float[] a, int ao, float[] w, int wo) {
+        float t = 0f;
+        for (; p < k; p++) {
+            t += a[ao + p] * w[wo + p];
+        }
+        return t;
     }
 
     private static float dot(int k, float[] a, int ao, float[] w, int wo) {

@@ -23,12 +23,12 @@ final class MatMul {
      * product (for a single row or column, a matrix-vector product, many times as much). Measured
      * with AVX-512, one thread: dots won at 8 and 32 rows of a 1024×1024 W (0.22 against 0.39 ms,
      * 0.52 against 0.87), the packed kernel from 48 rows on (64×784·(128×784)ᵀ 0.073 against
-     * 0.17 ms, 96×512·(512×512)ᵀ 0.30 against 0.90). With 16 vector registers (AVX2) the 4×4 dot
-     * block spills and the packed 4×16 kernel measured faster (64×784·(128×784)ᵀ under
-     * -XX:UseAVX=2: 48–76 against 33–40 GFLOP/s), so there only products narrower than a tile run
-     * as dots.
+     * 0.17 ms, 96×512·(512×512)ᵀ 0.30 against 0.90). With 16 vector registers (AVX2) the dots run
+     * 4×2 blocks, up to 24 rows: under -XX:UseAVX=2, 8×1024·(512×1024)ᵀ took 0.124 against 0.227 ms
+     * packed, 20×1024·(100×1024)ᵀ 0.052 against 0.081; at 32 rows the two were even, at 48 the
+     * packed 6 × 16 kernel led (0.108 against 0.130 ms for 48×784·(128×784)ᵀ).
      */
-    private static final int DOT_MAX_ROWS = GemmShape.REGISTERS >= 32 ? 32 : 0;
+    private static final int DOT_MAX_ROWS = GemmShape.REGISTERS >= 32 ? 32 : 24;
     /** Multiply-adds per thread before splitting a product pays for the fork. */
     private static final long PARALLEL_GRAIN = 1L << 20;
 
