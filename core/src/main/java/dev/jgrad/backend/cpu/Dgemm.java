@@ -29,12 +29,14 @@ final class Dgemm {
     private static final int MC = SHAPE.mc();
     private static final int NC = SHAPE.nc();
     /**
-     * Whether a row-major A's slivers are stored row by row, {@link #A_ROW} apart, so that they are
-     * packed by plain copies (the 6-row kernel reads its rows at constant offsets), rather than
+     * Whether a row-major A's slivers may be stored row by row, {@link #A_ROW} apart, so that they
+     * are packed by plain copies (the 6-row kernel reads its rows at constant offsets), rather than
      * depth step by depth step, MR values each (which a transposed A, backward's Aᵀ·dC, copies in
      * MR-wide runs, and the 8- and 4-row kernels read). The row layout's A rows are separate
      * streams, a row stride apart: for the transposed A of {@code dYᵀ·X} (2048×256·256×2048, two
-     * threads) it measured 7% slower than the depth-major sliver, one stream.
+     * threads) it measured 7% slower than the depth-major sliver, one stream. It is taken for
+     * slices at least KC/2 deep only ({@link #rowA}): a row of A_ROW floats holding a few values
+     * would multiply the memory of a tall, shallow A (an unfolded convolution's) by up to KC.
      */
     static final boolean ROW_A = MR == 6;
     /**
@@ -79,11 +81,11 @@ final class Dgemm {
             int nc = Math.min(NC, j1 - jc);
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
-                Slivers sb = slivers(b, pc, kc, k, jc, nc, i1 - i0, bp, rowA(a));
+                Slivers sb = slivers(b, pc, kc, k, jc, nc, i1 - i0, bp, rowA(a, kc));
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
                     packA(a, ic, mc, pc, kc, ap, 0);
-                    macroKernel(mc, nc, kc, ap, 0, sb, c, co + ic * ldc + jc, ldc, tile, pc > 0, rowA(a));
+                    macroKernel(mc, nc, kc, ap, 0, sb, c, co + ic * ldc + jc, ldc, tile, pc > 0, rowA(a, kc));
                 }
             }
         }
@@ -115,10 +117,10 @@ final class Dgemm {
                 int q = (claim & 1) == 0 ? claim >> 1 : panels - 1 - (claim >> 1);
                 int j0 = q * w, nc = Math.min(w, n - j0);
                 double[][] packs = packs(kMax, nc);
-                Slivers sb = slivers(b, p0, kc, k, j0, nc, m, packs[1], rowA(a));
+                Slivers sb = slivers(b, p0, kc, k, j0, nc, m, packs[1], rowA(a, kc));
                 for (int ic = 0; ic < m; ic += MC) {
                     macroKernel(Math.min(MC, m - ic), nc, kc, shared, ic * aDepth(a, kc), sb, c, co + ic * ldc + j0,
-                            ldc, packs[2], p0 > 0, rowA(a));
+                            ldc, packs[2], p0 > 0, rowA(a, kc));
                 }
             });
         }
@@ -189,21 +191,24 @@ final class Dgemm {
         }
     }
 
-    /** Whether A is packed in the {@link #ROW_A} layout: with the 6-row kernel, when it is row-major. */
-    private static boolean rowA(Operand a) {
-        return ROW_A && a.cs() == 1;
+    /**
+     * Whether a slice of A {@code kc} deep is packed in the {@link #ROW_A} layout: with the 6-row
+     * kernel, when A is row-major and the slice at least KC/2 deep.
+     */
+    private static boolean rowA(Operand a, int kc) {
+        return ROW_A && a.cs() == 1 && 2 * kc >= KC;
     }
 
     /** Floats per row of an A block: a sliver row's stride ({@link #rowA}) or the slice's depth. */
     private static int aDepth(Operand a, int kc) {
-        return rowA(a) ? A_ROW : kc;
+        return rowA(a, kc) ? A_ROW : kc;
     }
 
     /**
      * Packs A[ic:ic+mc, pc:pc+kc] into MR-row slivers, zero-padded, {@code MR * aDepth(a, kc)} apart.
      * In the {@link #ROW_A} layout each sliver row is a copy of A's row; otherwise each sliver is
      * stored k-major: a transposed A (backward's Aᵀ·dC) copies MR-wide runs, a row-major
-     * A is interleaved 8 or 4 rows at a time ({@link Interleave}) for the 8- or 4-row kernel.
+     * A is interleaved 8, 6 or 4 rows at a time ({@link Interleave}).
      */
     private static void packA(Operand a, int ic, int mc, int pc, int kc, double[] ap, int apOff) {
         double[] d = a.data();
@@ -212,7 +217,7 @@ final class Dgemm {
             int base = apOff + s * aDepth(a, kc);
             int rows = Math.min(MR, mc - s);
             int src0 = a.off() + (ic + s) * rs + pc * cs;
-            if (rowA(a)) {
+            if (rowA(a, kc)) {
                 packRowsOfA(d, src0, rs, rows, kc, ap, base);
             } else if (rs == 1 && rows == MR) {
                 for (int p = 0; p < kc; p++) {
@@ -220,6 +225,8 @@ final class Dgemm {
                 }
             } else if (cs == 1 && rows == 8 && MR == 8) {
                 Interleave.rows8(d, src0, rs, kc, ap, base, MR);
+            } else if (cs == 1 && rows == 6 && MR == 6) {
+                Interleave.rows6(d, src0, rs, kc, ap, base, MR);
             } else if (cs == 1 && rows == 4 && MR == 4) {
                 Interleave.rows4(d, src0, rs, kc, ap, base, MR);
             } else if (cs == 1) {

@@ -6,9 +6,9 @@ import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Interleaves 8 (or 4) rows of a row-major matrix column by column: {@code dst[base + p*stride + r] =
+ * Interleaves 8 (or 6 or 4) rows of a row-major matrix column by column: {@code dst[base + p*stride + r] =
  * src[off + r*ld + p]} for {@code r < 8, p < len}. This is the transposition GEMM packing does for
- * a row-major A (8- or 4-row slivers) and for a transposed B (each 8 of a sliver's columns are 8 rows of
+ * a row-major A (8-, 6- or 4-row slivers) and for a transposed B (each 8 of a sliver's columns are 8 rows of
  * the untransposed matrix). Element by element it reads one value per cache line from 8 rows that,
  * for power-of-two leading dimensions, share cache sets; here each 8×8 block is loaded as 8
  * vectors and transposed in registers by three rounds of two-vector permutes.
@@ -56,8 +56,8 @@ final class Interleave {
 
     /** See the class comment; {@code src} rows are {@code ld} apart. */
     static void rows8(float[] src, int off, int ld, int len, float[] dst, int base, int stride) {
-        int p = VECTOR ? blocks(src, off, ld, len, dst, base, stride)
-                : SWAP ? swapBlocks(src, off, ld, len, dst, base, stride) : 0;
+        int p = VECTOR ? blocks(src, off, ld, len, dst, base, stride, 8)
+                : SWAP ? swapBlocks(src, off, ld, len, dst, base, stride, 8) : 0;
         for (; p < len; p++) {
             int o = base + p * stride, s = off + p;
             for (int r = 0; r < 8; r++) {
@@ -88,6 +88,34 @@ final class Interleave {
         }
     }
 
+    /**
+     * The 6-row form, for the 6-row kernel's depth-major A slivers: {@code dst[base + p*stride + r] =
+     * src[off + r*ld + p]} for {@code r < 6, p < len}. With {@code stride} 6 each 6×8 block is
+     * transposed as an 8×8 block whose last two rows repeat row 5; its 8-value stores overlap, each
+     * writing two values past its column that the next store (after a block's last, the next block
+     * or the element loop) overwrites, so a block is taken only while columns remain after it.
+     */
+    static void rows6(float[] src, int off, int ld, int len, float[] dst, int base, int stride) {
+        int p = stride != 6 ? 0 : VECTOR ? blocks(src, off, ld, len, dst, base, 6, 6)
+                : SWAP ? swapBlocks(src, off, ld, len, dst, base, 6, 6) : 0;
+        for (; p < len; p++) {
+            int o = base + p * stride, s = off + p;
+            for (int r = 0; r < 6; r++) {
+                dst[o + r] = src[s + r * ld];
+            }
+        }
+    }
+
+    /** The F64 twin of {@link #rows6(float[], int, int, int, float[], int, int)}, as a plain loop. */
+    static void rows6(double[] src, int off, int ld, int len, double[] dst, int base, int stride) {
+        for (int p = 0; p < len; p++) {
+            int o = base + p * stride, s = off + p;
+            for (int r = 0; r < 6; r++) {
+                dst[o + r] = src[s + r * ld];
+            }
+        }
+    }
+
     /** The F64 twin of {@link #rows4(float[], int, int, int, float[], int, int)}, as a plain loop. */
     static void rows4(double[] src, int off, int ld, int len, double[] dst, int base, int stride) {
         for (int p = 0; p < len; p++) {
@@ -112,13 +140,16 @@ final class Interleave {
      * The whole 8×8 blocks of {@link #rows8}, each transposed by two-table permutes: after the
      * rounds, vector q holds column q of the 8 rows. The loop is here rather than around a call per
      * block, so that the permute tables stay in registers (a call per block: 0.25 against 0.21 ns
-     * an element under {@code -XX:UseAVX=2} for {@link #swapBlocks}).
+     * an element under {@code -XX:UseAVX=2} for {@link #swapBlocks}). With {@code rows} 6, rows 6
+     * and 7 repeat row 5 and are not read ({@link #rows6}), and a block is taken only while columns
+     * remain after it.
      *
      * @return the columns done, a multiple of 8
      */
-    private static int blocks(float[] src, int off, int ld, int len, float[] dst, int base, int stride) {
+    private static int blocks(float[] src, int off, int ld, int len, float[] dst, int base, int stride,
+                              int rows) {
         int p = 0;
-        for (; p + 8 <= len; p += 8) {
+        for (; rows == 8 ? p + 8 <= len : p + 8 < len; p += 8) {
             int s = off + p, o = base + p * stride;
             FloatVector r0 = FloatVector.fromArray(S8, src, s);
             FloatVector r1 = FloatVector.fromArray(S8, src, s + ld);
@@ -126,8 +157,8 @@ final class Interleave {
             FloatVector r3 = FloatVector.fromArray(S8, src, s + 3 * ld);
             FloatVector r4 = FloatVector.fromArray(S8, src, s + 4 * ld);
             FloatVector r5 = FloatVector.fromArray(S8, src, s + 5 * ld);
-            FloatVector r6 = FloatVector.fromArray(S8, src, s + 6 * ld);
-            FloatVector r7 = FloatVector.fromArray(S8, src, s + 7 * ld);
+            FloatVector r6 = rows == 8 ? FloatVector.fromArray(S8, src, s + 6 * ld) : r5;
+            FloatVector r7 = rows == 8 ? FloatVector.fromArray(S8, src, s + 7 * ld) : r5;
             FloatVector t0 = LO1.selectFrom(r0, r1), t1 = HI1.selectFrom(r0, r1);
             FloatVector t2 = LO1.selectFrom(r2, r3), t3 = HI1.selectFrom(r2, r3);
             FloatVector t4 = LO1.selectFrom(r4, r5), t5 = HI1.selectFrom(r4, r5);
@@ -176,9 +207,10 @@ final class Interleave {
      *
      * @return the columns done, a multiple of 8
      */
-    private static int swapBlocks(float[] src, int off, int ld, int len, float[] dst, int base, int stride) {
+    private static int swapBlocks(float[] src, int off, int ld, int len, float[] dst, int base, int stride,
+                                  int rows) {
         int p = 0;
-        for (; p + 8 <= len; p += 8) {
+        for (; rows == 8 ? p + 8 <= len : p + 8 < len; p += 8) {
             int s = off + p, o = base + p * stride;
             FloatVector r0 = FloatVector.fromArray(S8, src, s);
             FloatVector r1 = FloatVector.fromArray(S8, src, s + ld);
@@ -186,8 +218,8 @@ final class Interleave {
             FloatVector r3 = FloatVector.fromArray(S8, src, s + 3 * ld);
             FloatVector r4 = FloatVector.fromArray(S8, src, s + 4 * ld);
             FloatVector r5 = FloatVector.fromArray(S8, src, s + 5 * ld);
-            FloatVector r6 = FloatVector.fromArray(S8, src, s + 6 * ld);
-            FloatVector r7 = FloatVector.fromArray(S8, src, s + 7 * ld);
+            FloatVector r6 = rows == 8 ? FloatVector.fromArray(S8, src, s + 6 * ld) : r5;
+            FloatVector r7 = rows == 8 ? FloatVector.fromArray(S8, src, s + 7 * ld) : r5;
             FloatVector t0 = r0.blend(r1.rearrange(UP1), M1), t1 = r0.rearrange(DOWN1).blend(r1, M1);
             FloatVector t2 = r2.blend(r3.rearrange(UP1), M1), t3 = r2.rearrange(DOWN1).blend(r3, M1);
             FloatVector t4 = r4.blend(r5.rearrange(UP1), M1), t5 = r4.rearrange(DOWN1).blend(r5, M1);
