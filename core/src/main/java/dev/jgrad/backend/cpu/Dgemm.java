@@ -44,6 +44,13 @@ final class Dgemm {
      * the rows, read side by side, do not all fall in one cache set when KC is a power of two.
      */
     static final int A_ROW = KC + 64 / Double.BYTES;
+    /**
+     * The most columns of C over which A is packed row by row. Its six streams cost the kernel
+     * more than the interleaving they save where A serves many columns: under
+     * {@code -XX:UseAVX=2}, one thread, row by row against depth-major, 256×1024·1024×n took 6%
+     * less time at n = 128, 1–2% at 256, the same at 512, and 2048³ and 256×2048·2048×2048 4% more.
+     */
+    private static final int ROW_A_COLUMNS = 384;
     /** Rows of a row-major B packed across all slivers before the next rows ({@link #packRows}). */
     private static final int ROW_BLOCK = 8;
     /** Per-thread packing buffers (A block, B panel, edge tile), grown to the largest product seen. */
@@ -81,11 +88,11 @@ final class Dgemm {
             int nc = Math.min(NC, j1 - jc);
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
-                Slivers sb = slivers(b, pc, kc, k, jc, nc, i1 - i0, bp, rowA(a, kc));
+                Slivers sb = slivers(b, pc, kc, k, jc, nc, i1 - i0, bp, rowA(a, kc, nc));
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
-                    packA(a, ic, mc, pc, kc, ap, 0);
-                    macroKernel(mc, nc, kc, ap, 0, sb, c, co + ic * ldc + jc, ldc, tile, pc > 0, rowA(a, kc));
+                    packA(a, ic, mc, pc, kc, nc, ap, 0);
+                    macroKernel(mc, nc, kc, ap, 0, sb, c, co + ic * ldc + jc, ldc, tile, pc > 0, rowA(a, kc, nc));
                 }
             }
         }
@@ -102,14 +109,14 @@ final class Dgemm {
         int w = Math.min(NC, width), panels = (n + w - 1) / w;
         int kMax = Math.min(KC, k);
         double[][] holder = SHARED.get();
-        if (holder[0].length < (m + MR - 1) / MR * MR * aDepth(a, kMax)) {
-            holder[0] = new double[(m + MR - 1) / MR * MR * aDepth(a, kMax)];
+        if (holder[0].length < (m + MR - 1) / MR * MR * aDepth(a, kMax, n)) {
+            holder[0] = new double[(m + MR - 1) / MR * MR * aDepth(a, kMax, n)];
         }
         double[] shared = holder[0];
         for (int pc = 0; pc < k; pc += KC) {
             int kc = Math.min(KC, k - pc), p0 = pc;
             Parallel.forEach((m + MC - 1) / MC,
-                    q -> packA(a, q * MC, Math.min(MC, m - q * MC), p0, kc, shared, q * MC * aDepth(a, kc)));
+                    q -> packA(a, q * MC, Math.min(MC, m - q * MC), p0, kc, n, shared, q * MC * aDepth(a, kc, n)));
             Parallel.forEach(panels, claim -> {
                 // claims alternate between the two ends of C, so that the threads' panels are not
                 // neighbours: two panels meet in a cache line of every row of C (rows start 16 bytes
@@ -117,10 +124,10 @@ final class Dgemm {
                 int q = (claim & 1) == 0 ? claim >> 1 : panels - 1 - (claim >> 1);
                 int j0 = q * w, nc = Math.min(w, n - j0);
                 double[][] packs = packs(kMax, nc);
-                Slivers sb = slivers(b, p0, kc, k, j0, nc, m, packs[1], rowA(a, kc));
+                Slivers sb = slivers(b, p0, kc, k, j0, nc, m, packs[1], rowA(a, kc, n));
                 for (int ic = 0; ic < m; ic += MC) {
-                    macroKernel(Math.min(MC, m - ic), nc, kc, shared, ic * aDepth(a, kc), sb, c, co + ic * ldc + j0,
-                            ldc, packs[2], p0 > 0, rowA(a, kc));
+                    macroKernel(Math.min(MC, m - ic), nc, kc, shared, ic * aDepth(a, kc, n), sb, c, co + ic * ldc + j0,
+                            ldc, packs[2], p0 > 0, rowA(a, kc, n));
                 }
             });
         }
@@ -192,32 +199,34 @@ final class Dgemm {
     }
 
     /**
-     * Whether a slice of A {@code kc} deep is packed in the {@link #ROW_A} layout: with the 6-row
-     * kernel, when A is row-major and the slice at least KC/2 deep.
+     * Whether a slice of A {@code kc} deep, multiplied into {@code cols} columns of C, is packed in the
+     * {@link #ROW_A} layout: with the 6-row kernel, when A is row-major, the slice at least KC/2 deep
+     * and the columns few enough that packing A weighs ({@link #ROW_A_COLUMNS}).
      */
-    private static boolean rowA(Operand a, int kc) {
-        return ROW_A && a.cs() == 1 && 2 * kc >= KC;
+    private static boolean rowA(Operand a, int kc, int cols) {
+        return ROW_A && a.cs() == 1 && 2 * kc >= KC && cols <= ROW_A_COLUMNS;
     }
 
     /** Floats per row of an A block: a sliver row's stride ({@link #rowA}) or the slice's depth. */
-    private static int aDepth(Operand a, int kc) {
-        return rowA(a, kc) ? A_ROW : kc;
+    private static int aDepth(Operand a, int kc, int cols) {
+        return rowA(a, kc, cols) ? A_ROW : kc;
     }
 
     /**
-     * Packs A[ic:ic+mc, pc:pc+kc] into MR-row slivers, zero-padded, {@code MR * aDepth(a, kc)} apart.
+     * Packs A[ic:ic+mc, pc:pc+kc], for {@code cols} columns of C, into MR-row slivers, zero-padded,
+     * {@code MR * aDepth(a, kc, cols)} apart.
      * In the {@link #ROW_A} layout each sliver row is a copy of A's row; otherwise each sliver is
      * stored k-major: a transposed A (backward's Aᵀ·dC) copies MR-wide runs, a row-major
      * A is interleaved 8, 6 or 4 rows at a time ({@link Interleave}).
      */
-    private static void packA(Operand a, int ic, int mc, int pc, int kc, double[] ap, int apOff) {
+    private static void packA(Operand a, int ic, int mc, int pc, int kc, int cols, double[] ap, int apOff) {
         double[] d = a.data();
         int rs = a.rs(), cs = a.cs();
         for (int s = 0; s < mc; s += MR) {
-            int base = apOff + s * aDepth(a, kc);
+            int base = apOff + s * aDepth(a, kc, cols);
             int rows = Math.min(MR, mc - s);
             int src0 = a.off() + (ic + s) * rs + pc * cs;
-            if (rowA(a, kc)) {
+            if (rowA(a, kc, cols)) {
                 packRowsOfA(d, src0, rs, rows, kc, ap, base);
             } else if (rs == 1 && rows == MR) {
                 for (int p = 0; p < kc; p++) {
