@@ -88,11 +88,12 @@ final class Dgemm {
             int nc = Math.min(NC, j1 - jc);
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
-                Slivers sb = slivers(b, pc, kc, k, jc, nc, i1 - i0, bp, rowA(a, kc, nc));
+                boolean rowA = rowA(a, kc, nc);
+                Slivers sb = slivers(b, pc, kc, k, jc, nc, i1 - i0, bp, rowA);
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
-                    packA(a, ic, mc, pc, kc, nc, ap, 0);
-                    macroKernel(mc, nc, kc, ap, 0, sb, c, co + ic * ldc + jc, ldc, tile, pc > 0, rowA(a, kc, nc));
+                    packA(a, ic, mc, pc, kc, rowA, ap, 0);
+                    macroKernel(mc, nc, kc, ap, 0, sb, c, co + ic * ldc + jc, ldc, tile, pc > 0, rowA);
                 }
             }
         }
@@ -109,14 +110,17 @@ final class Dgemm {
         int w = Math.min(NC, width), panels = (n + w - 1) / w;
         int kMax = Math.min(KC, k);
         double[][] holder = SHARED.get();
-        if (holder[0].length < (m + MR - 1) / MR * MR * aDepth(a, kMax, n)) {
-            holder[0] = new double[(m + MR - 1) / MR * MR * aDepth(a, kMax, n)];
+        int need = (m + MR - 1) / MR * MR * depth(rowA(a, kMax, n), kMax);
+        if (holder[0].length < need) {
+            holder[0] = new double[need];
         }
         double[] shared = holder[0];
         for (int pc = 0; pc < k; pc += KC) {
             int kc = Math.min(KC, k - pc), p0 = pc;
+            boolean rowA = rowA(a, kc, n);
+            int depth = depth(rowA, kc);
             Parallel.forEach((m + MC - 1) / MC,
-                    q -> packA(a, q * MC, Math.min(MC, m - q * MC), p0, kc, n, shared, q * MC * aDepth(a, kc, n)));
+                    q -> packA(a, q * MC, Math.min(MC, m - q * MC), p0, kc, rowA, shared, q * MC * depth));
             Parallel.forEach(panels, claim -> {
                 // claims alternate between the two ends of C, so that the threads' panels are not
                 // neighbours: two panels meet in a cache line of every row of C (rows start 16 bytes
@@ -124,10 +128,10 @@ final class Dgemm {
                 int q = (claim & 1) == 0 ? claim >> 1 : panels - 1 - (claim >> 1);
                 int j0 = q * w, nc = Math.min(w, n - j0);
                 double[][] packs = packs(kMax, nc);
-                Slivers sb = slivers(b, p0, kc, k, j0, nc, m, packs[1], rowA(a, kc, n));
+                Slivers sb = slivers(b, p0, kc, k, j0, nc, m, packs[1], rowA);
                 for (int ic = 0; ic < m; ic += MC) {
-                    macroKernel(Math.min(MC, m - ic), nc, kc, shared, ic * aDepth(a, kc, n), sb, c, co + ic * ldc + j0,
-                            ldc, packs[2], p0 > 0, rowA(a, kc, n));
+                    macroKernel(Math.min(MC, m - ic), nc, kc, shared, ic * depth, sb, c, co + ic * ldc + j0, ldc,
+                            packs[2], p0 > 0, rowA);
                 }
             });
         }
@@ -170,7 +174,7 @@ final class Dgemm {
     private static void macroKernel(int mc, int nc, int kc, double[] ap, int aBase, Slivers sb, double[] c, int co,
                                     int ldc, double[] tile, boolean accumulate, boolean rowA) {
         double[] bd = sb.data();
-        int ldb = sb.rowStep(), depth = rowA ? A_ROW : kc;
+        int ldb = sb.rowStep(), depth = depth(rowA, kc);
         boolean inPlace = sb.colStep() == 1;
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
@@ -208,25 +212,24 @@ final class Dgemm {
     }
 
     /** Floats per row of an A block: a sliver row's stride ({@link #rowA}) or the slice's depth. */
-    private static int aDepth(Operand a, int kc, int cols) {
-        return rowA(a, kc, cols) ? A_ROW : kc;
+    private static int depth(boolean rowA, int kc) {
+        return rowA ? A_ROW : kc;
     }
 
     /**
-     * Packs A[ic:ic+mc, pc:pc+kc], for {@code cols} columns of C, into MR-row slivers, zero-padded,
-     * {@code MR * aDepth(a, kc, cols)} apart.
-     * In the {@link #ROW_A} layout each sliver row is a copy of A's row; otherwise each sliver is
-     * stored k-major: a transposed A (backward's Aᵀ·dC) copies MR-wide runs, a row-major
+     * Packs A[ic:ic+mc, pc:pc+kc] into MR-row slivers, zero-padded, {@code MR * depth(rowA, kc)}
+     * apart. In the {@link #ROW_A} layout ({@code rowA}) each sliver row is a copy of A's row;
+     * otherwise each sliver is stored k-major: a transposed A (backward's Aᵀ·dC) copies MR-wide runs, a row-major
      * A is interleaved 8, 6 or 4 rows at a time ({@link Interleave}).
      */
-    private static void packA(Operand a, int ic, int mc, int pc, int kc, int cols, double[] ap, int apOff) {
+    private static void packA(Operand a, int ic, int mc, int pc, int kc, boolean rowA, double[] ap, int apOff) {
         double[] d = a.data();
         int rs = a.rs(), cs = a.cs();
         for (int s = 0; s < mc; s += MR) {
-            int base = apOff + s * aDepth(a, kc, cols);
+            int base = apOff + s * depth(rowA, kc);
             int rows = Math.min(MR, mc - s);
             int src0 = a.off() + (ic + s) * rs + pc * cs;
-            if (rowA(a, kc, cols)) {
+            if (rowA) {
                 packRowsOfA(d, src0, rs, rows, kc, ap, base);
             } else if (rs == 1 && rows == MR) {
                 for (int p = 0; p < kc; p++) {

@@ -123,11 +123,7 @@ final class DotGemm {
         }
         for (int r = 0; r < 4; r++) {
             for (int q = 0; q < 4; q++) {
-                float t = 0f;
-                for (int tp = p; tp < k; tp++) {
-                    t += a[a0 + r * lda + tp] * w[w0 + q * ldw + tp];
-                }
-                c[c0 + r * ldc + q] += t;
+                c[c0 + r * ldc + q] += tail(k, p, a, a0 + r * lda, w, w0 + q * ldw);
             }
         }
     }

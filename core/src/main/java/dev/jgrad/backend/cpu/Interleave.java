@@ -58,12 +58,7 @@ final class Interleave {
     static void rows8(float[] src, int off, int ld, int len, float[] dst, int base, int stride) {
         int p = VECTOR ? blocks(src, off, ld, len, dst, base, stride, 8)
                 : SWAP ? swapBlocks(src, off, ld, len, dst, base, stride, 8) : 0;
-        for (; p < len; p++) {
-            int o = base + p * stride, s = off + p;
-            for (int r = 0; r < 8; r++) {
-                dst[o + r] = src[s + r * ld];
-            }
-        }
+        elements(src, off, ld, p, len, dst, base, stride, 8);
     }
 
     /**
@@ -80,12 +75,7 @@ final class Interleave {
                 swapBlock4(src, off + p, ld, dst, base + p * 4);
             }
         }
-        for (; p < len; p++) {
-            int o = base + p * stride, s = off + p;
-            for (int r = 0; r < 4; r++) {
-                dst[o + r] = src[s + r * ld];
-            }
-        }
+        elements(src, off, ld, p, len, dst, base, stride, 4);
     }
 
     /**
@@ -98,39 +88,41 @@ final class Interleave {
     static void rows6(float[] src, int off, int ld, int len, float[] dst, int base, int stride) {
         int p = stride != 6 ? 0 : VECTOR ? blocks(src, off, ld, len, dst, base, 6, 6)
                 : SWAP ? swapBlocks(src, off, ld, len, dst, base, 6, 6) : 0;
-        for (; p < len; p++) {
-            int o = base + p * stride, s = off + p;
-            for (int r = 0; r < 6; r++) {
-                dst[o + r] = src[s + r * ld];
-            }
-        }
+        elements(src, off, ld, p, len, dst, base, stride, 6);
     }
 
     /** The F64 twin of {@link #rows6(float[], int, int, int, float[], int, int)}, as a plain loop. */
     static void rows6(double[] src, int off, int ld, int len, double[] dst, int base, int stride) {
-        for (int p = 0; p < len; p++) {
-            int o = base + p * stride, s = off + p;
-            for (int r = 0; r < 6; r++) {
-                dst[o + r] = src[s + r * ld];
-            }
-        }
+        elements(src, off, ld, 0, len, dst, base, stride, 6);
     }
 
     /** The F64 twin of {@link #rows4(float[], int, int, int, float[], int, int)}, as a plain loop. */
     static void rows4(double[] src, int off, int ld, int len, double[] dst, int base, int stride) {
-        for (int p = 0; p < len; p++) {
+        elements(src, off, ld, 0, len, dst, base, stride, 4);
+    }
+
+    /** The F64 twin of {@link #rows8(float[], int, int, int, float[], int, int)}, as a plain loop. */
+    static void rows8(double[] src, int off, int ld, int len, double[] dst, int base, int stride) {
+        elements(src, off, ld, 0, len, dst, base, stride, 8);
+    }
+
+    /** The F64 {@link #elements(float[], int, int, int, int, float[], int, int, int)}. */
+    private static void elements(double[] src, int off, int ld, int from, int len, double[] dst, int base, int stride,
+                                 int rows) {
+        for (int p = from; p < len; p++) {
             int o = base + p * stride, s = off + p;
-            for (int r = 0; r < 4; r++) {
+            for (int r = 0; r < rows; r++) {
                 dst[o + r] = src[s + r * ld];
             }
         }
     }
 
-    /** The F64 twin of {@link #rows8(float[], int, int, int, float[], int, int)}, as a plain loop. */
-    static void rows8(double[] src, int off, int ld, int len, double[] dst, int base, int stride) {
-        for (int p = 0; p < len; p++) {
+    /** The definition, element by element, for columns {@code [from, len)} of {@code rows} rows. */
+    private static void elements(float[] src, int off, int ld, int from, int len, float[] dst, int base, int stride,
+                                 int rows) {
+        for (int p = from; p < len; p++) {
             int o = base + p * stride, s = off + p;
-            for (int r = 0; r < 8; r++) {
+            for (int r = 0; r < rows; r++) {
                 dst[o + r] = src[s + r * ld];
             }
         }
