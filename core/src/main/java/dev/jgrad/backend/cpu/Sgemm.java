@@ -55,7 +55,7 @@ final class Sgemm {
     /** Per-thread packing buffers (A block, B panel, edge tile), grown to the largest product seen. */
     private static final ThreadLocal<float[][]> PACKS =
             ThreadLocal.withInitial(() -> new float[][] {new float[0], new float[0], new float[MR * NR]});
-    /** The calling thread's buffer for a whole packed A slice, which {@link #gemmParallel} shares. */
+    /** The calling thread's buffer for a packed B panel, which {@link #gemmParallel}'s threads share. */
     private static final ThreadLocal<float[][]> SHARED = ThreadLocal.withInitial(() -> new float[][] {new float[0]});
 
     private Sgemm() {
@@ -99,40 +99,50 @@ final class Sgemm {
     }
 
     /**
-     * {@code C = A·B} on the worker threads, as BLAS libraries share work: each depth slice of A is
-     * packed once (its row blocks in parallel) into a buffer all threads read, then column panels
-     * {@code width} wide (a multiple of NR), several per thread, are claimed dynamically; each packs
-     * its own slice of B. Splitting C into one fixed half per thread instead packs A on every thread
-     * and leaves the faster core idle at the end (measured 9% of a 2-thread MLP step spent waiting).
+     * {@code C = A·B} on {@code parts} worker threads, as {@link #gemm} blocks it: for each panel and
+     * depth slice the threads pack B's panel together (a share of its slivers each) into a buffer
+     * they all read, then claim row blocks of A dynamically, each packing its block into its own
+     * buffer just before its macro-kernel, so that the block is in that core's L2 for all of the
+     * panel's slivers. The blocks are a multiple of {@code parts} in number, of equal height (at
+     * most MC), so the threads finish together.
+     *
+     * <p>The earlier split, one shared packed A slice and column panels claimed per thread, read
+     * every A block from L3 or memory for a few slivers: on one thread it ran 2048³ 13% slower than
+     * {@link #gemm} (193 against 168 ms under {@code -XX:UseAVX=2}), and on two 3–5% slower than
+     * this one (best of 15 alternating products: 165–166 against 170–174 GFLOP/s).
      */
-    static void gemmParallel(int m, int n, int k, Operand a, Operand b, float[] c, int co, int ldc, int width) {
-        int w = Math.min(NC, width), panels = (n + w - 1) / w;
-        int kMax = Math.min(KC, k);
+    static void gemmParallel(int m, int n, int k, Operand a, Operand b, float[] c, int co, int ldc, int parts) {
+        int kMax = Math.min(KC, k), ncMax = Math.min(NC, (n + NR - 1) / NR * NR);
         float[][] holder = SHARED.get();
-        int need = (m + MR - 1) / MR * MR * depth(rowA(a, kMax, n), kMax);
-        if (holder[0].length < need) {
-            holder[0] = new float[need];
+        if (holder[0].length < kMax * ncMax) {
+            holder[0] = new float[kMax * ncMax];
         }
         float[] shared = holder[0];
-        for (int pc = 0; pc < k; pc += KC) {
-            int kc = Math.min(KC, k - pc), p0 = pc;
-            boolean rowA = rowA(a, kc, n);
-            int depth = depth(rowA, kc);
-            Parallel.forEach((m + MC - 1) / MC,
-                    q -> packA(a, q * MC, Math.min(MC, m - q * MC), p0, kc, rowA, shared, q * MC * depth));
-            Parallel.forEach(panels, claim -> {
-                // claims alternate between the two ends of C, so that the threads' panels are not
-                // neighbours: two panels meet in a cache line of every row of C (rows start 16 bytes
-                // into a line), which would bounce between the cores while both write it
-                int q = (claim & 1) == 0 ? claim >> 1 : panels - 1 - (claim >> 1);
-                int j0 = q * w, nc = Math.min(w, n - j0);
-                float[][] packs = packs(kMax, nc);
-                Slivers sb = slivers(b, p0, kc, k, j0, nc, m, packs[1], rowA);
-                for (int ic = 0; ic < m; ic += MC) {
-                    macroKernel(Math.min(MC, m - ic), nc, kc, shared, ic * depth, sb, c, co + ic * ldc + j0, ldc,
-                            packs[2], p0 > 0, rowA);
+        int blocks = ((m + MC - 1) / MC + parts - 1) / parts * parts;
+        int rows = ((m + blocks - 1) / blocks + MR - 1) / MR * MR, count = (m + rows - 1) / rows;
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc), j0 = jc;
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc), p0 = pc;
+                boolean rowA = rowA(a, kc, nc);
+                Slivers sb = inPlace(b, pc, kc, k, jc, nc, m, rowA);
+                if (sb == null) {
+                    // two shares of the slivers per thread, so that a late thread packs less
+                    int slivers = (nc + NR - 1) / NR, per = (slivers + 2 * parts - 1) / (2 * parts);
+                    Parallel.forEach((slivers + per - 1) / per, q -> {
+                        int t0 = q * per * NR, t1 = Math.min(nc, t0 + per * NR);
+                        packB(b, p0, kc, j0 + t0, t1 - t0, shared, t0 * kc);
+                    });
+                    sb = new Slivers(shared, 0, kc, NR);
                 }
-            });
+                Slivers fb = sb;
+                Parallel.forEach(count, q -> {
+                    int ic = q * rows, mc = Math.min(rows, m - ic);
+                    float[][] packs = packs(kMax, 0);
+                    packA(a, ic, mc, p0, kc, rowA, packs[0], 0);
+                    macroKernel(mc, nc, kc, packs[0], 0, fb, c, co + ic * ldc + j0, ldc, packs[2], p0 > 0, rowA);
+                });
+            }
         }
     }
 
@@ -149,25 +159,34 @@ final class Sgemm {
         return packs;
     }
 
+    /** B[pc:pc+kc, jc:jc+nc] as the micro-kernel's slivers: {@link #inPlace} where it may be, else packed into bp. */
+    private static Slivers slivers(Operand b, int pc, int kc, int k, int jc, int nc, int rows, float[] bp,
+                                   boolean rowA) {
+        Slivers in = inPlace(b, pc, kc, k, jc, nc, rows, rowA);
+        if (in != null) {
+            return in;
+        }
+        packB(b, pc, kc, jc, nc, bp, 0);
+        return new Slivers(bp, 0, kc, NR);
+    }
+
     /**
-     * B[pc:pc+kc, jc:jc+nc] as the micro-kernel's slivers: packed into {@code bp}, or read where it
-     * is ({@link SgemmKernel#runInPlace}) when A's slivers are rows ({@code rowA}), k is one slice,
-     * B is row-major, its width a whole number of slivers, a packed sliver would not fit in L1, and
-     * B's rows fit in L2 beside the packed A ({@code rows} of it, up to MC):
-     * the kernel then meets each sliver in L2 either way, so packing it only costs time (for
+     * B[pc:pc+kc, jc:jc+nc] as slivers read where it is ({@link SgemmKernel#runInPlace}), or null
+     * where it must be packed. In place when A's slivers are rows ({@code rowA}), k is one slice, B
+     * is row-major, its width a whole number of slivers, a packed sliver would not fit in L1, and
+     * B's rows fit in L2 beside the packed A ({@code rows} of it, up to MC): the kernel then meets
+     * each sliver in L2 either way, so packing it only costs time (for
      * 64×784·784×128 under {@code -XX:UseAVX=2}, 7% of the product). A shallower sliver stays in L1
      * when packed but not in place, where B's rows a power of two apart share a few L1 sets
      * (64×128·128×1024: 52 against 95 GFLOP/s in place).
      */
-    private static Slivers slivers(Operand b, int pc, int kc, int k, int jc, int nc, int rows, float[] bp,
-                                   boolean rowA) {
+    private static Slivers inPlace(Operand b, int pc, int kc, int k, int jc, int nc, int rows, boolean rowA) {
         long bytes = ((long) kc * b.rs() + (long) Math.min(rows, MC) * kc) * Float.BYTES;
         boolean pastL1 = (long) kc * NR * Float.BYTES > GemmShape.L1;
         if (rowA && kc == k && b.cs() == 1 && nc % NR == 0 && pastL1 && bytes <= GemmShape.L2 * 3 / 4) {
             return new Slivers(b.data(), b.off() + pc * b.rs() + jc, 1, b.rs());
         }
-        packB(b, pc, kc, jc, nc, bp);
-        return new Slivers(bp, 0, kc, NR);
+        return null;
     }
 
     private static void macroKernel(int mc, int nc, int kc, float[] ap, int aBase, Slivers sb, float[] c, int co,
@@ -270,18 +289,19 @@ final class Sgemm {
     }
 
     /**
-     * Packs B[pc:pc+kc, jc:jc+nc] into NR-column slivers, each stored k-major, zero-padded. A
-     * row-major B is copied by {@link #packRows}; a transposed B (a linear layer's x·Wᵀ, backward's
-     * dC·Bᵀ) is the untransposed matrix's rows interleaved 8 at a time ({@link Interleave}).
+     * Packs B[pc:pc+kc, jc:jc+nc] into NR-column slivers from {@code bp[bpOff]} on, each stored
+     * k-major, zero-padded. A row-major B is copied by {@link #packRows}; a transposed B (a linear
+     * layer's x·Wᵀ, backward's dC·Bᵀ) is the untransposed matrix's rows interleaved 8 at a time
+     * ({@link Interleave}).
      */
-    private static void packB(Operand b, int pc, int kc, int jc, int nc, float[] bp) {
+    private static void packB(Operand b, int pc, int kc, int jc, int nc, float[] bp, int bpOff) {
         float[] d = b.data();
         int rs = b.rs(), cs = b.cs();
         if (cs == 1) {
-            packRows(d, b.off() + pc * rs + jc, rs, kc, nc / NR * NR, bp);
+            packRows(d, b.off() + pc * rs + jc, rs, kc, nc / NR * NR, bp, bpOff);
         }
         for (int t = cs == 1 ? nc / NR * NR : 0; t < nc; t += NR) {
-            int base = t * kc;
+            int base = bpOff + t * kc;
             int cols = Math.min(NR, nc - t);
             int src0 = b.off() + pc * rs + (jc + t) * cs;
             if (cs == 1) {
@@ -306,17 +326,18 @@ final class Sgemm {
 
     /**
      * Packs the whole NR-column slivers of a row-major B ({@code kc} rows {@code rs} apart from
-     * {@code src0}, {@code width} a multiple of NR) two vectors per row (a 128-byte arraycopy call
-     * costs 40% more), {@link #ROW_BLOCK} rows at a time across all slivers: sliver by sliver down
-     * all kc rows reads one cache line per row from rows a page or more apart, which packed a
-     * 2048-wide B at 7–8 GB/s under {@code -XX:UseAVX=2} against 11–14 GB/s in row blocks.
+     * {@code src0}, {@code width} a multiple of NR) into {@code bp[bpOff]} on, two vectors per row
+     * (a 128-byte arraycopy call costs 40% more), {@link #ROW_BLOCK} rows at a time across all
+     * slivers: sliver by sliver down all kc rows reads one cache line per row from rows a page or
+     * more apart, which packed a 2048-wide B at 7–8 GB/s under {@code -XX:UseAVX=2} against
+     * 11–14 GB/s in row blocks.
      */
-    private static void packRows(float[] d, int src0, int rs, int kc, int width, float[] bp) {
+    private static void packRows(float[] d, int src0, int rs, int kc, int width, float[] bp, int bpOff) {
         for (int p0 = 0; p0 < kc; p0 += ROW_BLOCK) {
             int p1 = Math.min(kc, p0 + ROW_BLOCK);
             for (int t = 0; t < width; t += NR) {
                 for (int p = p0; p < p1; p++) {
-                    int src = src0 + p * rs + t, dst = t * kc + p * NR;
+                    int src = src0 + p * rs + t, dst = bpOff + t * kc + p * NR;
                     FloatVector.fromArray(S, d, src).intoArray(bp, dst);
                     FloatVector.fromArray(S, d, src + L).intoArray(bp, dst + L);
                 }
