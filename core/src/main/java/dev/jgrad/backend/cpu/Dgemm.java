@@ -56,7 +56,7 @@ final class Dgemm {
     /** Per-thread packing buffers (A block, B panel, edge tile), grown to the largest product seen. */
     private static final ThreadLocal<double[][]> PACKS =
             ThreadLocal.withInitial(() -> new double[][] {new double[0], new double[0], new double[MR * NR]});
-    /** The calling thread's buffer for a packed B panel, which {@link #gemmParallel}'s threads share. */
+    /** The calling thread's buffer for a packed A slice or B panel, which {@link #gemmParallel}'s threads share. */
     private static final ThreadLocal<double[][]> SHARED = ThreadLocal.withInitial(() -> new double[][] {new double[0]});
 
     private Dgemm() {
@@ -100,25 +100,75 @@ final class Dgemm {
     }
 
     /**
-     * {@code C = A·B} on {@code parts} worker threads, as {@link #gemm} blocks it: for each panel and
+     * {@code C = A·B} on {@code parts} worker threads, which need two micro-kernel tiles each in one
+     * dimension at least. Where a depth slice of A fits in L2 (or A is too short to split), it is
+     * packed once for all threads and they claim column panels ({@link #columnPanels}); a taller
+     * A (or too narrow a C) is cut into row blocks that share each packed B panel
+     * ({@link #rowBlocks}).
+     */
+    static void gemmParallel(int m, int n, int k, Operand a, Operand b, double[] c, int co, int ldc, int parts) {
+        boolean wide = n >= parts * 2 * NR, tall = m >= parts * 2 * MR;
+        if (wide && (!tall || (long) m * Math.min(KC, k) * Double.BYTES <= GemmShape.L2)) {
+            columnPanels(m, n, k, a, b, c, co, ldc, MatMul.pieceSize(n, (long) m * k, parts, NR));
+        } else {
+            rowBlocks(m, n, k, a, b, c, co, ldc, parts);
+        }
+    }
+
+    /**
+     * The parallel product for a short A: each depth slice of A is packed once (its row blocks in
+     * parallel) into a buffer all threads read, then column panels {@code width} wide (a multiple
+     * of NR), several per thread, are claimed dynamically; each packs its own slice of B. Splitting
+     * C into one fixed half per thread instead packs A on every thread and leaves the faster core
+     * idle at the end (measured 9% of a 2-thread MLP step spent waiting). On the eight products
+     * of the 1024-2048-2048-1024 MLP step (batch 256) this took 59.6 and 69.4 ms against 60.7 and
+     * 71.3 for {@link #rowBlocks} (two runs, best of 20 alternating rounds, two threads,
+     * {@code -XX:UseAVX=2}): less on each product with 256 or 1024 rows, more on those with 2048.
+     */
+    private static void columnPanels(int m, int n, int k, Operand a, Operand b, double[] c, int co, int ldc,
+                                     int width) {
+        int w = Math.min(NC, width), panels = (n + w - 1) / w;
+        int kMax = Math.min(KC, k);
+        double[] shared = shared((m + MR - 1) / MR * MR * depth(rowA(a, kMax, n), kMax));
+        for (int pc = 0; pc < k; pc += KC) {
+            int kc = Math.min(KC, k - pc), p0 = pc;
+            boolean rowA = rowA(a, kc, n);
+            int depth = depth(rowA, kc);
+            Parallel.forEach((m + MC - 1) / MC,
+                    q -> packA(a, q * MC, Math.min(MC, m - q * MC), p0, kc, rowA, shared, q * MC * depth));
+            Parallel.forEach(panels, claim -> {
+                // claims alternate between the two ends of C, so that the threads' panels are not
+                // neighbours: two panels meet in a cache line of every row of C (rows start 16 bytes
+                // into a line), which would bounce between the cores while both write it
+                int q = (claim & 1) == 0 ? claim >> 1 : panels - 1 - (claim >> 1);
+                int j0 = q * w, nc = Math.min(w, n - j0);
+                double[][] packs = packs(kMax, nc);
+                Slivers sb = slivers(b, p0, kc, k, j0, nc, m, packs[1], rowA);
+                for (int ic = 0; ic < m; ic += MC) {
+                    macroKernel(Math.min(MC, m - ic), nc, kc, shared, ic * depth, sb, c, co + ic * ldc + j0, ldc,
+                            packs[2], p0 > 0, rowA);
+                }
+            });
+        }
+    }
+
+    /**
+     * The parallel product for a tall A, blocked as {@link #gemm} blocks it: for each panel and
      * depth slice the threads pack B's panel together (a share of its slivers each) into a buffer
      * they all read, then claim row blocks of A dynamically, each packing its block into its own
      * buffer just before its macro-kernel, so that the block is in that core's L2 for all of the
      * panel's slivers. The blocks are a multiple of {@code parts} in number, of equal height (at
      * most MC), so the threads finish together.
      *
-     * <p>The earlier split, one shared packed A slice and column panels claimed per thread, read
-     * every A block from L3 or memory for a few slivers: on one thread it ran 2048³ 13% slower than
-     * {@link #gemm} (193 against 168 ms under {@code -XX:UseAVX=2}), and on two 3–5% slower than
-     * this one (best of 15 alternating products: 165–166 against 170–174 GFLOP/s).
+     * <p>{@link #columnPanels} would read every block of a tall A's shared slice from L3 or memory
+     * for a few slivers: on one thread it ran 2048³ 13% slower than {@link #gemm} (193 against
+     * 168 ms under {@code -XX:UseAVX=2}), and on two 3–5% slower than this (best of 15 alternating
+     * products: 165–166 against 170–174 GFLOP/s).
      */
-    static void gemmParallel(int m, int n, int k, Operand a, Operand b, double[] c, int co, int ldc, int parts) {
-        int kMax = Math.min(KC, k), ncMax = Math.min(NC, (n + NR - 1) / NR * NR);
-        double[][] holder = SHARED.get();
-        if (holder[0].length < kMax * ncMax) {
-            holder[0] = new double[kMax * ncMax];
-        }
-        double[] shared = holder[0];
+    private static void rowBlocks(int m, int n, int k, Operand a, Operand b, double[] c, int co, int ldc,
+                                  int parts) {
+        int kMax = Math.min(KC, k);
+        double[] shared = shared(kMax * Math.min(NC, (n + NR - 1) / NR * NR));
         int blocks = ((m + MC - 1) / MC + parts - 1) / parts * parts;
         int rows = ((m + blocks - 1) / blocks + MR - 1) / MR * MR, count = (m + rows - 1) / rows;
         for (int jc = 0; jc < n; jc += NC) {
@@ -145,6 +195,15 @@ final class Dgemm {
                 });
             }
         }
+    }
+
+    /** The calling thread's buffer that {@link #gemmParallel}'s threads share, grown to {@code need}. */
+    private static double[] shared(int need) {
+        double[][] holder = SHARED.get();
+        if (holder[0].length < need) {
+            holder[0] = new double[need];
+        }
+        return holder[0];
     }
 
     /** This thread's packing buffers, grown to hold an A block and a B panel {@code cols} wide. */

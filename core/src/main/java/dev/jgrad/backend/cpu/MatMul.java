@@ -10,9 +10,9 @@ import java.util.Arrays;
 /**
  * Batched matmul dispatch: walks the batch, picks the direct kernel for small products (where
  * packing costs more than it saves), the row-dot kernel for a mini-batch times a transposed weight,
- * or the packed GEMM. Large packed products share each packed B panel between threads and split
- * by row blocks of A ({@link Sgemm#gemmParallel}); products with too few rows split by columns
- * instead, each thread packing its own B.
+ * or the packed GEMM. Large packed products share their packed A (short A) or each packed B panel
+ * (tall A) between threads ({@link Sgemm#gemmParallel}); products too thin for either split by
+ * rows or columns, each thread packing its own operands.
  */
 final class MatMul {
     /** Below this many multiply-adds a product runs the direct kernel. */
@@ -87,7 +87,7 @@ final class MatMul {
                         hb.f32, off[1], bcs, hc.f32, off[2], n));
             } else if ((long) m * n * k <= DIRECT_LIMIT || m < Sgemm.MR) {
                 SgemmDirect.gemm(m, n, k, oa, ob, hc.f32, off[2], n);
-            } else if ((parts = sharedParts(m, n, k, parallel, Sgemm.MR)) > 1) {
+            } else if ((parts = sharedParts(m, n, k, parallel, Sgemm.MR, Sgemm.NR)) > 1) {
                 Sgemm.gemmParallel(m, n, k, oa, ob, hc.f32, off[2], n, parts);
             } else {
                 split(m, n, k, parallel, Sgemm.MR, Sgemm.NR, (i0, i1, j0, j1) -> Sgemm.gemm(i0, i1, j0, j1, k, oa, ob,
@@ -98,7 +98,7 @@ final class MatMul {
             Dgemm.Operand ob = new Dgemm.Operand(hb.f64, off[1], brs, bcs);
             if ((long) m * n * k <= DIRECT_LIMIT || m < Dgemm.MR) {
                 DgemmDirect.gemm(m, n, k, oa, ob, hc.f64, off[2], n);
-            } else if ((parts = sharedParts(m, n, k, parallel, Dgemm.MR)) > 1) {
+            } else if ((parts = sharedParts(m, n, k, parallel, Dgemm.MR, Dgemm.NR)) > 1) {
                 Dgemm.gemmParallel(m, n, k, oa, ob, hc.f64, off[2], n, parts);
             } else {
                 split(m, n, k, parallel, Dgemm.MR, Dgemm.NR, (i0, i1, j0, j1) -> Dgemm.gemm(i0, i1, j0, j1, k, oa, ob,
@@ -112,13 +112,13 @@ final class MatMul {
     }
 
     /**
-     * @return how many threads share a packed product's B panels, each taking row blocks of A
-     *     ({@link Sgemm#gemmParallel}), or 1 when it is too small to split or has fewer than two
-     *     micro-kernel rows ({@code mr}) per thread, in which case {@link #split} cuts it
+     * @return how many threads share a packed product's packed operands ({@link Sgemm#gemmParallel}),
+     *     or 1 when it is too small to split or has fewer than two micro-kernel tiles ({@code mr}
+     *     rows, {@code nr} columns) per thread either way, in which case {@link #split} cuts it
      */
-    private static int sharedParts(int m, int n, int k, boolean parallel, int mr) {
+    private static int sharedParts(int m, int n, int k, boolean parallel, int mr, int nr) {
         int parts = parallel ? Parallel.parts((long) m * n * k, PARALLEL_GRAIN) : 1;
-        return parts > 1 && m >= parts * 2 * mr ? parts : 1;
+        return parts > 1 && (m >= parts * 2 * mr || n >= parts * 2 * nr) ? parts : 1;
     }
 
     private static void split(int m, int n, int k, boolean parallel, int mr, int nr, Block block) {
