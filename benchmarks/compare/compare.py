@@ -17,16 +17,21 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 RESULTS = os.path.join(HERE, "..", "results")
 
 
-def window_times(fn, min_seconds=1.0, repeats=5):
-    """Mean time of one call in each of `repeats` windows of min_seconds / repeats (after one warm-up call)."""
+def window_times(fn, min_seconds=1.0, repeats=5, calls=None):
+    """Mean time of one call in each of `repeats` windows of min_seconds / repeats (after one warm-up call);
+    appends each call's own time to `calls` where given."""
     fn()
     times = []
     for _ in range(repeats):
         count, start = 0, time.perf_counter()
         while True:
+            t0 = time.perf_counter()
             fn()
+            t1 = time.perf_counter()
+            if calls is not None:
+                calls.append(t1 - t0)
             count += 1
-            elapsed = time.perf_counter() - start
+            elapsed = t1 - start
             if elapsed >= min_seconds / repeats:
                 break
         times.append(elapsed / count)

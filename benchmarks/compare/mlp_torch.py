@@ -3,7 +3,8 @@
 `TrainStepBenchmark -p mlp=SPEC -p device=cpu` (jgrad uses both cores by default).
 
 Usage: /usr/bin/python3 benchmarks/compare/mlp_torch.py [threads] [spec] [seconds] [windows]
-(default 2, 1024-2048-2048-1024:256, 3 s in 5 windows). Prints the best and the median window's mean step.
+(default 2, 1024-2048-2048-1024:256, 3 s in 5 windows). Prints the best and the median window's mean
+step, and the median of single steps.
 Install libopenblas0-pthread first, or Debian's torch runs its Linear layers on the reference BLAS.
 torch.set_num_threads sets ATen's threads only: OpenBLAS runs its products on OPENBLAS_NUM_THREADS
 (default: all cores). OPENBLAS_CORETYPE=Haswell ATEN_CPU_CAPABILITY=avx2 restrict both to AVX2.
@@ -23,6 +24,7 @@ seconds = float(sys.argv[3]) if len(sys.argv) > 3 else 3.0
 windows = int(sys.argv[4]) if len(sys.argv) > 4 else 5
 torch.set_num_threads(threads)
 torch.manual_seed(0)
-ms = [t * 1000 for t in window_times(torch_mlp_step(torch, spec), seconds, windows)]
+calls = []
+ms = [t * 1000 for t in window_times(torch_mlp_step(torch, spec), seconds, windows, calls)]
 print(f"torch {torch.__version__}, {torch.get_num_threads()} threads: train {spec} {min(ms):.3f} ms"
-      f" (median window {statistics.median(ms):.3f} ms)")
+      f" (median window {statistics.median(ms):.3f} ms; median step {statistics.median(calls) * 1000:.3f} ms)")
