@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates Dgemm.java, DgemmKernel.java and DgemmDirect.java from their F32 sources: the F64 GEMM
+# Regenerates Dgemm.java, DgemmKernel.java, DgemmParallel.java and DgemmDirect.java from their F32 sources: the F64 GEMM
 # is the F32 one with the element type swapped (Java has no generics over primitive vectors) and
 # GemmShape.F64 for its shape (the same kernel rows and bytes per slice). Run after editing an
 # Sgemm*.java file:
@@ -15,6 +15,9 @@ sed -e "$TYPES" \
 sed -e "$TYPES" \
     -e 's| \* The micro-kernels of {@link Dgemm}:| * The micro-kernels of {@link Dgemm} (derived from {@link SgemmKernel} by\n * core/tools/derive-dgemm.sh):|' \
     "$DIR/SgemmKernel.java" > "$OUT/DgemmKernel.java"
+sed -e "$TYPES" \
+    -e 's|^ \* {@link Dgemm}.s product on several threads,| * {@link Dgemm}'"'"'s product on several threads (derived from {@link SgemmParallel} by\n * core/tools/derive-dgemm.sh),|' \
+    "$DIR/SgemmParallel.java" > "$OUT/DgemmParallel.java"
 sed -e "$TYPES" \
     -e 's| \* Single-precision {@code C = A·B} without packing,| * Double-precision {@code C = A·B} without packing (derived from {@link SgemmDirect} by\n * core/tools/derive-dgemm.sh),|' \
     "$DIR/SgemmDirect.java" > "$OUT/DgemmDirect.java"

@@ -16,7 +16,7 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Operands are given by offset and row/column strides, so transposed views (backward's
  * {@code dC·Bᵀ} and {@code Aᵀ·dC}) are absorbed by packing, never copied. C is row-major with
  * leading dimension {@code ldc} and is overwritten. Products too small for packing to pay run
- * {@link DgemmDirect} instead.
+ * {@link DgemmDirect} instead; {@link DgemmParallel} shares the packed operands between threads.
  */
 final class Dgemm {
     private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
@@ -25,9 +25,9 @@ final class Dgemm {
     static final GemmShape SHAPE = GemmShape.F64;
     static final int MR = SHAPE.mr();
     static final int NR = SHAPE.nr();
-    private static final int KC = SHAPE.kc();
-    private static final int MC = SHAPE.mc();
-    private static final int NC = SHAPE.nc();
+    static final int KC = SHAPE.kc();
+    static final int MC = SHAPE.mc();
+    static final int NC = SHAPE.nc();
     /**
      * Whether a row-major A's slivers may be stored row by row, {@link #A_ROW} apart, so that they
      * are packed by plain copies (the 6-row kernel reads its rows at constant offsets), rather than
@@ -53,13 +53,9 @@ final class Dgemm {
     private static final int ROW_A_COLUMNS = 384;
     /** Rows of a row-major B packed across all slivers before the next rows ({@link #packRows}). */
     private static final int ROW_BLOCK = 8;
-    /** The most bytes of packed A depth slices {@link #columnPanels} holds at once (at least one slice). */
-    private static final long GROUP_BYTES = 4 * GemmShape.L2;
     /** Per-thread packing buffers (A block, B panel, edge tile), grown to the largest product seen. */
     private static final ThreadLocal<double[][]> PACKS =
             ThreadLocal.withInitial(() -> new double[][] {new double[0], new double[0], new double[MR * NR]});
-    /** The calling thread's buffer for a packed A slice or B panel, which {@link #gemmParallel}'s threads share. */
-    private static final ThreadLocal<double[][]> SHARED = ThreadLocal.withInitial(() -> new double[][] {new double[0]});
 
     private Dgemm() {
     }
@@ -73,7 +69,7 @@ final class Dgemm {
      * + p*rowStep]}, so sliver {@code jr} (its first column) starts at {@code base + jr*colStep}.
      * Packed: {@code (kc, NR)}; read in place from a row-major B: {@code (1, B's row stride)}.
      */
-    private record Slivers(double[] data, int base, int colStep, int rowStep) {
+    record Slivers(double[] data, int base, int colStep, int rowStep) {
     }
 
     /** Computes rows {@code [i0, i1)} and columns {@code [j0, j1)} of {@code C = A·B} (inner dim k). */
@@ -101,127 +97,8 @@ final class Dgemm {
         }
     }
 
-    /**
-     * {@code C = A·B} on {@code parts} worker threads, which need two micro-kernel tiles each in one
-     * dimension at least. Where a depth slice of A fits in L2 (or A is too short to split), it is
-     * packed once for all threads and they claim column panels ({@link #columnPanels}); a taller
-     * A (or too narrow a C) is cut into row blocks that share each packed B panel
-     * ({@link #rowBlocks}).
-     */
-    static void gemmParallel(int m, int n, int k, Operand a, Operand b, double[] c, int co, int ldc, int parts) {
-        boolean wide = n >= parts * 2 * NR, tall = m >= parts * 2 * MR;
-        if (wide && (!tall || (long) m * Math.min(KC, k) * Double.BYTES <= GemmShape.L2)) {
-            columnPanels(m, n, k, a, b, c, co, ldc, MatMul.pieceSize(n, (long) m * k, parts, NR));
-        } else {
-            rowBlocks(m, n, k, a, b, c, co, ldc, parts);
-        }
-    }
-
-    /**
-     * The parallel product for a short A: its depth slices are packed once (their row blocks in
-     * parallel) into a buffer all threads read, then column panels {@code width} wide (a multiple
-     * of NR), several per thread, are claimed dynamically; each runs all those slices in turn, packing
-     * its own slice of B for each, while its block of C is still in L2. Slices are packed
-     * {@link #GROUP_BYTES} at a time, so that a deep product waits at two barriers per group rather
-     * than two per slice (on the MLP's eight products, below, the same time within noise: best-of
-     * sums 60.1 and 60.1 ms against 60.3 and 60.9 with a barrier pair per slice). Splitting
-     * C into one fixed half per thread instead packs A on every thread and leaves the faster core
-     * idle at the end (measured 9% of a 2-thread MLP step spent waiting). On the eight products
-     * of the 1024-2048-2048-1024 MLP step (batch 256) this took 59.6 and 69.4 ms against 60.7 and
-     * 71.3 for {@link #rowBlocks} (two runs, best of 20 alternating rounds, two threads,
-     * {@code -XX:UseAVX=2}): less on each product with 256 or 1024 rows, more on those with 2048.
-     */
-    private static void columnPanels(int m, int n, int k, Operand a, Operand b, double[] c, int co, int ldc,
-                                     int width) {
-        int w = Math.min(NC, width), panels = (n + w - 1) / w;
-        int kMax = Math.min(KC, k), slices = (k + KC - 1) / KC, blocks = (m + MC - 1) / MC;
-        int stride = (m + MR - 1) / MR * MR * depth(rowA(a, kMax, n), kMax);
-        int group = (int) Math.clamp(GROUP_BYTES / Double.BYTES / stride, 1, slices);
-        double[] shared = shared(group * stride);
-        for (int s0 = 0; s0 < slices; s0 += group) {
-            int first = s0, last = Math.min(slices, s0 + group);
-            Parallel.forEach((last - first) * blocks, t -> {
-                int pc = (first + t / blocks) * KC, kc = Math.min(KC, k - pc), ic = t % blocks * MC;
-                boolean rowA = rowA(a, kc, n);
-                packA(a, ic, Math.min(MC, m - ic), pc, kc, rowA, shared, (t / blocks) * stride + ic * depth(rowA, kc));
-            });
-            Parallel.forEach(panels, claim -> {
-                // claims alternate between the two ends of C, so that the threads' panels are not
-                // neighbours: two panels meet in a cache line of every row of C (rows start 16 bytes
-                // into a line), which would bounce between the cores while both write it
-                int q = (claim & 1) == 0 ? claim >> 1 : panels - 1 - (claim >> 1);
-                int j0 = q * w, nc = Math.min(w, n - j0);
-                double[][] packs = packs(kMax, nc);
-                for (int sl = first; sl < last; sl++) {
-                    int pc = sl * KC, kc = Math.min(KC, k - pc), base = (sl - first) * stride;
-                    boolean rowA = rowA(a, kc, n);
-                    int depth = depth(rowA, kc);
-                    Slivers sb = slivers(b, pc, kc, k, j0, nc, m, packs[1], rowA);
-                    for (int ic = 0; ic < m; ic += MC) {
-                        macroKernel(Math.min(MC, m - ic), nc, kc, shared, base + ic * depth, sb, c,
-                                co + ic * ldc + j0, ldc, packs[2], pc > 0, rowA);
-                    }
-                }
-            });
-        }
-    }
-
-    /**
-     * The parallel product for a tall A, blocked as {@link #gemm} blocks it: for each panel and
-     * depth slice the threads pack B's panel together (a share of its slivers each) into a buffer
-     * they all read, then claim row blocks of A dynamically, each packing its block into its own
-     * buffer just before its macro-kernel, so that the block is in that core's L2 for all of the
-     * panel's slivers. The blocks are a multiple of {@code parts} in number, of equal height (at
-     * most MC), so the threads finish together.
-     *
-     * <p>{@link #columnPanels} would read every block of a tall A's shared slice from L3 or memory
-     * for a few slivers: on one thread it ran 2048³ 13% slower than {@link #gemm} (193 against
-     * 168 ms under {@code -XX:UseAVX=2}), and on two 3–5% slower than this (best of 15 alternating
-     * products: 165–166 against 170–174 GFLOP/s).
-     */
-    private static void rowBlocks(int m, int n, int k, Operand a, Operand b, double[] c, int co, int ldc,
-                                  int parts) {
-        int kMax = Math.min(KC, k);
-        double[] shared = shared(kMax * Math.min(NC, (n + NR - 1) / NR * NR));
-        int blocks = ((m + MC - 1) / MC + parts - 1) / parts * parts;
-        int rows = ((m + blocks - 1) / blocks + MR - 1) / MR * MR, count = (m + rows - 1) / rows;
-        for (int jc = 0; jc < n; jc += NC) {
-            int nc = Math.min(NC, n - jc), j0 = jc;
-            for (int pc = 0; pc < k; pc += KC) {
-                int kc = Math.min(KC, k - pc), p0 = pc;
-                boolean rowA = rowA(a, kc, nc);
-                Slivers sb = inPlace(b, pc, kc, k, jc, nc, m, rowA);
-                if (sb == null) {
-                    // two shares of the slivers per thread, so that a late thread packs less
-                    int slivers = (nc + NR - 1) / NR, per = (slivers + 2 * parts - 1) / (2 * parts);
-                    Parallel.forEach((slivers + per - 1) / per, q -> {
-                        int t0 = q * per * NR, t1 = Math.min(nc, t0 + per * NR);
-                        packB(b, p0, kc, j0 + t0, t1 - t0, shared, t0 * kc);
-                    });
-                    sb = new Slivers(shared, 0, kc, NR);
-                }
-                Slivers fb = sb;
-                Parallel.forEach(count, q -> {
-                    int ic = q * rows, mc = Math.min(rows, m - ic);
-                    double[][] packs = packs(kMax, 0);
-                    packA(a, ic, mc, p0, kc, rowA, packs[0], 0);
-                    macroKernel(mc, nc, kc, packs[0], 0, fb, c, co + ic * ldc + j0, ldc, packs[2], p0 > 0, rowA);
-                });
-            }
-        }
-    }
-
-    /** The calling thread's buffer that {@link #gemmParallel}'s threads share, grown to {@code need}. */
-    private static double[] shared(int need) {
-        double[][] holder = SHARED.get();
-        if (holder[0].length < need) {
-            holder[0] = new double[need];
-        }
-        return holder[0];
-    }
-
     /** This thread's packing buffers, grown to hold an A block and a B panel {@code cols} wide. */
-    private static double[][] packs(int kc, int cols) {
+    static double[][] packs(int kc, int cols) {
         double[][] packs = PACKS.get();
         int needA = MC * (ROW_A ? A_ROW : kc), needB = kc * Math.min(NC, (cols + NR - 1) / NR * NR);
         if (packs[0].length < needA) {
@@ -234,7 +111,7 @@ final class Dgemm {
     }
 
     /** B[pc:pc+kc, jc:jc+nc] as the micro-kernel's slivers: {@link #inPlace} where it may be, else packed into bp. */
-    private static Slivers slivers(Operand b, int pc, int kc, int k, int jc, int nc, int rows, double[] bp,
+    static Slivers slivers(Operand b, int pc, int kc, int k, int jc, int nc, int rows, double[] bp,
                                    boolean rowA) {
         Slivers in = inPlace(b, pc, kc, k, jc, nc, rows, rowA);
         if (in != null) {
@@ -254,7 +131,7 @@ final class Dgemm {
      * when packed but not in place, where B's rows a power of two apart share a few L1 sets
      * (64×128·128×1024: 52 against 95 GFLOP/s in place).
      */
-    private static Slivers inPlace(Operand b, int pc, int kc, int k, int jc, int nc, int rows, boolean rowA) {
+    static Slivers inPlace(Operand b, int pc, int kc, int k, int jc, int nc, int rows, boolean rowA) {
         long bytes = ((long) kc * b.rs() + (long) Math.min(rows, MC) * kc) * Double.BYTES;
         boolean pastL1 = (long) kc * NR * Double.BYTES > GemmShape.L1;
         if (rowA && kc == k && b.cs() == 1 && nc % NR == 0 && pastL1 && bytes <= GemmShape.L2 * 3 / 4) {
@@ -263,7 +140,7 @@ final class Dgemm {
         return null;
     }
 
-    private static void macroKernel(int mc, int nc, int kc, double[] ap, int aBase, Slivers sb, double[] c, int co,
+    static void macroKernel(int mc, int nc, int kc, double[] ap, int aBase, Slivers sb, double[] c, int co,
                                     int ldc, double[] tile, boolean accumulate, boolean rowA) {
         double[] bd = sb.data();
         int ldb = sb.rowStep(), depth = depth(rowA, kc);
@@ -299,12 +176,12 @@ final class Dgemm {
      * {@link #ROW_A} layout: with the 6-row kernel, when A is row-major, the slice at least KC/2 deep
      * and the columns few enough that packing A weighs ({@link #ROW_A_COLUMNS}).
      */
-    private static boolean rowA(Operand a, int kc, int cols) {
+    static boolean rowA(Operand a, int kc, int cols) {
         return ROW_A && a.cs() == 1 && 2 * kc >= KC && cols <= ROW_A_COLUMNS;
     }
 
     /** Floats per row of an A block: a sliver row's stride ({@link #rowA}) or the slice's depth. */
-    private static int depth(boolean rowA, int kc) {
+    static int depth(boolean rowA, int kc) {
         return rowA ? A_ROW : kc;
     }
 
@@ -314,7 +191,7 @@ final class Dgemm {
      * otherwise each sliver is stored k-major: a transposed A (backward's Aᵀ·dC) copies MR-wide runs, a row-major
      * A is interleaved 8, 6 or 4 rows at a time ({@link Interleave}).
      */
-    private static void packA(Operand a, int ic, int mc, int pc, int kc, boolean rowA, double[] ap, int apOff) {
+    static void packA(Operand a, int ic, int mc, int pc, int kc, boolean rowA, double[] ap, int apOff) {
         double[] d = a.data();
         int rs = a.rs(), cs = a.cs();
         for (int s = 0; s < mc; s += MR) {
@@ -368,7 +245,7 @@ final class Dgemm {
      * layer's x·Wᵀ, backward's dC·Bᵀ) is the untransposed matrix's rows interleaved 8 at a time
      * ({@link Interleave}).
      */
-    private static void packB(Operand b, int pc, int kc, int jc, int nc, double[] bp, int bpOff) {
+    static void packB(Operand b, int pc, int kc, int jc, int nc, double[] bp, int bpOff) {
         double[] d = b.data();
         int rs = b.rs(), cs = b.cs();
         if (cs == 1) {

@@ -11,7 +11,7 @@ import java.util.Arrays;
  * Batched matmul dispatch: walks the batch, picks the direct kernel for small products (where
  * packing costs more than it saves), the row-dot kernel for a mini-batch times a transposed weight,
  * or the packed GEMM. Large packed products share their packed A (short A) or each packed B panel
- * (tall A) between threads ({@link Sgemm#gemmParallel}); products too thin for either split by
+ * (tall A) between threads ({@link SgemmParallel#gemm}); products too thin for either split by
  * rows or columns, each thread packing its own operands.
  */
 final class MatMul {
@@ -88,7 +88,7 @@ final class MatMul {
             } else if ((long) m * n * k <= DIRECT_LIMIT || m < Sgemm.MR) {
                 SgemmDirect.gemm(m, n, k, oa, ob, hc.f32, off[2], n);
             } else if ((parts = sharedParts(m, n, k, parallel, Sgemm.MR, Sgemm.NR)) > 1) {
-                Sgemm.gemmParallel(m, n, k, oa, ob, hc.f32, off[2], n, parts);
+                SgemmParallel.gemm(m, n, k, oa, ob, hc.f32, off[2], n, parts);
             } else {
                 split(m, n, k, parallel, Sgemm.MR, Sgemm.NR, (i0, i1, j0, j1) -> Sgemm.gemm(i0, i1, j0, j1, k, oa, ob,
                         hc.f32, off[2], n));
@@ -99,7 +99,7 @@ final class MatMul {
             if ((long) m * n * k <= DIRECT_LIMIT || m < Dgemm.MR) {
                 DgemmDirect.gemm(m, n, k, oa, ob, hc.f64, off[2], n);
             } else if ((parts = sharedParts(m, n, k, parallel, Dgemm.MR, Dgemm.NR)) > 1) {
-                Dgemm.gemmParallel(m, n, k, oa, ob, hc.f64, off[2], n, parts);
+                DgemmParallel.gemm(m, n, k, oa, ob, hc.f64, off[2], n, parts);
             } else {
                 split(m, n, k, parallel, Dgemm.MR, Dgemm.NR, (i0, i1, j0, j1) -> Dgemm.gemm(i0, i1, j0, j1, k, oa, ob,
                         hc.f64, off[2], n));
@@ -112,7 +112,7 @@ final class MatMul {
     }
 
     /**
-     * @return how many threads share a packed product's packed operands ({@link Sgemm#gemmParallel}),
+     * @return how many threads share a packed product's packed operands ({@link SgemmParallel#gemm}),
      *     or 1 when it is too small to split or has fewer than two micro-kernel tiles ({@code mr}
      *     rows, {@code nr} columns) per thread either way, in which case {@link #split} cuts it
      */

@@ -23,7 +23,7 @@ class GeneratedDgemmTest {
         assertEquals(true, p.waitFor(60, TimeUnit.SECONDS), log);
         assertEquals(0, p.exitValue(), log);
         Path src = Path.of("src/main/java/dev/jgrad/backend/cpu");
-        for (String f : List.of("Dgemm.java", "DgemmKernel.java", "DgemmDirect.java")) {
+        for (String f : List.of("Dgemm.java", "DgemmKernel.java", "DgemmParallel.java", "DgemmDirect.java")) {
             assertEquals(Files.readString(out.resolve(f)), Files.readString(src.resolve(f)),
                     f + " is stale: run core/tools/derive-dgemm.sh");
         }
