@@ -28,7 +28,7 @@ jgrad() {  # -> "jgrad step|stepInScope best X ms (median window Y ms; median st
                /:p0.50 / { med[$1] = $(NF - 1) }
                END { for (b in cnt) { m = cnt[b]; for (i = 1; i <= m; i++) v[i] = t[b, i];
                        for (i = 1; i <= m; i++) for (j = i + 1; j <= m; j++) if (v[j] < v[i]) { x = v[i]; v[i] = v[j]; v[j] = x }
-                       for (key in med) if (key ~ ("\\." b ":p0.50$")) s = med[key]
+                       s = ""; for (key in med) if (key ~ ("\\." b ":p0.50$")) s = med[key]
                        printf "jgrad %s best %.3f ms (median window %.3f ms; median step %.3f ms)\n", b, v[1],
                            (m % 2 ? v[(m + 1) / 2] : (v[m / 2] + v[m / 2 + 1]) / 2), s } }' \
         | sort

@@ -112,7 +112,7 @@ final class Dgemm {
 
     /** B[pc:pc+kc, jc:jc+nc] as the micro-kernel's slivers: {@link #inPlace} where it may be, else packed into bp. */
     static Slivers slivers(Operand b, int pc, int kc, int k, int jc, int nc, int rows, double[] bp,
-                                   boolean rowA) {
+                           boolean rowA) {
         Slivers in = inPlace(b, pc, kc, k, jc, nc, rows, rowA);
         if (in != null) {
             return in;
@@ -141,7 +141,7 @@ final class Dgemm {
     }
 
     static void macroKernel(int mc, int nc, int kc, double[] ap, int aBase, Slivers sb, double[] c, int co,
-                                    int ldc, double[] tile, boolean accumulate, boolean rowA) {
+                            int ldc, double[] tile, boolean accumulate, boolean rowA) {
         double[] bd = sb.data();
         int ldb = sb.rowStep(), depth = depth(rowA, kc);
         boolean inPlace = sb.colStep() == 1;

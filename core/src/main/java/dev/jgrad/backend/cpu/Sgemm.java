@@ -111,7 +111,7 @@ final class Sgemm {
 
     /** B[pc:pc+kc, jc:jc+nc] as the micro-kernel's slivers: {@link #inPlace} where it may be, else packed into bp. */
     static Slivers slivers(Operand b, int pc, int kc, int k, int jc, int nc, int rows, float[] bp,
-                                   boolean rowA) {
+                           boolean rowA) {
         Slivers in = inPlace(b, pc, kc, k, jc, nc, rows, rowA);
         if (in != null) {
             return in;
@@ -140,7 +140,7 @@ final class Sgemm {
     }
 
     static void macroKernel(int mc, int nc, int kc, float[] ap, int aBase, Slivers sb, float[] c, int co,
-                                    int ldc, float[] tile, boolean accumulate, boolean rowA) {
+                            int ldc, float[] tile, boolean accumulate, boolean rowA) {
         float[] bd = sb.data();
         int ldb = sb.rowStep(), depth = depth(rowA, kc);
         boolean inPlace = sb.colStep() == 1;
