@@ -1,7 +1,9 @@
 import dev.jgrad.DType;
+import dev.jgrad.MemoryScope;
 import dev.jgrad.Tensor;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -9,15 +11,19 @@ import java.util.SplittableRandom;
  * and the best CPU time of the calling thread (on a shared machine the latter is the steadier
  * figure for one thread). Run from the repository root after a build, e.g.
  * {@code java --add-modules jdk.incubator.vector -Djgrad.threads=1 -cp core/target/classes
- * benchmarks/compare/GemmTiming.java 1024 1024 1024 4 [wt|ta]}; {@code wt} passes B as the transpose
+ * benchmarks/compare/GemmTiming.java 1024 1024 1024 4 [wt|ta] [scope]}; {@code wt} passes B as the transpose
  * of an [N, K] matrix (a linear layer's {@code x·Wᵀ}), {@code ta} A as the transpose of a [K, M] one
- * (its weight gradient's {@code dYᵀ·X}). Used by gemm-same-run.sh.
+ * (its weight gradient's {@code dYᵀ·X}). With {@code scope} each product runs in its own
+ * {@link MemoryScope}, as {@code Trainer} runs a step, so its output array is the previous product's,
+ * handed back unfilled, where a new array costs the JVM a zero-filling pass first (NumPy's output
+ * comes from malloc, which reuses a freed block of that size unfilled too). Used by gemm-same-run.sh.
  */
 public class GemmTiming {
     public static void main(String[] a) {
         ThreadMXBean tm = ManagementFactory.getThreadMXBean();
         int m = Integer.parseInt(a[0]), k = Integer.parseInt(a[1]), n = Integer.parseInt(a[2]);
-        boolean wt = a.length > 4 && a[4].equals("wt"), ta = a.length > 4 && a[4].equals("ta");
+        List<String> opts = List.of(a).subList(4, a.length);
+        boolean wt = opts.contains("wt"), ta = opts.contains("ta"), scope = opts.contains("scope");
         Tensor x = ta ? Tensor.randn(new SplittableRandom(1), DType.F32, k, m).to("cpu").transpose(0, 1)
                 : Tensor.randn(new SplittableRandom(1), DType.F32, m, k).to("cpu");
         Tensor y = wt ? Tensor.randn(new SplittableRandom(2), DType.F32, n, k).to("cpu").transpose(0, 1)
@@ -33,7 +39,13 @@ public class GemmTiming {
         int it = 0;
         while (System.nanoTime() < end || it < 5) {
             long c0 = tm.getCurrentThreadCpuTime(), t0 = System.nanoTime();
-            x.matmul(y);
+            if (scope) {
+                try (var s = MemoryScope.open()) {
+                    x.matmul(y);
+                }
+            } else {
+                x.matmul(y);
+            }
             long t1 = System.nanoTime(), c1 = tm.getCurrentThreadCpuTime();
             if (it++ >= 3) {
                 bestWall = Math.min(bestWall, t1 - t0);
@@ -41,7 +53,7 @@ public class GemmTiming {
             }
         }
         double flops = 2.0 * m * n * k;
-        System.out.printf("jgrad %dx%dx%d %s wall %.3f ms (%.1f GF/s) cpu %.3f ms (%.1f GF/s) %d it%n", m, k, n,
-                wt ? "wt" : ta ? "ta" : "", bestWall / 1e6, flops / bestWall, bestCpu / 1e6, flops / bestCpu, it);
+        System.out.printf("jgrad %dx%dx%d %s%s wall %.3f ms (%.1f GF/s) cpu %.3f ms (%.1f GF/s) %d it%n", m, k, n,
+                wt ? "wt" : ta ? "ta" : "", scope ? " scope" : "", bestWall / 1e6, flops / bestWall, bestCpu / 1e6, flops / bestCpu, it);
     }
 }

@@ -146,6 +146,39 @@ final class MatMul {
         return Math.max(per, minimum);
     }
 
+    /**
+     * Cuts {@code [0, extent)} into pieces for threads that claim them in order, as
+     * {@code [from, to)} pairs by claim: pieces {@code size} wide (a multiple of {@code unit}), but the
+     * last {@code parts} pieces' worth cut in quarters (each a multiple of {@code unit}, the one at
+     * {@code extent} clipped to it). A thread that finishes its last piece while another is still on
+     * one waits for that piece's rest; small last pieces keep that wait short (2048³ on two threads:
+     * 0.4–0.7 ms waiting at the end of each group of blocks with quarters, 0.5–1.6 ms without).
+     *
+     * @param ends with {@code true} the claims alternate between the two ends of the range, meeting in
+     *             the middle (where the small pieces are), so that the threads' pieces are not
+     *             neighbours until the end; with {@code false} they run from 0 up
+     * @return {@code 2 · pieces} ints, claim c's piece being {@code [r[2c], r[2c + 1])}
+     */
+    static int[] pieces(int extent, int unit, int size, int parts, boolean ends) {
+        int units = (extent + unit - 1) / unit, big = Math.max(1, size / unit), small = Math.max(1, big / 4);
+        int head = Math.max(0, (units - parts * big) / big), count = head + (units - head * big + small - 1) / small;
+        int[] r = new int[2 * count];
+        int left = 0, right = units;
+        for (int c = 0; c < count; c++) {
+            int w = c < head ? big : small;
+            boolean fromLeft = !ends || (c & 1) == 0 || c == count - 1;
+            int from = fromLeft ? left : Math.max(left, right - w), to = fromLeft ? Math.min(right, left + w) : right;
+            if (fromLeft) {
+                left = to;
+            } else {
+                right = from;
+            }
+            r[2 * c] = Math.min(extent, from * unit);
+            r[2 * c + 1] = Math.min(extent, to * unit);
+        }
+        return r;
+    }
+
     private static int roundUp(int v, int unit) {
         return (v + unit - 1) / unit * unit;
     }
