@@ -39,9 +39,10 @@ for ((r = 1; r <= ROUNDS; r++)); do
     done
 done | tee "$OUT"
 awk -v rounds="$ROUNDS" '
-    /^(jgrad|numpy) / { key = $2 " " $3 ($4 == "wt" || $4 == "ta" ? " " $4 : "")
-        for (i = 1; i <= NF; i++) if ($i == "wall") w = $(i + 1)
-        if ($1 == "jgrad") j = w; else { n[key]++; ratio[key, n[key]] = w / j; if (!(key in seen)) { seen[key] = 1; order[++keys] = key } } }
+    /^(jgrad|numpy) / { for (i = 1; i <= NF; i++) if ($i == "wall") w = $(i + 1)
+        if ($1 == "jgrad") {  # the key is the jgrad line up to "wall": threads, shape, wt|ta, scope
+            j = w; key = $2; for (i = 3; $i != "wall"; i++) key = key " " $i
+        } else { n[key]++; ratio[key, n[key]] = w / j; if (!(key in seen)) { seen[key] = 1; order[++keys] = key } } }
     END { if (rounds < 2) exit
         for (q = 1; q <= keys; q++) { key = order[q]; m = n[key]
             for (i = 1; i <= m; i++) v[i] = ratio[key, i]
