@@ -4,7 +4,7 @@
 # e.g. "" SkylakeX (native AVX-512 on both), "-XX:UseAVX=2" Haswell (AVX2 on both). Each round times
 # every shape on both sides back to back; with several rounds it ends with each shape's median ratio
 # (OpenBLAS time / jgrad time, >1: jgrad faster) and the lowest and highest, since on a shared VM one
-# pair can meet a slow stretch the next does not. shapes: "THREADS M K N [wt|ta];..." replaces the default
+# pair can meet a slow stretch the next does not. shapes: "THREADS M K N [wt|ta] [scope];..." replaces the default
 # list, e.g. "2 2048 2048 2048" for the two-thread product alone.
 # Needs a build (core/target/classes) and a NumPy linked to OpenBLAS: PYTHON=... (Debian's links the
 # reference BLAS unless libopenblas0-pthread is installed).
@@ -16,15 +16,16 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 FLAGS="${1:-}" CORE="${2:-}" SECS="${3:-4}" ROUNDS="${4:-1}" PY="${PYTHON:-python3}"
 SHAPES="${5:-1 1024 1024 1024;1 2048 2048 2048;1 256 2048 2048;1 64 784 128;1 64 784 128 wt;2 2048 2048 2048}"
 J="${JAVA_HOME:-$(ls -d /usr/lib/jvm/*25* | head -1)}/bin/java"
-jg() {  # jg THREADS M K N [wt|ta]
+jg() {  # jg THREADS M K N [wt|ta] [scope]
     local t="$1"; shift
     "$J" --add-modules jdk.incubator.vector -Xms2g -Xmx2g -XX:+AlwaysPreTouch -Djgrad.threads="$t" $FLAGS -cp "$ROOT/core/target/classes" \
-        "$ROOT/benchmarks/compare/GemmTiming.java" "$1" "$2" "$3" "$SECS" ${4:-} 2>&1 | grep '^jgrad' | sed "s/^jgrad/jgrad ${t}T/"
+        "$ROOT/benchmarks/compare/GemmTiming.java" "$1" "$2" "$3" "$SECS" "${@:4}" 2>&1 | grep '^jgrad' | sed "s/^jgrad/jgrad ${t}T/"
 }
-np() {  # np THREADS M K N [wt|ta]
-    local t="$1"; shift
+np() {  # np THREADS M K N [wt|ta] [scope]: NumPy's side has no scope (its outputs are malloc'd unfilled)
+    local t="$1" opt=""; shift
+    case "${4:-}" in wt|ta) opt="$4" ;; esac
     env OPENBLAS_NUM_THREADS="$t" ${CORE:+OPENBLAS_CORETYPE=$CORE} "$PY" "$ROOT/benchmarks/compare/np_gemm.py" \
-        "${1}x${2}x${3}" "$SECS" ${4:-} | sed "s/^numpy/numpy ${t}T/"
+        "${1}x${2}x${3}" "$SECS" $opt | sed "s/^numpy/numpy ${t}T/"
 }
 echo "# $(lscpu | grep 'Model name' | sed 's/  */ /g'); JVM flags '$FLAGS', OPENBLAS_CORETYPE '$CORE'"
 OUT="$(mktemp)"

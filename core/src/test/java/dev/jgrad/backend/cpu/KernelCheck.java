@@ -24,13 +24,13 @@ public final class KernelCheck {
      * tiles, more rows than an A block, deeper than a slice (a shallow last slice: the 6-row kernel's
      * A slivers change layout), wider than a B panel, threads sharing a packed A (column panels;
      * several B panels; depth slices in several groups) or a packed B (row blocks of an A slice over 1 MiB, or of too narrow a C;
-     * ragged, several panels and slices), column and row splits across threads, B read in place (row-major, whole slivers, deep, small), and
+     * ragged, several panels and slices, panels in several groups), column and row splits across threads, B read in place (row-major, whole slivers, deep, small), and
      * matrix-vector products.
      */
     private static final int[][] GEMMS = {{13, 33, 9}, {21, 17, 9}, {8, 16, 9}, {97, 131, 45}, {6, 32, 256},
         {7, 33, 257}, {1, 400, 300}, {3, 130, 300}, {300, 1, 100}, {130, 45, 1100}, {9, 2100, 20},
         {64, 256, 300}, {300, 70, 100}, {70, 129, 300}, {20, 64, 800}, {70, 64, 800}, {22, 13, 70}, {7, 3, 100}, {50, 64, 1100},
-        {40, 2100, 300}, {300, 70, 1100}, {260, 1040, 1024}, {200, 130, 5220}};
+        {40, 2100, 300}, {300, 70, 1100}, {260, 1040, 1024}, {200, 130, 5220}, {264, 530, 2100}};
 
     private KernelCheck() {
     }
