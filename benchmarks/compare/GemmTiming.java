@@ -9,7 +9,8 @@ import java.util.SplittableRandom;
 /**
  * One product {@code [M, K] x [K, N]} timed for SECONDS after a warm-up, printing the best wall time
  * and the best CPU time of the calling thread (on a shared machine the latter is the steadier
- * figure for one thread). Run from the repository root after a build, e.g.
+ * figure for one thread), then the mean, median and 90th percentile of the wall times, which show
+ * the slow calls that the best leaves out (np_gemm.py prints the same). Run from the repository root after a build, e.g.
  * {@code java --add-modules jdk.incubator.vector -Djgrad.threads=1 -cp core/target/classes
  * benchmarks/compare/GemmTiming.java 1024 1024 1024 4 [wt|ta] [scope]}; {@code wt} passes B as the transpose
  * of an [N, K] matrix (a linear layer's {@code x·Wᵀ}), {@code ta} A as the transpose of a [K, M] one
@@ -37,6 +38,8 @@ public class GemmTiming {
         long end = System.nanoTime() + (long) (Double.parseDouble(a[3]) * 1e9);
         double bestWall = Double.MAX_VALUE, bestCpu = Double.MAX_VALUE;
         int it = 0;
+        long total = 0;
+        var walls = new java.util.ArrayList<Long>();
         while (System.nanoTime() < end || it < 5) {
             long c0 = tm.getCurrentThreadCpuTime(), t0 = System.nanoTime();
             if (scope) {
@@ -48,12 +51,22 @@ public class GemmTiming {
             }
             long t1 = System.nanoTime(), c1 = tm.getCurrentThreadCpuTime();
             if (it++ >= 3) {
+                total += t1 - t0;
+                walls.add(t1 - t0);
                 bestWall = Math.min(bestWall, t1 - t0);
                 bestCpu = Math.min(bestCpu, c1 - c0);
             }
         }
         double flops = 2.0 * m * n * k;
-        System.out.printf("jgrad %dx%dx%d %s%s wall %.3f ms (%.1f GF/s) cpu %.3f ms (%.1f GF/s) %d it%n", m, k, n,
-                wt ? "wt" : ta ? "ta" : "", scope ? " scope" : "", bestWall / 1e6, flops / bestWall, bestCpu / 1e6, flops / bestCpu, it);
+        System.out.printf("jgrad %dx%dx%d %s%s wall %.3f ms (%.1f GF/s) cpu %.3f ms (%.1f GF/s) %d it, mean wall %.3f ms,"
+                + " median %.3f, p90 %.3f%n", m, k, n, wt ? "wt" : ta ? "ta" : "", scope ? " scope" : "", bestWall / 1e6,
+                flops / bestWall, bestCpu / 1e6, flops / bestCpu, it, total / 1e6 / (it - 3), quantile(walls, 0.5),
+                quantile(walls, 0.9));
+    }
+
+    /** @return the q-quantile of the times, in ms */
+    private static double quantile(java.util.List<Long> times, double q) {
+        long[] t = times.stream().mapToLong(Long::longValue).sorted().toArray();
+        return t[(int) Math.min(t.length - 1, Math.round(q * (t.length - 1)))] / 1e6;
     }
 }

@@ -5,6 +5,10 @@ prints jgrad's figures from the newest benchmarks/results/jmh-*.json beside them
 Usage: benchmarks/compare/compare.py [results.json]
 Run ./jgrad bench first. SGEMM is timed single-threaded (OPENBLAS_NUM_THREADS=1) and with the
 default thread count; PyTorch training steps use torch's default thread count.
+Both sides are taken by the same two statistics: the best and the mean of 1 s windows (JMH's
+measurement iterations, each itself a mean over its calls; the references' windows, three of them),
+so that a slow stretch of a shared machine, which one side may meet and the other not, is not
+compared with the other side's best.
 """
 import glob
 import json
@@ -38,8 +42,10 @@ def window_times(fn, min_seconds=1.0, repeats=5, calls=None):
     return times
 
 
-def best_time(fn, min_seconds=1.0, repeats=5):
-    return min(window_times(fn, min_seconds, repeats))
+def best_time(fn, windows=3):
+    """(best, mean) of `windows` windows of 1 s each: the statistics jgrad's JMH iterations give."""
+    times = window_times(fn, min_seconds=float(windows), repeats=windows)
+    return min(times), sum(times) / len(times)
 
 
 def numpy_worker(threads):
@@ -92,7 +98,7 @@ def torch_times():
     out = {}
     for spec in ["2-16-16-2:32", "784-128-10:64", "1024-2048-2048-1024:256"]:
         step = torch_mlp_step(torch, spec)
-        out["train " + spec] = best_time(step, min_seconds=2.0)
+        out["train " + spec] = best_time(step)
     out.update(torch_cnn_times(torch))
     out.update(torch_layer_times(torch))
     return out
@@ -116,7 +122,7 @@ def torch_cnn_times(torch, convs=True):
         opt.step()
         return loss.item()
 
-    out = {"train cnn": best_time(step, min_seconds=3.0)}
+    out = {"train cnn": best_time(step)}
     for shape in [] if not convs else ["64-1-28-28:32-3-1", "64-32-14-14:64-3-1", "32-64-28-28:128-3-1"]:
         n, c, h, w, o, k, pad = [int(v) for v in shape.replace(":", "-").split("-")]
         xs = torch.randn(n, c, h, w)
@@ -174,7 +180,7 @@ def clblast_times():
     out = {}
     for line in res.stdout.splitlines():
         _, _, n, seconds = line.split()
-        out["opencl matmul %sx%sx%s" % (n, n, n)] = float(seconds)
+        out["opencl matmul %sx%sx%s" % (n, n, n)] = (float(seconds),) * 2  # one figure: the program's own best
     return out
 
 
@@ -185,9 +191,10 @@ def jgrad_times(path):
     for r in runs:
         name = r["benchmark"].split(".")[-2] + "." + r["benchmark"].split(".")[-1]
         p = r.get("params", {})
-        score = r["primaryMetric"]["score"]
-        unit = r["primaryMetric"]["scoreUnit"]
-        seconds = score * {"us/op": 1e-6, "ns/op": 1e-9, "ms/op": 1e-3}.get(unit, 1e-6)
+        metric = r["primaryMetric"]
+        scale = {"us/op": 1e-6, "ns/op": 1e-9, "ms/op": 1e-3}.get(metric["scoreUnit"], 1e-6)
+        iterations = [v for fork in metric.get("rawData", []) for v in fork] or [metric["score"]]
+        seconds = (min(iterations) * scale, metric["score"] * scale)
         if name == "MatMulBenchmark.matmul" and p.get("device") == "opencl":
             out["opencl matmul %s" % p["shape"]] = seconds
         elif name == "MatMulBenchmark.matmul":
@@ -234,14 +241,17 @@ def main():
     ref.update(torch_times())
     ref.update(clblast_times())
     print("jgrad results:", path)
-    print("%-38s %14s %14s %10s" % ("case", "jgrad", "reference", "speed-up"))
+    print("%-38s %12s %12s %10s %12s %12s %10s" % ("case", "jgrad best", "ref best", "speed-up",
+                                                     "jgrad mean", "ref mean", "speed-up"))
+    fmt = lambda s: ("%.1f us" % (s * 1e6)) if s is not None else "-"
     for key in sorted(set(ref) | set(jg)):
         # a step run in a MemoryScope is compared with PyTorch's plain step: PyTorch recycles freed memory itself
-        a, b = jg.get(key), ref.get(key, ref.get(key.replace(" (scope)", "")))
-        ratio = "%.2fx" % (b / a) if a and b else ""
-        fmt = lambda s: ("%.1f us" % (s * 1e6)) if s is not None else "-"
-        print("%-38s %14s %14s %10s" % (key, fmt(a), fmt(b), ratio))
-    print("speed-up > 1 means jgrad is faster (reference: NumPy/OpenBLAS for matmul/add/exp, PyTorch for train,"
+        a, b = jg.get(key, (None, None)), ref.get(key, ref.get(key.replace(" (scope)", ""), (None, None)))
+        cells = []
+        for i in (0, 1):
+            cells += [fmt(a[i]), fmt(b[i]), "%.2fx" % (b[i] / a[i]) if a[i] and b[i] else ""]
+        print("%-38s %12s %12s %10s %12s %12s %10s" % (key, *cells))
+    print("best and mean of 1 s windows on both sides; speed-up > 1 means jgrad is faster (reference: NumPy/OpenBLAS for matmul/add/exp, PyTorch for train,"
           " CLBlast for opencl matmul)")
 
 

@@ -3,7 +3,8 @@
 #   benchmarks/compare/gemm-same-run.sh ["JVM flags"] [OPENBLAS_CORETYPE] [seconds] [rounds] [shapes]
 # e.g. "" SkylakeX (native AVX-512 on both), "-XX:UseAVX=2" Haswell (AVX2 on both). Each round times
 # every shape on both sides back to back; with several rounds it ends with each shape's median ratio
-# (OpenBLAS time / jgrad time, >1: jgrad faster) and the lowest and highest, since on a shared VM one
+# (OpenBLAS time / jgrad time, >1: jgrad faster) and the lowest and highest, by best and by median wall
+# time (the median counts the slow calls the best leaves out), since on a shared VM one
 # pair can meet a slow stretch the next does not. shapes: "THREADS M K N [wt|ta] [scope];..." replaces the default
 # list, e.g. "2 2048 2048 2048" for the two-thread product alone.
 # Needs a build (core/target/classes) and a NumPy linked to OpenBLAS: PYTHON=... (Debian's links the
@@ -40,13 +41,17 @@ for ((r = 1; r <= ROUNDS; r++)); do
     done
 done | tee "$OUT"
 awk -v rounds="$ROUNDS" '
-    /^(jgrad|numpy) / { for (i = 1; i <= NF; i++) if ($i == "wall") w = $(i + 1)
+    function median(a, m,    i, x, t) {  # sorts a[1..m] in place
+        for (i = 1; i <= m; i++) for (x = i + 1; x <= m; x++) if (a[x] < a[i]) { t = a[i]; a[i] = a[x]; a[x] = t }
+        return m % 2 ? a[(m + 1) / 2] : (a[m / 2] + a[m / 2 + 1]) / 2
+    }
+    /^(jgrad|numpy) / { for (i = 1; i <= NF; i++) { if ($i == "wall" && $(i - 1) != "mean") w = $(i + 1); if ($i == "median") d = $(i + 1) + 0 }
         if ($1 == "jgrad") {  # the key is the jgrad line up to "wall": threads, shape, wt|ta, scope
-            j = w; key = $2; for (i = 3; $i != "wall"; i++) key = key " " $i
-        } else { n[key]++; ratio[key, n[key]] = w / j; if (!(key in seen)) { seen[key] = 1; order[++keys] = key } } }
+            j = w; jd = d; key = $2; for (i = 3; $i != "wall"; i++) key = key " " $i
+        } else { n[key]++; ratio[key, n[key]] = w / j; mratio[key, n[key]] = d / jd
+            if (!(key in seen)) { seen[key] = 1; order[++keys] = key } } }
     END { if (rounds < 2) exit
         for (q = 1; q <= keys; q++) { key = order[q]; m = n[key]
-            for (i = 1; i <= m; i++) v[i] = ratio[key, i]
-            for (i = 1; i <= m; i++) for (x = i + 1; x <= m; x++) if (v[x] < v[i]) { t = v[i]; v[i] = v[x]; v[x] = t }
-            printf "%-22s median %.3fx (min %.3f, max %.3f; %d pairs, OpenBLAS time / jgrad time)\n", key,
-                (m % 2 ? v[(m + 1) / 2] : (v[m / 2] + v[m / 2 + 1]) / 2), v[1], v[m], m } }' "$OUT"
+            for (i = 1; i <= m; i++) { v[i] = ratio[key, i]; u[i] = mratio[key, i] }
+            printf "%-22s best walls: median %.3fx (min %.3f, max %.3f); median walls: median %.3fx (min %.3f, max %.3f); %d pairs\n",
+                key, median(v, m), v[1], v[m], median(u, m), u[1], u[m], m } }' "$OUT"

@@ -28,10 +28,18 @@ import org.openjdk.jmh.annotations.State;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class PeakBenchmark {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-    /** Iterations of the FMA loop; each does {@value #CHAINS} vector FMAs. */
-    public static final int FMA_ITERATIONS = 1 << 20;
     /** Independent FMA chains. */
     public static final int CHAINS = 16;
+    /**
+     * Floating-point operations per invocation of {@link #fmaThroughput}, whatever the vector width:
+     * 2<sup>20</sup> iterations of {@value #CHAINS} FMAs on 16 lanes (512-bit), more iterations on narrower
+     * vectors. Fixed, so that a report made in another JVM (JMH's parent of the fork that ran with
+     * {@code -XX:UseAVX=2} or {@code -XX:MaxVectorSize=16}) divides by the flops the fork did; it had
+     * divided a 256-bit fork's time by a 512-bit loop's flops, reporting 212 instead of 106 GFLOP/s.
+     */
+    public static final long FMA_FLOPS = (1L << 20) * CHAINS * 16 * 2;
+    /** Iterations of the FMA loop on this JVM's vectors; each does {@value #CHAINS} vector FMAs. */
+    static final int FMA_ITERATIONS = (int) (FMA_FLOPS / (2L * CHAINS * S.length()));
     /** Elements copied by the bandwidth probe (64 MiB of floats). */
     public static final int COPY_ELEMENTS = 1 << 24;
 
@@ -48,9 +56,9 @@ public class PeakBenchmark {
         seed = -0.5f;
     }
 
-    /** @return flops = FMA_ITERATIONS * CHAINS * lanes * 2 */
+    /** @return {@link #FMA_FLOPS}, which every invocation does on any vector width */
     public static double fmaFlops() {
-        return (double) FMA_ITERATIONS * CHAINS * S.length() * 2;
+        return FMA_FLOPS;
     }
 
     /** @return a value depending on every chain, so nothing is dead code */
