@@ -251,8 +251,8 @@ def main():
         for i in (0, 1):
             cells += [fmt(a[i]), fmt(b[i]), "%.2fx" % (b[i] / a[i]) if a[i] and b[i] else ""]
         print("%-38s %12s %12s %10s %12s %12s %10s" % (key, *cells))
-    print("best and mean of 1 s windows on both sides; speed-up > 1 means jgrad is faster (reference: NumPy/OpenBLAS for matmul/add/exp, PyTorch for train,"
-          " CLBlast for opencl matmul)")
+    print("best and mean of 1 s windows on both sides; speed-up > 1 means jgrad is faster (reference:"
+          " NumPy/OpenBLAS for matmul/add/exp, PyTorch for train, CLBlast for opencl matmul)")
 
 
 if __name__ == "__main__":
