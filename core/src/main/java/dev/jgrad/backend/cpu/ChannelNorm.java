@@ -1,7 +1,6 @@
 package dev.jgrad.backend.cpu;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -88,7 +87,7 @@ final class ChannelNorm {
         for (int b = S.loopBound(n); i < b; i += L) {
             acc = acc.add(FloatVector.fromArray(S, x, off + i));
         }
-        double total = acc.reduceLanes(VectorOperators.ADD);
+        double total = LaneSum.of(acc);
         for (; i < n; i++) {
             total += x[off + i];
         }
@@ -103,7 +102,7 @@ final class ChannelNorm {
             FloatVector d = FloatVector.fromArray(S, x, off + i).sub(mu);
             acc = d.fma(d, acc);
         }
-        double total = acc.reduceLanes(VectorOperators.ADD);
+        double total = LaneSum.of(acc);
         for (; i < n; i++) {
             double d = x[off + i] - mu;
             total += d * d;
@@ -119,7 +118,7 @@ final class ChannelNorm {
             sg = sg.add(gv);
             sgx = FloatVector.fromArray(S, x, xo + i).sub(mu).fma(gv, sgx);
         }
-        double a = sg.reduceLanes(VectorOperators.ADD), d = sgx.reduceLanes(VectorOperators.ADD);
+        double a = LaneSum.of(sg), d = LaneSum.of(sgx);
         for (; i < n; i++) {
             a += g[go + i];
             d += (double) g[go + i] * (x[xo + i] - mu);

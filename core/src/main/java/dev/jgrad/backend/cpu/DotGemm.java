@@ -23,8 +23,9 @@ final class DotGemm {
      * registers). With 16 (AVX2) it spilled; 4×2 blocks (8 accumulators) are used there instead.
      */
     private static final boolean WIDE = GemmShape.REGISTERS >= 32;
-    /** Lane i takes lane i ^ h (h = 1, 2, L/4, L/2): the folds of {@link #sum} and {@link #fold4}. */
-    private static final VectorShuffle<Float> X1 = swap(1), X2 = swap(2), QUARTER = swap(L / 4), HALF = swap(L / 2);
+    /** Lane i takes lane i ^ h (h = 1, 2, L/4, L/2): the folds of {@link LaneSum} and {@link #fold4}. */
+    private static final VectorShuffle<Float> X1 = LaneSum.X1, X2 = LaneSum.X2, QUARTER = LaneSum.QUARTER,
+            HALF = LaneSum.HALF;
     /** The upper half of the lanes, and the second quarter of each half. */
     private static final VectorMask<Float> UPPER = lanes(L / 2), ODD_QUARTERS = lanes(L / 4);
     /** Floats of W to keep in L2 at a time (256 KiB). */
@@ -203,15 +204,11 @@ final class DotGemm {
         for (int bound = S.loopBound(k); p < bound; p += L) {
             s = FloatVector.fromArray(S, a, ao + p).fma(FloatVector.fromArray(S, w, wo + p), s);
         }
-        float t = sum(s);
+        float t = LaneSum.of(s);
         for (; p < k; p++) {
             t += a[ao + p] * w[wo + p];
         }
         return t;
-    }
-
-    private static VectorShuffle<Float> swap(int h) {
-        return VectorShuffle.fromOp(S, i -> (i ^ h) % L);
     }
 
     /** The lanes whose index has bit {@code bit} set. */
@@ -224,23 +221,8 @@ final class DotGemm {
     }
 
     /**
-     * The sum of v's lanes, folded in halves (lane i plus lane i ^ L/2, then ^ L/4, ...). These are
-     * lanewise adds, so the bits are the same before and after C2 compiles the caller. The order
-     * of {@code reduceLanes(ADD)} is unspecified, and its interpreted and compiled forms differ in
-     * the last bit: a model's logits changed between two evaluations while C2 compiled a block.
-     */
-    private static float sum(FloatVector v) {
-        v = v.add(v.rearrange(HALF));
-        v = v.add(v.rearrange(QUARTER));
-        if (L >= 16) {
-            v = v.add(v.rearrange(X2));
-        }
-        return (L >= 8 ? v.add(v.rearrange(X1)) : v).lane(0);
-    }
-
-    /**
      * The lane sums of the four vectors at {@code lanes[base]}, {@code + L}, {@code + 2L}, {@code + 3L}
-     * (a, b, c, d), folded together as {@link #sum} folds one: a's and b's halves added into one
+     * (a, b, c, d), folded together as {@link LaneSum#of} folds one: a's and b's halves added into one
      * vector (a in the lower half, b in the upper), c's and d's into another, their quarters into
      * one (a, c, b, d a quarter each), then each quarter folded. Stores them at {@code out[oa]},
      * {@code out[ob]}, {@code out[oc]}, {@code out[od]}. The blocks hand their accumulators over

@@ -54,7 +54,7 @@ final class Fused {
             }
             acc = acc.add(e);
         }
-        double sum = acc.reduceLanes(VectorOperators.ADD);
+        double sum = LaneSum.of(acc);
         for (; i < n; i++) {
             float e = (float) Math.exp(x[xi + i] - max);
             if (o != null) {

@@ -1,7 +1,6 @@
 package dev.jgrad.backend.cpu;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -135,7 +134,7 @@ final class LayerNormKernel {
             gv.fma(xc.mul(rs), FloatVector.fromArray(S, pw, i)).intoArray(pw, i);
             gv.add(FloatVector.fromArray(S, pb, i)).intoArray(pb, i);
         }
-        float a = sa.reduceLanes(VectorOperators.ADD), d = sd.reduceLanes(VectorOperators.ADD);
+        float a = LaneSum.of(sa), d = LaneSum.of(sd);
         for (; i < n; i++) {
             float gv = g[go + i], xc = x[xo + i] - mu, gw = gv * w[i];
             a += gw;

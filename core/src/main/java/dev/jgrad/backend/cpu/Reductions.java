@@ -145,7 +145,7 @@ final class Reductions {
             acc0 = acc0.add(FloatVector.fromArray(S, x, base + i));
             acc1 = acc1.add(FloatVector.fromArray(S, x, base + i + L));
         }
-        double block = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        double block = LaneSum.of(acc0.add(acc1));
         for (; i < len; i++) {
             block += x[base + i];
         }
