@@ -6,7 +6,6 @@ import dev.jgrad.backend.Odometer;
 import dev.jgrad.backend.ReduceOp;
 import dev.jgrad.backend.View;
 import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -166,7 +165,7 @@ final class StridedReductions {
             a0 = a0.add(DoubleVector.fromArray(D, x, off + i));
             a1 = a1.add(DoubleVector.fromArray(D, x, off + i + l));
         }
-        double s = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        double s = LaneSum.of(a0.add(a1));
         for (; i < n; i++) {
             s += x[off + i];
         }
