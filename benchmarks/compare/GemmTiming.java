@@ -3,6 +3,7 @@ import dev.jgrad.MemoryScope;
 import dev.jgrad.Tensor;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -38,8 +39,7 @@ public class GemmTiming {
         long end = System.nanoTime() + (long) (Double.parseDouble(a[3]) * 1e9);
         double bestWall = Double.MAX_VALUE, bestCpu = Double.MAX_VALUE;
         int it = 0;
-        long total = 0;
-        var walls = new java.util.ArrayList<Long>();
+        List<Long> walls = new ArrayList<>();
         while (System.nanoTime() < end || it < 5) {
             long c0 = tm.getCurrentThreadCpuTime(), t0 = System.nanoTime();
             if (scope) {
@@ -51,21 +51,20 @@ public class GemmTiming {
             }
             long t1 = System.nanoTime(), c1 = tm.getCurrentThreadCpuTime();
             if (it++ >= 3) {
-                total += t1 - t0;
                 walls.add(t1 - t0);
                 bestWall = Math.min(bestWall, t1 - t0);
                 bestCpu = Math.min(bestCpu, c1 - c0);
             }
         }
         double flops = 2.0 * m * n * k;
+        double mean = walls.stream().mapToLong(Long::longValue).average().orElse(0) / 1e6;
         System.out.printf("jgrad %dx%dx%d %s%s wall %.3f ms (%.1f GF/s) cpu %.3f ms (%.1f GF/s) %d it, mean wall %.3f ms,"
                 + " median %.3f, p90 %.3f%n", m, k, n, wt ? "wt" : ta ? "ta" : "", scope ? " scope" : "", bestWall / 1e6,
-                flops / bestWall, bestCpu / 1e6, flops / bestCpu, it, total / 1e6 / (it - 3), quantile(walls, 0.5),
-                quantile(walls, 0.9));
+                flops / bestWall, bestCpu / 1e6, flops / bestCpu, it, mean, quantile(walls, 0.5), quantile(walls, 0.9));
     }
 
     /** @return the q-quantile of the times, in ms */
-    private static double quantile(java.util.List<Long> times, double q) {
+    private static double quantile(List<Long> times, double q) {
         long[] t = times.stream().mapToLong(Long::longValue).sorted().toArray();
         return t[(int) Math.min(t.length - 1, Math.round(q * (t.length - 1)))] / 1e6;
     }

@@ -1,8 +1,12 @@
 package dev.jgrad.backend.cpu;
 
+import static dev.jgrad.backend.cpu.LaneSum.HALF;
+import static dev.jgrad.backend.cpu.LaneSum.QUARTER;
+import static dev.jgrad.backend.cpu.LaneSum.X1;
+import static dev.jgrad.backend.cpu.LaneSum.X2;
+
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -23,9 +27,6 @@ final class DotGemm {
      * registers). With 16 (AVX2) it spilled; 4×2 blocks (8 accumulators) are used there instead.
      */
     private static final boolean WIDE = GemmShape.REGISTERS >= 32;
-    /** Lane i takes lane i ^ h (h = 1, 2, L/4, L/2): the folds of {@link LaneSum} and {@link #fold4}. */
-    private static final VectorShuffle<Float> X1 = LaneSum.X1, X2 = LaneSum.X2, QUARTER = LaneSum.QUARTER,
-            HALF = LaneSum.HALF;
     /** The upper half of the lanes, and the second quarter of each half. */
     private static final VectorMask<Float> UPPER = lanes(L / 2), ODD_QUARTERS = lanes(L / 4);
     /** Floats of W to keep in L2 at a time (256 KiB). */

@@ -17,7 +17,7 @@ import jdk.incubator.vector.VectorSpecies;
 final class LaneSum {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    /** Lane i takes lane i ^ h (h = 1, 2, L/4, L/2). */
+    /** Lane i takes lane i ^ h (h = 1, 2, L/4, L/2); DotGemm's four-vector fold uses them too. */
     static final VectorShuffle<Float> X1 = swap(1), X2 = swap(2), QUARTER = swap(L / 4), HALF = swap(L / 2);
 
     private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
