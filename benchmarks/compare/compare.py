@@ -4,7 +4,8 @@ prints jgrad's figures from the newest benchmarks/results/jmh-*.json beside them
 
 Usage: benchmarks/compare/compare.py [results.json]
 Run ./jgrad bench first. SGEMM is timed single-threaded (OPENBLAS_NUM_THREADS=1) and with the
-default thread count; PyTorch training steps use torch's default thread count.
+default thread count; PyTorch training steps use torch's default thread count. The references run on
+2 MiB pages where the kernel offers them, as ./jgrad bench runs jgrad (see on_huge_pages).
 Both sides are taken by the same two statistics: the best and the mean of 1 s windows (JMH's
 measurement iterations, each itself a mean over its calls; the references' windows, three of them),
 so that a slow stretch of a shared machine, which one side may meet and the other not, is not
@@ -220,10 +221,30 @@ def jgrad_times(path):
     return out
 
 
+def on_huge_pages():
+    """Re-runs this script with glibc's malloc on transparent huge pages (GLIBC_TUNABLES
+    glibc.malloc.hugetlb=1), where the kernel offers them to programs that ask, unless GLIBC_TUNABLES is
+    already set (to anything, "" included): ./jgrad bench puts jgrad's heap on them, so both sides are
+    timed on the same pages. JGRAD_HUGE_PAGES=0 leaves both on 4 KiB pages (pass the JVM
+    -XX:-UseTransparentHugePages too)."""
+    if "GLIBC_TUNABLES" in os.environ or os.environ.get("JGRAD_HUGE_PAGES") == "0":
+        return
+    try:
+        with open("/sys/kernel/mm/transparent_hugepage/enabled") as f:
+            mode = f.read()
+    except OSError:
+        return
+    if "[always]" in mode or "[madvise]" in mode:
+        env = dict(os.environ, GLIBC_TUNABLES="glibc.malloc.hugetlb=1")
+        os.execve(sys.executable, [sys.executable, os.path.abspath(__file__)] + sys.argv[1:], env)
+
+
 def main():
     if len(sys.argv) > 1 and sys.argv[1] == "--numpy-worker":
         numpy_worker(sys.argv[2])
         return
+    on_huge_pages()
+    print("references' GLIBC_TUNABLES:", repr(os.environ.get("GLIBC_TUNABLES", "")))
     files = sorted(glob.glob(os.path.join(RESULTS, "jmh-*.json")))
     path = sys.argv[1] if len(sys.argv) > 1 else (files[-1] if files else None)
     jg = jgrad_times(path) if path else {}

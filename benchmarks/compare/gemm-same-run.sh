@@ -11,24 +11,26 @@
 # reference BLAS unless libopenblas0-pthread is installed).
 # The JVM gets a fixed, pre-touched heap as the JMH benchmarks do: in a growing heap each product's
 # output lands on pages the OS has not mapped yet, and on a loaded 2-vCPU VM the page faults halved
-# 64x784x128 (45-50 GF/s against 76-82 in 3 s runs under -XX:UseAVX=2, the same build).
+# 64x784x128 (45-50 GF/s against 76-82 in 3 s runs under -XX:UseAVX=2, the same build). Both sides run on
+# 2 MiB pages where the kernel offers them (huge-pages.sh; JGRAD_HUGE_PAGES=0 for 4 KiB pages).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+source "$ROOT/benchmarks/compare/huge-pages.sh"
 FLAGS="${1:-}" CORE="${2:-}" SECS="${3:-4}" ROUNDS="${4:-1}" PY="${PYTHON:-python3}"
 SHAPES="${5:-1 1024 1024 1024;1 2048 2048 2048;1 256 2048 2048;1 64 784 128;1 64 784 128 wt;2 2048 2048 2048}"
 J="${JAVA_HOME:-$(ls -d /usr/lib/jvm/*25* | head -1)}/bin/java"
 jg() {  # jg THREADS M K N [wt|ta] [scope]
     local t="$1"; shift
-    "$J" --add-modules jdk.incubator.vector -Xms2g -Xmx2g -XX:+AlwaysPreTouch -Djgrad.threads="$t" $FLAGS -cp "$ROOT/core/target/classes" \
+    "$J" --add-modules jdk.incubator.vector -Xms2g -Xmx2g -XX:+AlwaysPreTouch $HUGE_JVM -Djgrad.threads="$t" $FLAGS -cp "$ROOT/core/target/classes" \
         "$ROOT/benchmarks/compare/GemmTiming.java" "$1" "$2" "$3" "$SECS" "${@:4}" 2>&1 | grep '^jgrad' | sed "s/^jgrad/jgrad ${t}T/"
 }
 np() {  # np THREADS M K N [wt|ta] [scope]: NumPy's side has no scope (its outputs are malloc'd unfilled)
     local t="$1" opt=""; shift
     case "${4:-}" in wt|ta) opt="$4" ;; esac
-    env OPENBLAS_NUM_THREADS="$t" ${CORE:+OPENBLAS_CORETYPE=$CORE} "$PY" "$ROOT/benchmarks/compare/np_gemm.py" \
+    env "${HUGE_ENV[@]}" OPENBLAS_NUM_THREADS="$t" ${CORE:+OPENBLAS_CORETYPE=$CORE} "$PY" "$ROOT/benchmarks/compare/np_gemm.py" \
         "${1}x${2}x${3}" "$SECS" $opt | sed "s/^numpy/numpy ${t}T/"
 }
-echo "# $(lscpu | grep 'Model name' | sed 's/  */ /g'); JVM flags '$FLAGS', OPENBLAS_CORETYPE '$CORE'"
+echo "# $(lscpu | grep 'Model name' | sed 's/  */ /g'); JVM flags '$FLAGS', OPENBLAS_CORETYPE '$CORE', huge pages '$HUGE_JVM ${HUGE_ENV[*]}'"
 OUT="$(mktemp)"
 trap 'rm -f "$OUT"' EXIT
 for ((r = 1; r <= ROUNDS; r++)); do
