@@ -85,9 +85,10 @@ public final class BenchMain {
      * {@code enabled}), else none. The products and training steps walk through tens of MiB per
      * call (a 2048×2048 weight gradient is 16 MiB) and on 4 KiB pages pay for it in TLB misses and,
      * on the 2-vCPU VMs these figures come from, in stalls of 17–20 ms every 0.5 s on two threads:
-     * the 1024-2048-2048-1024 MLP step under {@code -XX:UseAVX=2} measured a median 64.2 and 66.8 ms
-     * on 2 MiB pages against 74.5 ms (p90 70.8 and 74.8 against 98.5 ms). The references are given
-     * the same pages by {@code compare.py} and the {@code *-same-run.sh} scripts.
+     * the 1024-2048-2048-1024 MLP step under {@code -XX:UseAVX=2} ({@code benchmarks/compare/MlpStepTiming.java},
+     * five runs of 300 steps) had its 90th percentile at 70.8–80.0 ms on 2 MiB pages against
+     * 89.2–98.5 ms, its median at 64.2–71.7 against 70.3–74.5 ms. The references are given the same
+     * pages by {@code compare.py} and the {@code *-same-run.sh} scripts.
      *
      * @param enabled the kernel's THP mode file
      * @return {@code -XX:+UseTransparentHugePages}, or nothing where the file is missing or says never
