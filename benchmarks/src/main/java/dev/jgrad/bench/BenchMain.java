@@ -30,7 +30,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * -Djgrad.threads=1}); they override this harness's defaults, and JVM arguments are appended to its
  * own ({@code --add-modules jdk.incubator.vector -Xms4g -Xmx4g -XX:+AlwaysPreTouch}, and
  * {@code -XX:+UseTransparentHugePages} where the kernel offers transparent huge pages: see
- * {@link #hugePages}; {@code -jvmArgsAppend -XX:-UseTransparentHugePages} turns it off).
+ * {@link #hugePages}; {@code JGRAD_HUGE_PAGES=0} in the environment, as for {@code compare.py}, or
+ * {@code -jvmArgsAppend -XX:-UseTransparentHugePages} leaves it out).
  */
 public final class BenchMain {
     private BenchMain() {
@@ -49,7 +50,9 @@ public final class BenchMain {
         File json = new File(a.results(), "jmh-" + stamp + ".json");
         List<String> jvmArgs = new ArrayList<>(List.of("--add-modules", "jdk.incubator.vector", "-Xms4g", "-Xmx4g",
                 "-XX:+AlwaysPreTouch"));
-        jvmArgs.addAll(hugePages(Path.of("/sys/kernel/mm/transparent_hugepage/enabled")));
+        if (!"0".equals(System.getenv("JGRAD_HUGE_PAGES"))) {
+            jvmArgs.addAll(hugePages(Path.of("/sys/kernel/mm/transparent_hugepage/enabled")));
+        }
         jvmArgs.addAll(jmh.getJvmArgsAppend().orElse(List.of()));
         boolean quick = a.quick();
         // JMH's own options are the parent: every default set here gives way to one given there.
