@@ -1,4 +1,4 @@
-# Sourced by the *-same-run.sh scripts: both sides on 2 MiB pages where the kernel offers transparent
+# Sourced by the *-same-run.sh scripts (and ./jgrad, for its demos): both sides on 2 MiB pages where the kernel offers transparent
 # huge pages to programs that ask (/sys/kernel/mm/transparent_hugepage/enabled "always" or "madvise"),
 # as ./jgrad bench runs jgrad's JMH forks: HUGE_JVM is the JVM flag that puts the Java heap on them,
 # HUGE_ENV the glibc tunable that does the same for NumPy's and PyTorch's malloc. JGRAD_HUGE_PAGES=0
