@@ -1,5 +1,7 @@
 package dev.jgrad;
 
+import dev.jgrad.autograd.Anomaly;
+import dev.jgrad.autograd.NoGrad;
 import dev.jgrad.backend.View;
 import java.util.Arrays;
 
@@ -54,13 +56,27 @@ final class MatMulRules {
 
     private static Tensor multiply(Tensor a, Tensor b) {
         return Rule.record("matmul", Ops.matmul(a, b), new Tensor[] {a, b}, (n, g) -> {
-            Tensor x = n.saved(0), y = n.saved(1);
-            return new Tensor[] {
-                n.needsInputGrad(0) ? (transposedView(x) ? y.matmul(g.transpose(-1, -2)).transpose(-1, -2)
-                        : g.matmul(y.transpose(-1, -2))) : null,
-                n.needsInputGrad(1) ? (transposedView(y) ? g.transpose(-1, -2).matmul(x).transpose(-1, -2)
-                        : x.transpose(-1, -2).matmul(g)) : null};
+            Tensor x = n.saved(0), y = n.saved(1), gt = g.transpose(-1, -2);
+            boolean tx = transposedView(x), ty = transposedView(y);
+            Tensor[] d = gradientProducts(n.needsInputGrad(0), tx ? y : g, tx ? gt : y.transpose(-1, -2),
+                    n.needsInputGrad(1), ty ? gt : x.transpose(-1, -2), ty ? x : g);
+            return new Tensor[] {tx && d[0] != null ? d[0].transpose(-1, -2) : d[0],
+                ty && d[1] != null ? d[1].transpose(-1, -2) : d[1]};
         }, a, b);
+    }
+
+    /**
+     * The two products of a product's gradient, {@code a0·b0} if {@code want0} and {@code a1·b1} if
+     * {@code want1} (null where not wanted); operands are equal-batch stacks. When both are wanted
+     * and the pass is not recorded, they reach the backend as one call, which may compute them at
+     * the same time; under {@code createGraph} (or anomaly mode) they are ordinary recorded
+     * {@code matmul}s, so the gradient differentiates again.
+     */
+    static Tensor[] gradientProducts(boolean want0, Tensor a0, Tensor b0, boolean want1, Tensor a1, Tensor b1) {
+        if (want0 && want1 && !NoGrad.isGradEnabled() && !Anomaly.isEnabled()) {
+            return Ops.matmuls(new Tensor[] {a0, a1}, new Tensor[] {b0, b1});
+        }
+        return new Tensor[] {want0 ? a0.matmul(b0) : null, want1 ? a1.matmul(b1) : null};
     }
 
     /**

@@ -78,8 +78,10 @@ final class NnRules {
     /**
      * {@code x · weightᵀ} for a 2-D {@code x [N, in]} and {@code weight [out, in]} as one recorded
      * op: the transpose is a stride swap handed to the backend, and the backward is
-     * {@code dx = g · weight}, {@code dweight = gᵀ · x} (already in the weight's layout), in Tensor
-     * ops so it differentiates again. Other ranks use {@code matmul} with a transposed view.
+     * {@code dx = g · weight}, {@code dweight = gᵀ · x} (already in the weight's layout), the two
+     * products handed over together ({@link MatMulRules#gradientProducts}), recorded under
+     * {@code createGraph} so it differentiates again. Other ranks use {@code matmul} with a
+     * transposed view.
      *
      * @param x      inputs
      * @param weight weights in PyTorch's {@code [out, in]} layout
@@ -98,8 +100,8 @@ final class NnRules {
                     + Checks.str(weight.shape) + ": inner dimensions " + x.shape[1] + " and " + weight.shape[1]
                     + " differ");
         }
-        return Rule.record("linear", Ops.matmul(x, wt), new Tensor[] {x, weight}, (node, g) -> new Tensor[] {
-            node.needsInputGrad(0) ? g.matmul(node.saved(1)) : null,
-            node.needsInputGrad(1) ? g.transpose(0, 1).matmul(node.saved(0)) : null}, x, weight);
+        return Rule.record("linear", Ops.matmul(x, wt), new Tensor[] {x, weight}, (node, g) ->
+                MatMulRules.gradientProducts(node.needsInputGrad(0), g, node.saved(1),
+                        node.needsInputGrad(1), g.transpose(0, 1), node.saved(0)), x, weight);
     }
 }

@@ -73,12 +73,33 @@ final class Ops {
 
     /** Batched product of operands of equal rank >= 2 and equal batch extents. */
     static Tensor matmul(Tensor a, Tensor b) {
+        Tensor out = productOutput(a, b);
+        a.backend().matmul(a.desc(), b.desc(), out.desc());
+        return out;
+    }
+
+    /**
+     * @return {@code a[i]·b[i]} for each {@code i} (operands as for {@link #matmul}, all on one
+     *     device), in one backend call that may compute the products at the same time
+     */
+    static Tensor[] matmuls(Tensor[] a, Tensor[] b) {
+        Tensor[] out = new Tensor[a.length];
+        View[] va = new View[a.length], vb = new View[a.length], vo = new View[a.length];
+        for (int i = 0; i < a.length; i++) {
+            out[i] = productOutput(a[i], b[i]);
+            va[i] = a[i].desc();
+            vb[i] = b[i].desc();
+            vo[i] = out[i].desc();
+        }
+        a[0].backend().matmuls(va, vb, vo);
+        return out;
+    }
+
+    private static Tensor productOutput(Tensor a, Tensor b) {
         int r = a.dim();
         int[] shape = Arrays.copyOf(a.shape(), r);
         shape[r - 1] = b.shape()[r - 1];
-        Tensor out = empty(a.device(), a.dtype(), shape);
-        a.backend().matmul(a.desc(), b.desc(), out.desc());
-        return out;
+        return empty(a.device(), a.dtype(), shape);
     }
 
     static Tensor gather(Tensor x, int dim, Tensor index) {

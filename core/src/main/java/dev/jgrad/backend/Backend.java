@@ -103,6 +103,18 @@ public interface Backend {
     void matmul(View a, View b, View out);
 
     /**
+     * Independent products {@code out[i] = a[i]·b[i]}, each as {@link #matmul}: a backward pass's
+     * {@code dA = dC·Bᵀ} and {@code dB = Aᵀ·dC}, which read the same {@code dC} and write different
+     * outputs. No output overlaps an input or another output. A backend may compute them at the
+     * same time; the default computes them one after another.
+     */
+    default void matmuls(View[] a, View[] b, View[] out) {
+        for (int i = 0; i < out.length; i++) {
+            matmul(a[i], b[i], out[i]);
+        }
+    }
+
+    /**
      * {@code out[i][j][k] = in[i][index[i][j][k]][k]} for {@code dim = 1} (and likewise for any
      * dim): {@code index} (I64, indices in range) and {@code out} have the same shape.
      */

@@ -28,11 +28,28 @@ public final class OpTable {
     private OpTable() {
     }
 
-    /** @return every row: {@link #finite()} and {@link #nonFiniteRows()} */
+    /** @return every row: {@link #finite()}, {@link #nonFiniteRows()} and {@link #largeRows()} */
     public static List<OpCase> all() {
         List<OpCase> rows = new ArrayList<>(finite());
         rows.addAll(nonFiniteRows());
+        rows.addAll(largeRows());
         return rows;
+    }
+
+    /**
+     * Products large enough for a backend's large-product paths (the cpu backend on two threads
+     * computes a product's {@code dA} and {@code dB} side by side from about a million
+     * multiply-adds each); too large for finite differences, so checked against reference only.
+     */
+    public static List<OpCase> largeRows() {
+        return List.of(
+            of("matmul[96,80]@[80,160]", x -> x.get(0).matmul(x.get(1)), normal(96, 80), normal(80, 160)),
+            of("matmul[96,80]@[160,80]ᵀ", x -> x.get(0).matmul(x.get(1).transpose(0, 1)), normal(96, 80),
+                    normal(160, 80)),
+            of("matmul[80,96]ᵀ@[80,160]", x -> x.get(0).transpose(0, 1).matmul(x.get(1)), normal(80, 96),
+                    normal(80, 160)),
+            of("linear relu [64,128]·[256,128]ᵀ", x -> Functional.linear(x.get(0), x.get(1), x.get(2),
+                    Functional.Activation.RELU), normal(64, 128), normal(256, 128), normal(256)));
     }
 
     /**

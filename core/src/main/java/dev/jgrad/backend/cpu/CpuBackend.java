@@ -83,6 +83,11 @@ public final class CpuBackend extends HeapBackend {
     }
 
     @Override
+    public void matmuls(View[] a, View[] b, View[] out) {
+        MatMul.matmuls(a, b, out);
+    }
+
+    @Override
     public void gather(View in, int dim, View index, View out) {
         if (RowGather.tryRun(in, dim, index, out)) {
             return;

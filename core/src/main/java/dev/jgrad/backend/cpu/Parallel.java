@@ -66,7 +66,10 @@ final class Parallel {
      * the calling thread; returns when all are done, rethrowing the first failure.
      */
     static void forEach(int parts, IntConsumer task) {
-        if (parts <= 1 || WORKERS.length == 0 || Thread.currentThread() instanceof Worker || !LOCK.tryLock()) {
+        // Nested inside a job (on a worker, or on the caller while it holds the job): the other
+        // threads are busy with the outer job, so the inner one runs here.
+        if (parts <= 1 || WORKERS.length == 0 || Thread.currentThread() instanceof Worker || LOCK.isHeldByCurrentThread()
+                || !LOCK.tryLock()) {
             for (int i = 0; i < parts; i++) {
                 task.accept(i);
             }

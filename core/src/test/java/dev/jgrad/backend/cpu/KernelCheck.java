@@ -3,6 +3,7 @@ package dev.jgrad.backend.cpu;
 import dev.jgrad.DType;
 import dev.jgrad.Tensor;
 import dev.jgrad.backend.UnaryOp;
+import dev.jgrad.nn.Functional;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -25,7 +26,7 @@ public final class KernelCheck {
      * A slivers change layout), wider than a B panel, threads sharing a packed A (column panels;
      * several B panels; depth slices in several groups) or a packed B (row blocks of an A slice over 1 MiB, or of too narrow a C;
      * ragged, several panels and slices, panels in several groups), column and row splits across threads, B read in place (row-major, whole slivers, deep, small), and
-     * matrix-vector products.
+     * matrix-vector products; then a linear layer's two gradient products.
      */
     private static final int[][] GEMMS = {{13, 33, 9}, {21, 17, 9}, {8, 16, 9}, {97, 131, 45}, {6, 32, 256},
         {7, 33, 257}, {1, 400, 300}, {3, 130, 300}, {300, 1, 100}, {130, 45, 1100}, {9, 2100, 20},
@@ -49,6 +50,8 @@ public final class KernelCheck {
                 }
             }
             unary(failures);
+            linearGradients(DType.F32, failures);
+            linearGradients(DType.F64, failures);
         }
         failures.stream().distinct().limit(40).forEach(System.out::println);
         System.out.println(failures.isEmpty() ? "OK" : failures.size() + " FAILURES");
@@ -70,6 +73,30 @@ public final class KernelCheck {
                 return;
             }
         }
+    }
+
+    /** A linear layer's {@code dx} and {@code dW}, which the cpu backend on two threads computes side by side. */
+    private static void linearGradients(DType dt, List<String> failures) {
+        SplittableRandom rng = new SplittableRandom(17);
+        Tensor x = random(rng, dt, 64, 128), w = random(rng, dt, 256, 128), r = random(rng, dt, 64, 256);
+        double[][] got = linearGrads(x, w, r);
+        double[][] want = linearGrads(x.to("reference"), w.to("reference"), r.to("reference"));
+        double tol = (dt == DType.F32 ? 1e-5 : 1e-13) * 16 * 4;
+        for (int g = 0; g < 2; g++) {
+            for (int i = 0; i < want[g].length; i++) {
+                if (!(Math.abs(got[g][i] - want[g][i]) <= tol * Math.max(1, Math.abs(want[g][i])))) {
+                    failures.add("linear " + dt + (g == 0 ? " dx" : " dW") + "[" + i + "] = " + got[g][i] + ", expected "
+                            + want[g][i]);
+                    break;
+                }
+            }
+        }
+    }
+
+    private static double[][] linearGrads(Tensor x0, Tensor w0, Tensor r) {
+        Tensor x = x0.detach().requiresGrad(true), w = w0.detach().requiresGrad(true);
+        Functional.linear(x, w, null, Functional.Activation.NONE).mul(r).sum().backward();
+        return new double[][] {x.grad().toDoubleArray(), w.grad().toDoubleArray()};
     }
 
     private static Tensor random(SplittableRandom rng, DType dt, int... shape) {
