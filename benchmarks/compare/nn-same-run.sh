@@ -5,10 +5,12 @@
 # JAR=... times another build of the benchmarks jar. Needs the benchmarks jar (mvn -B -o -q package -pl benchmarks -am -DskipTests) and /usr/bin/python3 with torch.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+source "$ROOT/benchmarks/compare/huge-pages.sh"
 ROUNDS="${1:-3}"; shift || true
 CASES=("${@:-batchNorm2d layerNorm lstm cnn}")
 # the heap BenchMain uses: fixed and pre-touched, so page faults on fresh heap do not time the kernels
-JVM="--add-modules jdk.incubator.vector -Xms4g -Xmx4g -XX:+AlwaysPreTouch"
+# (and on 2 MiB pages where the kernel offers them, as PyTorch below: huge-pages.sh)
+JVM="--add-modules jdk.incubator.vector -Xms4g -Xmx4g -XX:+AlwaysPreTouch $HUGE_JVM"
 JAR="${JAR:-$ROOT/benchmarks/target/jgrad-benchmarks.jar}"
 J="${JAVA_HOME:-$(ls -d /usr/lib/jvm/*25* | head -1)}/bin/java"
 jmh() {  # jmh CASE -> "jgrad CASE ms"
@@ -32,11 +34,11 @@ jmh_conv() {  # every ConvBenchmark pass -> "jgrad conv SHAPE PASS ms GFLOP/s" (
             f = 2.0 * a[1] * a[5] * oh * ow * a[2] * a[6] * a[6];
             printf "jgrad conv %s %s %.3f ms %.1f GFLOP/s\n", $4, $3, $7 / 1000, f / ($7 * 1e-6) / 1e9 }'
 }
-echo "# $(lscpu | grep 'Model name' | sed 's/  */ /g'); avx512: $(grep -c avx512f /proc/cpuinfo) cpus; load: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "# $(lscpu | grep 'Model name' | sed 's/  */ /g'); avx512: $(grep -c avx512f /proc/cpuinfo) cpus; huge pages '$HUGE_JVM ${HUGE_ENV[*]}'; load: $(cut -d' ' -f1-3 /proc/loadavg)"
 for ((r = 1; r <= ROUNDS; r++)); do
     for c in ${CASES[@]}; do
         jmh "$c"
-        /usr/bin/python3 "$ROOT/benchmarks/compare/nn_torch.py" "$c"
+        env "${HUGE_ENV[@]}" /usr/bin/python3 "$ROOT/benchmarks/compare/nn_torch.py" "$c"
     done
 done
 echo "# load after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -5,7 +5,8 @@ parameter), CnnTrainStepBenchmark's step (cnn) and ConvBenchmark's passes (conv,
 Prints "torch <case> <milliseconds> ms" per case.
 
 Usage: /usr/bin/python3 benchmarks/compare/nn_torch.py batchNorm2d layerNorm lstm cnn conv
-(torch's default thread count; the timing loop is compare.py's best_time)
+(torch's default thread count; the timing loop is compare.py's best_time, of which the mean of the 1 s
+windows is printed, as JMH's avgt score on jgrad's side)
 
 The case "steady" times LayerBenchmark's four layers one after another in this one process, on 1 and
 then 2 threads (compare.torch_layer_times, batchNorm2d first): PyTorch's steady state, in which glibc
@@ -34,7 +35,7 @@ def conv_flops(shape):
 
 def layer_time(name):
     make, shape = LAYERS[name]
-    return best_time(torch_layer_step(torch, make(), shape), min_seconds=2.0)
+    return best_time(torch_layer_step(torch, make(), shape), windows=2)[1]
 
 
 if __name__ == "__main__":
@@ -43,15 +44,15 @@ if __name__ == "__main__":
             for threads in (1, 2):
                 torch.set_num_threads(threads)
                 for key, sec in torch_layer_times(torch).items():
-                    print("torch steady t%d %s %.3f ms" % (threads, key.split(" ")[1], sec * 1e3), flush=True)
+                    print("torch steady t%d %s %.3f ms" % (threads, key.split(" ")[1], sec[1] * 1e3), flush=True)
             continue
         if case == "cnn":
-            seconds = torch_cnn_times(torch, convs=False)["train cnn"]
+            seconds = torch_cnn_times(torch, convs=False)["train cnn"][1]
         elif case == "conv":
             for key, sec in torch_cnn_times(torch).items():
                 if key.startswith("conv "):
                     _, shape, pass_ = key.split(" ")
-                    print("torch conv %s %s %.3f ms %.1f GFLOP/s" % (shape, pass_, sec * 1e3, conv_flops(shape) / sec / 1e9))
+                    print("torch conv %s %s %.3f ms %.1f GFLOP/s" % (shape, pass_, sec[1] * 1e3, conv_flops(shape) / sec[1] / 1e9))
             continue
         else:
             seconds = layer_time(case)

@@ -4,7 +4,8 @@ an Adam step on 1 x 10M, 200 x 1,000 and 1 x 200,000 F32 parameters with gradien
 784-512-512-10 batch-128 training step (forward, cross-entropy, backward, Adam). Prints milliseconds.
 
 Usage: /usr/bin/python3 benchmarks/compare/optim_torch.py  (torch's default thread count; foreach as torch
-chooses by default, i.e. the single-tensor loop on the CPU in 1.13)
+chooses by default, i.e. the single-tensor loop on the CPU in 1.13; each figure the mean of compare.py's 1 s
+windows, as JMH's avgt score)
 """
 import os
 import sys
@@ -21,7 +22,7 @@ def adam_step(count, n, foreach=None):
         p.requires_grad_(True)
         p.grad = torch.randn(n)
     opt = torch.optim.Adam(params, lr=1e-3, foreach=foreach)
-    return best_time(opt.step)
+    return best_time(opt.step)[1]
 
 
 def mlp_step():
@@ -44,7 +45,7 @@ def mlp_step():
         opt.zero_grad(set_to_none=True)
     for _ in range(20):
         step()
-    return best_time(step, min_seconds=2.0)
+    return best_time(step, windows=2)[1]
 
 
 if __name__ == "__main__":

@@ -47,9 +47,10 @@ final class MatMul {
      * at every packed panel. Measured on Zen 5, one JVM alternating the two ways (AVX2 | AVX-512, ms,
      * medians): a layer's pair, 256 rows, 2048→2048 21.9 → 21.2 | 13.5 → 12.3, 1024→2048 10.9 →
      * 10.4 | 6.7 → 6.4, 512→512 1.74 → 1.51 | 0.90 → 0.76, 64 rows 128→784 0.18 → 0.15 | 0.11 →
-     * 0.09; whole SGD steps of a 784-512-512-10 MLP, batch 128, 3.25 → 3.09 | 2.33 → 2.24. With
-     * more threads every product keeps all of them: the pool runs one job at a time, and halving
-     * it per product is not measured on a machine with more than two cores.
+     * 0.09; whole SGD steps of a 784-512-512-10 MLP 4–8% faster at batch 64 and 128 (AVX2 batch 64
+     * 2.39 → 2.22), of the 1024-2048-2048-1024 MLP at batch 256 as fast by median and 1–2% by best
+     * step (AVX2). With more threads every product keeps all of them: the pool runs one job at a
+     * time, and halving it per product is not measured on a machine with more than two cores.
      */
     static void matmuls(View[] a, View[] b, View[] out) {
         if (sideBySide(a, b, out)) {
@@ -71,13 +72,22 @@ final class MatMul {
         return less >= PARALLEL_GRAIN && more <= less + less / 4;
     }
 
-    /** @return {@code m·n·k} for a single product into contiguous memory, else -1 (batches split their own way) */
+    /**
+     * @return {@code m·n·k} for a single product into contiguous memory that one thread does well
+     *     alone, else -1. Batches split their own way. A shallow product ({@code k < 128}) whose C
+     *     outgrows L2 is bound by writing C, which one core does more slowly than two: paired, a
+     *     CNN's 288×64·64×12544 column gradient made its pair 2–3% slower, a 3136→128 linear
+     *     layer's 128×64·64×3136 weight gradient 0–10%, where 512×64·64×512 (C 1 MiB) gained.
+     */
     private static long oneMatrixWork(View a, View out) {
         int r = out.rank();
         if (!out.isContiguous() || Odometer.count(Arrays.copyOf(out.shape(), r - 2)) != 1) {
             return -1;
         }
-        return (long) out.shape()[r - 2] * out.shape()[r - 1] * a.shape()[r - 1];
+        long cells = (long) out.shape()[r - 2] * out.shape()[r - 1];
+        int k = a.shape()[r - 1];
+        long cBytes = cells * (out.buffer().dtype() == DType.F32 ? 4 : 8);
+        return k < 128 && cBytes > GemmShape.L2 ? -1 : cells * k;
     }
 
     /** One batched product, its large matrices split between the threads when {@code parallel}. */

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * {@link MatMul#matmuls}: a linear layer's two gradient products ({@code dx = g·W},
  * {@code dW = gᵀ·x}, the transpose a strided view) computed side by side give what computing them
  * one at a time gives, bit for bit, and what a plain triple loop gives; only balanced, large,
- * single products on two threads go side by side.
+ * single products on two threads go side by side, and no shallow one whose C spills L2.
  */
 class MatMulSideBySideTest {
     @Test
@@ -42,6 +42,13 @@ class MatMulSideBySideTest {
         View batched = View.contiguous(buffer(DType.F32, 2 * 256 * 384, null), new int[] {2, 256, 384});
         View[] batchA = {View.contiguous(big.a[0].buffer(), new int[] {2, 128, 512}), big.a[1]};
         assertFalse(MatMul.sideBySide(batchA, big.b, new View[] {batched, big.out[1]}), "batches split their own way");
+        // dW = gᵀ·x 64 deep: side by side while its C fits in L2, not once C is twice L2
+        int fits = (int) Math.max(128, GemmShape.L2 / 4 / 128 / 2 / 16 * 16);
+        int spills = (int) (GemmShape.L2 / 4 / 128 * 2);
+        Pair shallow = new Pair(DType.F32, 64, 128, fits);
+        assertTrue(MatMul.sideBySide(shallow.a, shallow.b, shallow.out), "64 deep, C within L2");
+        Pair wide = new Pair(DType.F32, 64, 128, spills);
+        assertFalse(MatMul.sideBySide(wide.a, wide.b, wide.out), "64 deep, C twice L2: bound by writing C");
         View[] three = {big.out[0], big.out[1], big.out[0]};
         assertFalse(MatMul.sideBySide(three, three, three), "pairs only");
     }
