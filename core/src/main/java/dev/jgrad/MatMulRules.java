@@ -56,10 +56,12 @@ final class MatMulRules {
 
     private static Tensor multiply(Tensor a, Tensor b) {
         return Rule.record("matmul", Ops.matmul(a, b), new Tensor[] {a, b}, (n, g) -> {
-            Tensor x = n.saved(0), y = n.saved(1), gt = g.transpose(-1, -2);
-            boolean tx = transposedView(x), ty = transposedView(y);
-            Tensor[] d = gradientProducts(n.needsInputGrad(0), tx ? y : g, tx ? gt : y.transpose(-1, -2),
-                    n.needsInputGrad(1), ty ? gt : x.transpose(-1, -2), ty ? x : g);
+            Tensor x = n.saved(0), y = n.saved(1);
+            boolean want0 = n.needsInputGrad(0), want1 = n.needsInputGrad(1);
+            boolean tx = want0 && transposedView(x), ty = want1 && transposedView(y);
+            Tensor gt = tx || ty ? g.transpose(-1, -2) : null;
+            Tensor[] d = gradientProducts(want0, tx ? y : g, !want0 ? null : tx ? gt : y.transpose(-1, -2),
+                    want1, !want1 ? null : ty ? gt : x.transpose(-1, -2), ty ? x : g);
             return new Tensor[] {tx && d[0] != null ? d[0].transpose(-1, -2) : d[0],
                 ty && d[1] != null ? d[1].transpose(-1, -2) : d[1]};
         }, a, b);
@@ -67,7 +69,8 @@ final class MatMulRules {
 
     /**
      * The two products of a product's gradient, {@code a0·b0} if {@code want0} and {@code a1·b1} if
-     * {@code want1} (null where not wanted); operands are equal-batch stacks. When both are wanted
+     * {@code want1} (null where not wanted; an unwanted product's operands may be null); operands are
+     * equal-batch stacks. When both are wanted
      * and the pass is not recorded, they reach the backend as one call, which may compute them at
      * the same time; under {@code createGraph} (or anomaly mode) they are ordinary recorded
      * {@code matmul}s, so the gradient differentiates again.

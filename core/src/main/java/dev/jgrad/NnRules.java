@@ -102,6 +102,7 @@ final class NnRules {
         }
         return Rule.record("linear", Ops.matmul(x, wt), new Tensor[] {x, weight}, (node, g) ->
                 MatMulRules.gradientProducts(node.needsInputGrad(0), g, node.saved(1),
-                        node.needsInputGrad(1), g.transpose(0, 1), node.saved(0)), x, weight);
+                        node.needsInputGrad(1), node.needsInputGrad(1) ? g.transpose(0, 1) : null, node.saved(0)),
+                x, weight);
     }
 }

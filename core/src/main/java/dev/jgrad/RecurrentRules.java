@@ -142,7 +142,7 @@ final class RecurrentRules {
     private static void products(Node node, Tensor dIn, Tensor dHid, Tensor x2, Tensor hs, Tensor[] grads) {
         int rows = dIn.shape[0], hidden = hs.shape[2];
         Tensor[] d = MatMulRules.gradientProducts(node.needsInputGrad(X), dIn, node.saved(W_IH),
-                node.needsInputGrad(W_IH), dIn.transpose(0, 1), x2);
+                node.needsInputGrad(W_IH), node.needsInputGrad(W_IH) ? dIn.transpose(0, 1) : null, x2);
         grads[X] = d[0] == null ? null : d[0].reshape(node.saved(X).shape);
         grads[W_IH] = d[1];
         if (node.needsInputGrad(W_HH)) {

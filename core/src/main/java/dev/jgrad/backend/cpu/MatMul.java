@@ -86,7 +86,7 @@ final class MatMul {
         }
         long cells = (long) out.shape()[r - 2] * out.shape()[r - 1];
         int k = a.shape()[r - 1];
-        long cBytes = cells * (out.buffer().dtype() == DType.F32 ? 4 : 8);
+        long cBytes = cells * out.buffer().dtype().byteSize();
         return k < 128 && cBytes > GemmShape.L2 ? -1 : cells * k;
     }
 
