@@ -70,9 +70,8 @@ final class MatMulRules {
     /**
      * The two products of a product's gradient, {@code a0·b0} if {@code want0} and {@code a1·b1} if
      * {@code want1} (null where not wanted; an unwanted product's operands may be null); operands are
-     * equal-batch stacks. When both are wanted
-     * and the pass is not recorded, they reach the backend as one call, which may compute them at
-     * the same time; under {@code createGraph} (or anomaly mode) they are ordinary recorded
+     * equal-batch stacks. When both are wanted and the pass is not recorded, they reach the backend
+     * as one call, which may compute them at the same time; under {@code createGraph} (or anomaly mode) they are ordinary recorded
      * {@code matmul}s, so the gradient differentiates again.
      */
     static Tensor[] gradientProducts(boolean want0, Tensor a0, Tensor b0, boolean want1, Tensor a1, Tensor b1) {
